@@ -1,0 +1,119 @@
+"""Headless commands over the same engine the window drives (sandbox, preview, sync, tasks)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Callable
+
+from esync_desktop import __version__
+
+EXIT_OK = 0
+EXIT_ITEMS_FAILED = 1
+EXIT_USAGE = 2
+EXIT_CONNECT = 3
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="esync-desktop",
+        description="Keep a Clover POS and a BigCommerce store in step. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"eSync Desktop {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sandbox = commands.add_parser(
+        "sandbox", help="the demo stores (Clover + BigCommerce emulators)"
+    )
+    sandbox_cmds = sandbox.add_subparsers(
+        dest="sandbox_command", metavar="SUBCOMMAND", required=True
+    )
+    serve = sandbox_cmds.add_parser("serve", help="serve the demo stores on 127.0.0.1 until Ctrl+C")
+    serve.add_argument("--port", type=int, default=0, help="port to bind (default: a free one)")
+    serve.add_argument("--seed", choices=["demo", "empty"], default="demo")
+    serve.add_argument(
+        "--items",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed N generated items instead (benchmarks; up to 100000)",
+    )
+    serve.add_argument(
+        "--plan",
+        choices=["standard", "plus", "pro"],
+        default="standard",
+        help="BigCommerce plan whose API quota to emulate",
+    )
+    serve.add_argument("--db", metavar="FILE", help="persist the stores' state in this SQLite file")
+    serve.add_argument(
+        "--json", action="store_true", help="print one JSON line with url and credentials"
+    )
+    serve.set_defaults(handler=_sandbox_serve)
+    return parser
+
+
+def _sandbox_serve(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from esync_desktop.sandbox.server import SandboxServer
+
+    if not 0 <= args.items <= 100_000:
+        print("--items must be between 0 and 100000", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        server = SandboxServer(
+            port=args.port,
+            seed=args.seed,
+            items=args.items,
+            plan=args.plan,
+            db_path=Path(args.db) if args.db else None,
+        )
+    except OSError as exc:
+        print(
+            f"Cannot start the demo stores on port {args.port}: {exc}. "
+            "Choose another --port or leave it out to take a free one.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    info = server.describe()
+    if args.json:
+        print(json.dumps(info), flush=True)
+    else:
+        print(f"Demo stores serving at {info['url']}  (Ctrl+C stops)")
+        print(
+            f"  Clover      base URL {info['url']}  merchant id {info['clover_merchant_id']}"
+            f"  API token {info['clover_token']}"
+        )
+        print(
+            f"  BigCommerce base URL {info['url']}  store hash {info['bc_store_hash']}"
+            f"  access token {info['bc_token']}"
+        )
+        print(
+            f"  e.g. curl -H 'Authorization: Bearer {info['clover_token']}' "
+            f"{info['url']}/v3/merchants/{info['clover_merchant_id']}/items",
+            flush=True,
+        )
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.store.close()
+    return EXIT_OK
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from esync_desktop.ui.app import run_gui
+
+        return run_gui()
+    handler: Command = args.handler
+    return handler(args)

@@ -1,0 +1,1 @@
+"""Clover and BigCommerce API clients over one shared HTTP layer."""

@@ -1,0 +1,1 @@
+"""Plain data types: money, SKUs, items, products, variants."""

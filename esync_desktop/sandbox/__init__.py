@@ -1,0 +1,1 @@
+"""Loopback emulators of the Clover and BigCommerce REST APIs."""

@@ -1,0 +1,1 @@
+"""The sync engine: tasks, actions, planning (preview) and running."""
