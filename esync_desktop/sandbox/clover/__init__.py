@@ -1,0 +1,1 @@
+"""Emulated clover API."""

@@ -1,0 +1,103 @@
+"""What a plan is made of: outcomes, reason codes, rows, and the plans of actions and tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+    FAIL = "fail"
+
+
+class Reason(StrEnum):
+    """Why an item is not written. Stable strings: the UI, the CLI's JSON and the log use them."""
+
+    MISSING_SKU = "missing_sku"
+    DUPLICATE_SKU = "duplicate_sku"
+    MISSING_NAME = "missing_name"
+    MISSING_WEIGHT = "missing_weight"
+    INACTIVE = "inactive"
+    NO_STOCK_VALUE = "no_stock_value"
+    NEGATIVE_STOCK = "negative_stock"
+    NEGATIVE_PRICE = "negative_price"
+    NO_CATEGORY = "no_category"
+    CATEGORY_NOT_IN_BIGCOMMERCE = "category_not_in_bigcommerce"
+    ALREADY_IN_BIGCOMMERCE = "already_in_bigcommerce"
+    NOT_IN_BIGCOMMERCE = "not_in_bigcommerce"
+    NAME_MISMATCH = "name_mismatch"
+    UNCHANGED = "unchanged"
+    # A write that BigCommerce refused (422/409...): a mapping error with the item named.
+    REJECTED = "rejected"
+
+
+ACTION_IDS = (
+    "send-standard",
+    "send-matrix",
+    "send-inventory-standard",
+    "send-inventory-matrix",
+    "send-prices",
+)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One item's verdict. `changes` maps a field to (old, new); `payload` is what apply() sends
+    and is never shown; `key` is the idempotency key of the write (empty when none)."""
+
+    action: str
+    sku: str | None
+    outcome: Outcome
+    reason: Reason | None = None
+    clover_id: str | None = None
+    clover_name: str | None = None
+    bc_id: int | None = None
+    bc_name: str | None = None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    detail: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+
+    @property
+    def writes(self) -> bool:
+        return self.outcome in (Outcome.CREATE, Outcome.UPDATE)
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    action: str
+    rows: tuple[PlanRow, ...]
+    # The cursor value this action may advance to once every row it covers is handled.
+    cursor_after: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+    def counts(self) -> dict[str, int]:
+        counts = {o.value: 0 for o in Outcome}
+        for row in self.rows:
+            counts[row.outcome.value] += 1
+        return counts
+
+    @property
+    def has_work(self) -> bool:
+        return any(row.writes for row in self.rows)
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    task: str
+    actions: tuple[ActionPlan, ...]
+    # When stop_when_empty cut the task short: the action that had nothing to do.
+    stopped_after: str | None = None
+    api_calls: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        total = {o.value: 0 for o in Outcome}
+        for action in self.actions:
+            for key, value in action.counts().items():
+                total[key] += value
+        return total
