@@ -62,10 +62,43 @@ class PlanRow:
     detail: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
     key: str = ""
+    # Cursor bookkeeping: the source timestamp that made the row a candidate (epoch ms) and the
+    # content hash recorded once the row is fully handled. Never shown.
+    source_ms: int | None = None
+    content_hash: str = ""
+    # What the cursor tracks this row under (the Clover item id, or the item group's id for
+    # the rows of one group); empty: the row does not move any cursor.
+    cursor_key: str = ""
 
     @property
     def writes(self) -> bool:
         return self.outcome in (Outcome.CREATE, Outcome.UPDATE)
+
+    def public(self) -> dict[str, Any]:
+        """The row as shown to people and in --json: no payload, key or cursor bookkeeping."""
+        return {
+            "action": self.action,
+            "sku": self.sku,
+            "outcome": self.outcome.value,
+            "reason": self.reason.value if self.reason else None,
+            "clover_id": self.clover_id,
+            "clover_name": self.clover_name,
+            "bc_id": self.bc_id,
+            "bc_name": self.bc_name,
+            "changes": {k: [_plain(v[0]), _plain(v[1])] for k, v in self.changes.items()},
+            "detail": self.detail,
+        }
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly value: Decimals as strings (exact), tuples as lists."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""Catalogue records of both stores as the engine sees them: frozen, typed, API-neutral."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from esync_desktop.domain.sku import clean_name, clean_sku, sku_key
+
+
+@dataclass(frozen=True)
+class CloverCategory:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CloverOption:
+    """One option value of a variant item, e.g. attribute "Size", option "M"."""
+
+    attribute: str
+    option: str
+
+
+@dataclass(frozen=True)
+class CloverItem:
+    """A Clover inventory item. `stock` is None when stock was never set (untracked), which is
+    not the same as 0. Times are epoch milliseconds."""
+
+    id: str
+    name: str | None
+    sku: str | None
+    price_cents: int
+    stock: Decimal | None
+    modified_ms: int
+    stock_modified_ms: int | None = None
+    available: bool = True
+    hidden: bool = False
+    deleted: bool = False
+    description: str | None = None
+    categories: tuple[str, ...] = ()
+    group_id: str | None = None
+    options: tuple[CloverOption, ...] = ()
+
+    @property
+    def clean_sku(self) -> str | None:
+        return clean_sku(self.sku)
+
+    @property
+    def sku_key(self) -> str | None:
+        return sku_key(self.sku)
+
+    @property
+    def clean_name(self) -> str | None:
+        return clean_name(self.name)
+
+    @property
+    def active(self) -> bool:
+        """The "active" rule: available, not hidden, not deleted (docs/ENGINE.md)."""
+        return self.available and not self.hidden and not self.deleted
+
+    @property
+    def stock_changed_ms(self) -> int:
+        """When the stock last changed; stock writes do not move the item's own modifiedTime."""
+        return self.stock_modified_ms if self.stock_modified_ms is not None else self.modified_ms
+
+
+@dataclass(frozen=True)
+class CloverItemGroup:
+    """A Clover item group: its items are the variants of one product."""
+
+    id: str
+    name: str
+    attributes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BcCategory:
+    id: int
+    name: str
+    parent_id: int = 0
+
+
+@dataclass(frozen=True)
+class BcVariant:
+    """A BigCommerce variant. `price` None means the product's price applies."""
+
+    id: int
+    product_id: int
+    sku: str | None
+    price: Decimal | None
+    inventory_level: int
+    option_values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_base(self) -> bool:
+        """A simple product's own variant (no option values)."""
+        return not self.option_values
+
+
+@dataclass(frozen=True)
+class BcProduct:
+    id: int
+    name: str
+    sku: str | None
+    price: Decimal
+    inventory_level: int
+    inventory_tracking: str = "none"
+    categories: tuple[int, ...] = ()
+    variants: tuple[BcVariant, ...] = ()
+
+    @property
+    def has_options(self) -> bool:
+        """True for a product with option variants (a "matrix" product)."""
+        return any(not v.is_base for v in self.variants)

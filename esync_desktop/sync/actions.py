@@ -1,0 +1,133 @@
+"""The five catalogue actions: their ids, labels, default options and planners."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from esync_desktop.sync.cursors import Cursor
+from esync_desktop.sync.model import ACTION_IDS, ActionPlan, TaskPlan
+from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD, plan_send_matrix
+from esync_desktop.sync.plan_create import plan_send_standard as _plan_standard
+from esync_desktop.sync.plan_update import (
+    SEND_INVENTORY_MATRIX,
+    SEND_INVENTORY_STANDARD,
+    SEND_PRICES,
+    plan_send_inventory,
+    plan_send_prices,
+)
+from esync_desktop.sync.rules import Rules
+from esync_desktop.sync.snapshot import Snapshot
+
+Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    label: str
+    planner: Planner
+    defaults: Mapping[str, Any]
+    # Which cursor the action keeps (None: compares everything on every run).
+    uses_cursor: bool = True
+    # Which parts of the stores it reads (lets a task skip reads nobody needs).
+    needs_groups: bool = False
+    needs_categories: bool = False
+
+
+def _inventory(action: str) -> Planner:
+    def planner(s: Snapshot, o: Mapping[str, Any], c: Cursor, r: Rules) -> ActionPlan:
+        return plan_send_inventory(action, s, o, c, r)
+
+    return planner
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    spec.id: spec
+    for spec in (
+        ActionSpec(
+            SEND_STANDARD,
+            "Create simple products from Clover items",
+            _plan_standard,
+            {"visible": True},
+            needs_categories=True,
+        ),
+        ActionSpec(
+            SEND_MATRIX,
+            "Create products with variants from Clover item groups",
+            plan_send_matrix,
+            {"visible": True},
+            needs_groups=True,
+            needs_categories=True,
+        ),
+        ActionSpec(
+            SEND_INVENTORY_STANDARD,
+            "Update stock of simple products",
+            _inventory(SEND_INVENTORY_STANDARD),
+            {"require_name_match": True},
+        ),
+        ActionSpec(
+            SEND_INVENTORY_MATRIX,
+            "Update stock of variants",
+            _inventory(SEND_INVENTORY_MATRIX),
+            {"require_name_match": True},
+            needs_groups=True,
+        ),
+        ActionSpec(SEND_PRICES, "Update prices", plan_send_prices, {}, uses_cursor=False),
+    )
+}
+assert tuple(ACTIONS) == ACTION_IDS
+
+
+class ActionLike(Protocol):
+    action: str
+    options: Mapping[str, Any]
+
+
+class TaskLike(Protocol):
+    """What the engine reads of a task (storage's TaskConfig has these)."""
+
+    name: str
+    actions: Sequence[Any]
+    stop_when_empty: bool
+
+
+class UnknownAction(ValueError):
+    """An action id that is not one of ACTION_IDS."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"unknown action {action!r}; choose one of: {', '.join(ACTION_IDS)}")
+        self.action = action
+
+
+def spec_for(action: str) -> ActionSpec:
+    try:
+        return ACTIONS[action]
+    except KeyError:
+        raise UnknownAction(action) from None
+
+
+def plan_actions(
+    task_name: str,
+    actions: Sequence[tuple[str, Mapping[str, Any]]],
+    snapshot: Snapshot,
+    cursors: Mapping[str, Cursor],
+    rules: Rules,
+    *,
+    stop_when_empty: bool = True,
+) -> TaskPlan:
+    """Plan the actions in order. With stop_when_empty, the first action with nothing to write
+    ends the task: the later actions are not planned, and the plan says after which one."""
+    plans: list[ActionPlan] = []
+    stopped_after: str | None = None
+    for n, (action, options) in enumerate(actions):
+        spec = spec_for(action)
+        merged = {**spec.defaults, **dict(options)}
+        cursor = cursors.get(action, Cursor()) if spec.uses_cursor else Cursor()
+        plan = spec.planner(snapshot, merged, cursor, rules)
+        plans.append(plan)
+        if stop_when_empty and not plan.has_work and n < len(actions) - 1:
+            stopped_after = action
+            break
+    return TaskPlan(task=task_name, actions=tuple(plans), stopped_after=stopped_after)

@@ -1,0 +1,193 @@
+"""Planners of send-inventory-standard, send-inventory-matrix and send-prices."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from esync_desktop.domain.catalog import CloverItem
+from esync_desktop.domain.money import cents_to_decimal, same_amount
+from esync_desktop.domain.sku import name_key
+from esync_desktop.sync.cursors import Cursor, content_hash
+from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
+from esync_desktop.sync.rules import BcMatch, Rules, stock_to_level
+from esync_desktop.sync.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+SEND_INVENTORY_STANDARD = "send-inventory-standard"
+SEND_INVENTORY_MATRIX = "send-inventory-matrix"
+SEND_PRICES = "send-prices"
+
+
+def _row(
+    action: str,
+    item: CloverItem,
+    outcome: Outcome,
+    reason: Reason | None,
+    match: BcMatch | None = None,
+    **extra: Any,
+) -> PlanRow:
+    if reason is not None:
+        log.debug("%s: %s -> %s (%s)", action, item.id, reason.value, extra.get("detail", ""))
+    return PlanRow(
+        action=action,
+        sku=item.clean_sku,
+        outcome=outcome,
+        reason=reason,
+        clover_id=item.id,
+        clover_name=item.clean_name or item.name,
+        bc_id=None if match is None else match.product.id,
+        bc_name=None if match is None else match.product.name,
+        **extra,
+    )
+
+
+def plan_send_inventory(
+    action: str, snapshot: Snapshot, options: Mapping[str, Any], cursor: Cursor, rules: Rules
+) -> ActionPlan:
+    """Stock of existing BigCommerce products (standard) or variants (matrix) from Clover."""
+    matrix = action == SEND_INVENTORY_MATRIX
+    require_name = bool(options.get("require_name_match", True))
+    groups = {g.id: g for g in snapshot.clover_groups}
+    rows: list[PlanRow] = []
+    items = [i for i in snapshot.clover_items if (i.group_id is not None) == matrix]
+    for item in items:
+        # Stock writes do not move the item's modifiedTime: the stock's own time is the cursor.
+        source = item.stock_changed_ms
+        clover_name = groups[item.group_id].name if matrix and item.group_id in groups else None
+        digest = content_hash(item.sku, str(item.stock), item.active, item.name, clover_name)
+        mark = {"source_ms": source, "content_hash": digest, "cursor_key": item.id}
+        if not cursor.is_candidate(item.id, source, digest):
+            rows.append(
+                _row(
+                    action,
+                    item,
+                    Outcome.UNCHANGED,
+                    Reason.UNCHANGED,
+                    detail="stock not changed since the last run",
+                    **mark,
+                )
+            )
+            continue
+        compare_name = clover_name if matrix else item.clean_name
+        rows.append(_inventory_row(action, item, snapshot, rules, require_name, compare_name, mark))
+    return ActionPlan(action, tuple(rows), cursor_after={"previous": cursor.to_json()})
+
+
+def _inventory_row(
+    action: str,
+    item: CloverItem,
+    snapshot: Snapshot,
+    rules: Rules,
+    require_name: bool,
+    clover_name: str | None,
+    mark: dict[str, Any],
+) -> PlanRow:
+    matrix = action == SEND_INVENTORY_MATRIX
+    key = item.sku_key
+    if key is None:
+        return _row(action, item, Outcome.SKIP, Reason.MISSING_SKU, detail="no SKU", **mark)
+    if snapshot.is_duplicate(key):
+        return _row(
+            action, item, Outcome.SKIP, Reason.DUPLICATE_SKU,
+            detail=f"SKU {item.clean_sku!r} is used by more than one item", **mark,
+        )  # fmt: skip
+    if not item.active:
+        return _row(action, item, Outcome.SKIP, Reason.INACTIVE, detail="not active", **mark)
+    if item.stock is None:
+        return _row(
+            action, item, Outcome.SKIP, Reason.NO_STOCK_VALUE,
+            detail="stock was never set in Clover", **mark,
+        )  # fmt: skip
+    match = snapshot.bc_match(key)
+    if match is None or match.is_variant != matrix or (not matrix and match.product.has_options):
+        detail = "no BigCommerce product has this SKU"
+        if match is not None:
+            detail = (
+                f"the SKU is a variant of {match.product.name!r}"
+                if match.is_variant
+                else f"the SKU is the product {match.product.name!r}, not a variant"
+            )
+        return _row(action, item, Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE, detail=detail, **mark)
+    if require_name and name_key(clover_name) != name_key(match.product.name):
+        return _row(
+            action, item, Outcome.SKIP, Reason.NAME_MISMATCH, match,
+            detail=f"Clover {clover_name!r} vs BigCommerce {match.product.name!r}", **mark,
+        )  # fmt: skip
+    level = stock_to_level(item.stock)
+    current = match.variant.inventory_level if match.variant else match.product.inventory_level
+    tracking = match.product.inventory_tracking
+    wanted_tracking = "variant" if matrix else "product"
+    # Stock of a non-default location cannot be read from the catalogue: always set it.
+    if current == level and tracking == wanted_tracking and rules.location_id == 1:
+        return _row(
+            action, item, Outcome.UNCHANGED, Reason.UNCHANGED, match,
+            detail="already equal", **mark,
+        )  # fmt: skip
+    changes: dict[str, tuple[Any, Any]] = {"inventory_level": (current, level)}
+    payload: dict[str, Any] = {"location_id": rules.location_id, "quantity": level}
+    if match.variant is not None:
+        payload["variant_id"] = match.variant.id
+    else:
+        payload["product_id"] = match.product.id
+    if tracking != wanted_tracking:
+        # Stock of an untracked product cannot be set; tracking is switched on first.
+        changes["inventory_tracking"] = (tracking, wanted_tracking)
+        payload["tracking"] = {"id": match.product.id, "inventory_tracking": wanted_tracking}
+    detail = ""
+    if item.stock != level:
+        detail = f"Clover stock {item.stock} sent as {level} (whole units, not below 0)"
+    return _row(
+        action, item, Outcome.UPDATE, None, match, changes=changes, payload=payload,
+        key=f"{action}:{item.sku_key}", detail=detail, **mark,
+    )  # fmt: skip
+
+
+def plan_send_prices(
+    snapshot: Snapshot, options: Mapping[str, Any], cursor: Cursor, rules: Rules
+) -> ActionPlan:
+    """Prices of matched products and variants whose BigCommerce price differs. Compared on
+    every run (no cursor): a price changed on the web side is put back too."""
+    rows: list[PlanRow] = []
+    for item in snapshot.clover_items:
+        rows.append(_price_row(item, snapshot))
+    return ActionPlan(SEND_PRICES, tuple(rows))
+
+
+def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
+    action = SEND_PRICES
+    key = item.sku_key
+    if key is None:
+        return _row(action, item, Outcome.SKIP, Reason.MISSING_SKU, detail="no SKU")
+    if snapshot.is_duplicate(key):
+        return _row(
+            action, item, Outcome.SKIP, Reason.DUPLICATE_SKU,
+            detail=f"SKU {item.clean_sku!r} is used by more than one item",
+        )  # fmt: skip
+    match = snapshot.bc_match(key)
+    if match is None:
+        return _row(
+            action, item, Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE,
+            detail="no BigCommerce product or variant has this SKU",
+        )  # fmt: skip
+    new = cents_to_decimal(item.price_cents)
+    if item.price_cents < 0:
+        return _row(
+            action, item, Outcome.SKIP, Reason.NEGATIVE_PRICE, match,
+            detail=f"Clover price is {new}",
+        )  # fmt: skip
+    variant = match.variant
+    current = match.product.price if variant is None or variant.price is None else variant.price
+    if same_amount(item.price_cents, current):
+        return _row(action, item, Outcome.UNCHANGED, Reason.UNCHANGED, match, detail="same price")
+    payload: dict[str, Any] = {"price": new}
+    if variant is None:
+        payload["product_id"] = match.product.id
+    else:
+        payload.update(variant_id=variant.id, product_id=match.product.id)
+    return _row(
+        action, item, Outcome.UPDATE, None, match,
+        changes={"price": (current, new)}, payload=payload, key=f"{action}:{key}",
+    )  # fmt: skip

@@ -1,0 +1,59 @@
+"""What the planners see of both stores at one moment, with the indexes they share."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from esync_desktop.domain.catalog import (
+    BcCategory,
+    BcProduct,
+    CloverItem,
+    CloverItemGroup,
+)
+from esync_desktop.sync.rules import BcMatch, CategoryIndex, bc_sku_index, clover_duplicates
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Both catalogues as read for one plan. Indexes are computed once, on first use."""
+
+    clover_items: tuple[CloverItem, ...] = ()
+    clover_groups: tuple[CloverItemGroup, ...] = ()
+    bc_products: tuple[BcProduct, ...] = ()
+    bc_categories: tuple[BcCategory, ...] = ()
+
+    @cached_property
+    def simple_items(self) -> tuple[CloverItem, ...]:
+        """Items that are not variants of an item group."""
+        return tuple(i for i in self.clover_items if i.group_id is None)
+
+    @cached_property
+    def items_by_group(self) -> dict[str, tuple[CloverItem, ...]]:
+        groups: dict[str, list[CloverItem]] = defaultdict(list)
+        for item in self.clover_items:
+            if item.group_id is not None:
+                groups[item.group_id].append(item)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    @cached_property
+    def clover_duplicates(self) -> set[str]:
+        return clover_duplicates(self.clover_items)
+
+    @cached_property
+    def bc_by_sku(self) -> dict[str, list[BcMatch]]:
+        return bc_sku_index(self.bc_products)
+
+    @cached_property
+    def categories(self) -> CategoryIndex:
+        return CategoryIndex(self.bc_categories)
+
+    def is_duplicate(self, key: str) -> bool:
+        """A SKU shared by two Clover items, or by two BigCommerce objects."""
+        return key in self.clover_duplicates or len(self.bc_by_sku.get(key, ())) > 1
+
+    def bc_match(self, key: str) -> BcMatch | None:
+        """The one BigCommerce object with this SKU key (None when none, or ambiguous)."""
+        matches = self.bc_by_sku.get(key, [])
+        return matches[0] if len(matches) == 1 else None

@@ -1,0 +1,98 @@
+"""Cursors: overlap window, content hashes, and advancing only past fully handled items."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from esync_desktop.sync.actions import ACTIONS
+from esync_desktop.sync.cursors import OVERLAP_MS, Cursor, advance
+from esync_desktop.sync.model import Outcome, Reason
+from esync_desktop.sync.snapshot import Snapshot
+from tests.sync import messy
+from tests.sync.messy import T0, item
+
+
+def _standard(snapshot: Snapshot, cursor: Cursor):  # type: ignore[no-untyped-def]
+    return ACTIONS["send-standard"].planner(snapshot, {}, cursor, messy.RULES)
+
+
+def _snap(*items):  # type: ignore[no-untyped-def]
+    return Snapshot(clover_items=items, bc_categories=tuple(messy.BC_CATEGORIES))
+
+
+def test_first_run_sees_everything_then_nothing_unless_changed() -> None:
+    a = item("A", "A-1", modified_ms=T0)
+    b = item("B", "B-1", modified_ms=T0 + 1000)
+    plan = _standard(_snap(a, b), Cursor())
+    assert [r.outcome for r in plan.rows] == [Outcome.CREATE, Outcome.CREATE]
+    cursor = advance(Cursor(), plan.rows, {0, 1})
+    assert cursor.since_ms == T0 + 1000
+    assert set(cursor.hashes) == {"A", "B"}  # both inside the overlap window
+    again = _standard(_snap(a, b), cursor)
+    assert [r.reason for r in again.rows] == [Reason.UNCHANGED, Reason.UNCHANGED]
+    # A change inside the overlap window is caught by the hash, even with an older timestamp.
+    a2 = replace(a, price_cents=999)
+    changed = _standard(_snap(a2, b), cursor)
+    assert [r.outcome for r in changed.rows] == [Outcome.CREATE, Outcome.UNCHANGED]
+
+
+def test_items_behind_the_window_are_unchanged_and_their_hashes_forgotten() -> None:
+    old = item("OLD", "OLD-1", modified_ms=T0)
+    new = item("NEW", "NEW-1", modified_ms=T0 + OVERLAP_MS + 5000)
+    plan = _standard(_snap(old, new), Cursor())
+    cursor = advance(Cursor(), plan.rows, {0, 1})
+    assert cursor.since_ms == new.modified_ms
+    assert set(cursor.hashes) == {"NEW"}
+    rows = _standard(_snap(replace(old, name="Renamed"), new), cursor).rows
+    # OLD's timestamp did not move, so it is not modified since the cursor.
+    assert rows[0].reason is Reason.UNCHANGED
+
+
+def test_watermark_stays_below_work_that_is_left() -> None:
+    done = item("DONE", "D-1", modified_ms=T0 + 10)
+    failed = item("FAIL", "F-1", modified_ms=T0 + 5)
+    later = item("LATER", "L-1", modified_ms=T0 + 20)
+    plan = _standard(_snap(done, failed, later), Cursor())
+    # Only DONE and LATER were confirmed (FAIL's write was rejected or cancelled).
+    cursor = advance(Cursor(), plan.rows, {0, 2})
+    assert cursor.since_ms == T0 + 4
+    rows = _standard(_snap(done, failed, later), cursor).rows
+    assert [r.outcome for r in rows] == [Outcome.UNCHANGED, Outcome.CREATE, Outcome.UNCHANGED]
+
+
+def test_skips_that_can_clear_without_a_clover_change_are_seen_again() -> None:
+    heavy = item("W", "W-1", categories=("Unweighed",), modified_ms=T0)
+    nosku = item("N", None, modified_ms=T0 + 1)
+    plan = _standard(_snap(heavy, nosku), Cursor())
+    assert [r.reason for r in plan.rows] == [Reason.MISSING_WEIGHT, Reason.MISSING_SKU]
+    cursor = advance(Cursor(), plan.rows, set(range(len(plan.rows))) - {0})
+    assert cursor.since_ms == T0 - 1
+    # The owner adds a weight rule: the item is created without being touched in Clover.
+    rules = messy.Rules.build(by_category={"Unweighed": "2"}, category_map={"unweighed": "Cups"})
+    rows = ACTIONS["send-standard"].planner(_snap(heavy, nosku), {}, cursor, rules).rows
+    assert rows[0].outcome is Outcome.CREATE
+    assert rows[1].reason is Reason.UNCHANGED  # a missing SKU needs a Clover edit anyway
+
+
+def test_stock_cursor_uses_the_stock_time() -> None:
+    spec = ACTIONS["send-inventory-standard"]
+    snap = messy.snapshot()
+    plan = spec.planner(snap, spec.defaults, Cursor(), messy.RULES)
+    cursor = advance(Cursor(), plan.rows, set(range(len(plan.rows))))
+    assert cursor.since_ms is not None
+    moved = [
+        replace(i, stock=Decimal(1), stock_modified_ms=T0 + OVERLAP_MS * 3) if i.id == "INBC" else i
+        for i in snap.clover_items
+    ]
+    snap2 = replace(snap, clover_items=tuple(moved))
+    rows = {r.clover_id: r for r in spec.planner(snap2, spec.defaults, cursor, messy.RULES).rows}
+    assert rows["INBC"].outcome is Outcome.UPDATE
+    assert rows["INBC"].changes == {"inventory_level": (5, 1)}
+
+
+def test_cursor_json_round_trip() -> None:
+    cursor = Cursor(since_ms=5, hashes={"b": "2", "a": "1"})
+    assert Cursor.from_json(cursor.to_json()) == cursor
+    assert Cursor.from_json(None) == Cursor()
+    assert Cursor.from_json({"since_ms": "x", "hashes": []}) == Cursor()
