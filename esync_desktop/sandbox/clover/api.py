@@ -1,45 +1,157 @@
-"""Emulated Clover Platform REST API v3 (being built: answers 404 to everything for now)."""
+"""Emulated Clover Platform REST API v3: authentication, limits, routing and merchant settings."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from esync_desktop.sandbox.clover import admin, atomic, grouping, inventory, orders, payments, seed
+from esync_desktop.sandbox.clover.common import ok
+from esync_desktop.sandbox.clover.db import CloverDb, CloverError
+from esync_desktop.sandbox.clover.limits import LimitSettings, TokenLimiter
+from esync_desktop.sandbox.clover.query import parse_expand, public
 from esync_desktop.sandbox.credentials import SandboxCredentials
-from esync_desktop.sandbox.http import Request, Response
+from esync_desktop.sandbox.http import Request, Response, Router
 from esync_desktop.sandbox.store import Store
+
+PREFIX = "/v3/merchants/"
+BASE = "/v3/merchants/{mId}"
+UNAUTHORIZED = {"message": "401 Unauthorized"}
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.header("Authorization") or ""
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
 
 
 class CloverApi:
+    """The emulated API; see `server.EmulatedApi` for the contract with the server."""
+
     name = "clover"
 
     def __init__(self, store: Store, credentials: SandboxCredentials) -> None:
         self.store = store
         self.credentials = credentials
+        self.db = CloverDb(store, credentials.clover_merchant_id)
+        self.limits = LimitSettings()
+        self.limiter = TokenLimiter(self.limits)
+        self.require_user_agent = True
+        self.router = Router()
+        self.router.add("GET", BASE, self._merchant)
+        self.router.add("GET", f"{BASE}/properties", self._properties)
+        for module in (inventory, grouping, orders, payments, atomic):
+            module.register(self.router, self.db, BASE)
+
+    # -- EmulatedApi ---------------------------------------------------------------------------
 
     def owns(self, path: str) -> bool:
-        return path.startswith("/v3/merchants/")
+        return path.startswith(PREFIX)
 
     def admit(self, request: Request) -> Response | None:
+        matched = self.router.match(request.method, request.path.rstrip("/"))
+        if isinstance(matched, tuple):
+            request.route = f"{request.method} {matched[0].pattern}"
+        token = bearer_token(request)
+        merchant_id = request.path[len(PREFIX) :].split("/", 1)[0]
+        # A bad token, a missing scope and another merchant's id all look the same: 401.
+        if token != self.credentials.clover_token or merchant_id != self.db.merchant_id:
+            return Response.json(401, UNAUTHORIZED)
+        if self.require_user_agent and not (request.header("User-Agent") or "").strip():
+            return Response.json(
+                400, {"message": "A User-Agent header is required (e.g. MyApp/1.0)"}
+            )
+        tripped = self.limiter.acquire(token)
+        if tripped == "rate":
+            return self._too_many({"X-RateLimit-tokenLimit": str(self.limits.rate_per_second)})
+        if tripped == "concurrency":
+            return self._too_many(
+                {
+                    "X-RateLimit-tokenConcurrentLimit": str(self.limits.concurrency),
+                    "retry-after": str(self.limits.retry_after),
+                }
+            )
         return None
 
     def release(self, request: Request) -> None:
-        return None
+        token = bearer_token(request)
+        if token is not None:
+            self.limiter.release(token)
 
     def handle(self, request: Request) -> Response:
-        return Response.json(404, {"message": "Not Found"})
+        path = request.path.rstrip("/")
+        matched = self.router.match(request.method, path)
+        if matched is None:
+            return Response.json(404, {"message": "404 Not Found"})
+        if matched == "405":
+            request.route = f"{request.method} (method not allowed)"
+            return Response.json(405, {"message": "405 Method Not Allowed"})
+        assert isinstance(matched, tuple)
+        route, params = matched
+        request.params = params
+        request.route = f"{request.method} {route.pattern}"
+        try:
+            return route.handler(request)
+        except CloverError as exc:
+            return Response.json(exc.status, exc.body, exc.headers)
 
     def server_error(self, status: int) -> Response:
-        return Response.json(status, {"message": f"{status} Server Error"})
+        return Response.json(
+            status, {"message": f"{status} {_REASONS.get(status, 'Server Error')}"}
+        )
 
     def throttled(self) -> Response:
-        return Response.json(429, {"message": "429 Too Many Requests"})
+        return self._too_many({"X-RateLimit-tokenLimit": str(self.limits.rate_per_second)})
 
-    def seed(self, seed: str, items: int) -> None:
-        return None
+    def seed(self, seed_name: str, items: int) -> None:
+        seed.seed(self.db, seed_name, items)
+        self.limiter.reset()
 
     def configure(self, changes: dict[str, Any]) -> None:
-        if changes:
-            raise ValueError(f"unknown Clover settings: {', '.join(changes)}")
+        known = {"rate_per_second", "concurrency", "retry_after", "require_user_agent"}
+        unknown = set(changes) - known
+        if unknown:
+            raise ValueError(
+                f"unknown Clover settings: {', '.join(sorted(unknown))};"
+                f" known: {', '.join(sorted(known))}"
+            )
+        for key in ("rate_per_second", "concurrency", "retry_after"):
+            if key in changes:
+                value = int(changes[key])
+                if value < (0 if key == "retry_after" else 1):
+                    raise ValueError(f"{key} must be positive")
+                setattr(self.limits, key, value)
+        if "require_user_agent" in changes:
+            self.require_user_agent = bool(changes["require_user_agent"])
 
     def admin(self, request: Request) -> Response | None:
-        return None
+        return admin.handle(self.db, request)
+
+    # -- merchant ------------------------------------------------------------------------------
+
+    def _too_many(self, headers: dict[str, str]) -> Response:
+        return Response.json(429, {"message": "429 Too Many Requests"}, headers)
+
+    def _merchant(self, request: Request) -> Response:
+        doc = self.db.get("merchant", self.db.merchant_id)
+        if doc is None:
+            raise CloverError(404, {"message": "Not Found"})
+        out = public(doc)
+        expand = parse_expand(request)
+        if expand.has("address"):
+            out["address"] = doc.get("_address", {})
+        if expand.has("properties"):
+            out["properties"] = public(self.db.properties())
+        return ok(out)
+
+    def _properties(self, request: Request) -> Response:
+        return ok(public(self.db.properties()))
+
+
+_REASONS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
