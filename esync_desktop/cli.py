@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON line with url and credentials"
     )
     serve.set_defaults(handler=_sandbox_serve)
+    reset = sandbox_cmds.add_parser(
+        "reset", help="start the demo stores over (the --demo state under the data folder)"
+    )
+    reset.set_defaults(handler=_sandbox_reset)
+
+    from esync_desktop.cli_engine import add_engine_commands
+
+    add_engine_commands(commands)
     return parser
 
 
@@ -105,6 +113,20 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
         pass
     finally:
         server.store.close()
+    return EXIT_OK
+
+
+def _sandbox_reset(args: argparse.Namespace) -> int:
+    from esync_desktop.cli_engine import open_services
+
+    services = open_services()
+    if services is None:
+        return EXIT_USAGE
+    try:
+        services.reset_demo()
+    finally:
+        services.stop()
+    print("The demo stores were started over; the next --demo run sees the original catalogue.")
     return EXIT_OK
 
 

@@ -127,6 +127,8 @@ class TaskPlan:
     # When stop_when_empty cut the task short: the action that had nothing to do.
     stopped_after: str | None = None
     api_calls: dict[str, int] = field(default_factory=dict)
+    # Identifies this plan in the journal: applying the same plan twice never writes twice.
+    plan_id: str = ""
 
     def counts(self) -> dict[str, int]:
         total = {o.value: 0 for o in Outcome}

@@ -1,0 +1,395 @@
+"""The composition root: the one facade (Services) that the window and the CLI both use."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from esync_desktop.connectors.errors import ApiError
+from esync_desktop.paths import AppPaths, app_paths
+from esync_desktop.sync import defaults
+from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
+from esync_desktop.sync.apply import RowResult
+from esync_desktop.sync.engine_state import EngineState
+from esync_desktop.sync.model import PlanRow, TaskPlan
+from esync_desktop.sync.reading import ReadNeeds, read_snapshot
+from esync_desktop.sync.report import run_document
+from esync_desktop.sync.rules import Rules
+from esync_desktop.sync.runner import Cancelled, Progress, run_task_plan
+from esync_desktop.sync.schedule import next_due
+
+if TYPE_CHECKING:
+    from esync_desktop.connectors.bigcommerce import BigCommerceClient
+    from esync_desktop.connectors.clover import CloverClient
+    from esync_desktop.storage.settings import Settings, TaskConfig
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "Cancelled",
+    "ConfigurationError",
+    "ConnectionReport",
+    "Progress",
+    "RunResult",
+    "Services",
+]
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class ConfigurationError(Exception):
+    """A connection or setting is missing; the message says what to set and where."""
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    clover_ok: bool
+    clover_name: str | None
+    clover_error: str | None
+    bc_ok: bool
+    bc_name: str | None
+    bc_error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.clover_ok and self.bc_ok
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: int
+    counts: dict[str, int]
+    cancelled: bool
+    api_calls: dict[str, int]
+    duration_s: float
+    failures: list[PlanRow]
+    # The run as a document: per action, the rows as they ended (the CLI's --json).
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Credentials:
+    clover_base_url: str
+    clover_merchant_id: str
+    clover_token: str
+    bc_base_url: str
+    bc_store_hash: str
+    bc_token: str
+
+
+class Services:
+    """Settings, secrets, state, the demo stores and the engine, behind one object."""
+
+    def __init__(
+        self, paths: AppPaths | None = None, environ: Mapping[str, str] = os.environ
+    ) -> None:
+        from esync_desktop.storage.secrets import SecretStore
+        from esync_desktop.storage.settings import SettingsStore
+        from esync_desktop.storage.state import StateDb
+
+        self.paths = (paths or app_paths()).ensure()
+        self.environ = environ
+        self._settings_store = SettingsStore(self.paths.settings_file)
+        self.settings: Settings = self._settings_store.load()
+        if not self.settings.tasks:
+            self.settings.tasks.append(default_task())
+        self.secrets = SecretStore()
+        self.state = StateDb(self.paths.state_db)
+        self._engine_state = EngineState(self.state)
+        self._demo: Any = None
+        self._demo_credentials: _Credentials | None = None
+        self._lock = threading.Lock()
+
+    # -- settings and connections ----------------------------------------------------------
+
+    def save_settings(self) -> None:
+        self._settings_store.save(self.settings)
+
+    @property
+    def demo_running(self) -> bool:
+        return self._demo is not None
+
+    def start_demo(self) -> None:
+        """Serve the demo stores in-process on a free loopback port, their state kept under the
+        data folder; the connections point at them. Their tokens stay in memory only."""
+        if self._demo is not None:
+            return
+        from esync_desktop.log import register_secret
+        from esync_desktop.sandbox.server import SandboxServer
+
+        server = SandboxServer(db_path=self.paths.sandbox_db).start()
+        info = server.describe()
+        register_secret(info["clover_token"])
+        register_secret(info["bc_token"])
+        self._demo = server
+        self._demo_credentials = _Credentials(
+            info["url"],
+            info["clover_merchant_id"],
+            info["clover_token"],
+            info["url"],
+            info["bc_store_hash"],
+            info["bc_token"],
+        )
+        rules = self.settings.weights
+        if not rules.by_sku and not rules.by_category and rules.default is None:
+            self.settings.weights = replace(
+                rules,
+                by_sku=dict(defaults.DEMO_SKU_WEIGHTS),
+                by_category=dict(defaults.DEMO_CATEGORY_WEIGHTS),
+            )
+
+    def reset_demo(self) -> None:
+        """Start the demo stores over, and forget what the engine knew about them."""
+        from esync_desktop.sandbox.server import SandboxServer
+
+        if self._demo is not None:
+            self._demo.reset()
+        else:
+            server = SandboxServer(db_path=self.paths.sandbox_db)
+            server.reset()
+            server.store.close()
+        self._engine_state.forget_scope(self._demo_scope())
+
+    def stop(self) -> None:
+        if self._demo is not None:
+            self._demo.stop()
+            self._demo = None
+            self._demo_credentials = None
+        self.state.close()
+
+    def _demo_scope(self) -> str:
+        from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS as c
+
+        return f"demo:{c.clover_merchant_id}>{c.bc_store_hash}"
+
+    def _credentials(self) -> _Credentials:
+        if self._demo_credentials is not None:
+            return self._demo_credentials
+        from esync_desktop.storage.secrets import resolve_credentials
+
+        creds = resolve_credentials(self.settings, self.secrets, self.environ)
+        missing = [
+            label
+            for label, value in (
+                ("Clover merchant id", creds.clover_merchant_id),
+                ("Clover API token", creds.clover_token),
+                ("Clover base URL", creds.clover_base_url),
+                ("BigCommerce store hash", creds.bc_store_hash),
+                ("BigCommerce access token", creds.bc_token),
+                ("BigCommerce base URL", creds.bc_base_url),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigurationError(
+                f"Missing {', '.join(missing)}. Enter them on the Connections page, or set "
+                "ESYNC_CLOVER_BASE_URL, ESYNC_CLOVER_MERCHANT_ID, ESYNC_CLOVER_TOKEN, "
+                "ESYNC_BC_BASE_URL, ESYNC_BC_STORE_HASH and ESYNC_BC_TOKEN; or use --demo."
+            )
+        return _Credentials(
+            creds.clover_base_url,
+            creds.clover_merchant_id,
+            creds.clover_token,
+            creds.bc_base_url,
+            creds.bc_store_hash,
+            creds.bc_token,
+        )
+
+    def _scope(self, creds: _Credentials) -> str:
+        if self._demo_credentials is not None:
+            return self._demo_scope()
+        return f"{creds.clover_merchant_id}>{creds.bc_store_hash}"
+
+    def _clients(
+        self, run_id: int | None = None
+    ) -> tuple[CloverClient, BigCommerceClient, _Credentials]:
+        from esync_desktop.connectors.bigcommerce import BigCommerceClient
+        from esync_desktop.connectors.clover import CloverClient
+
+        creds = self._credentials()
+        hook = self._engine_state.exchange_hook(lambda: run_id)
+        clover = CloverClient(
+            creds.clover_base_url, creds.clover_merchant_id, creds.clover_token, on_exchange=hook
+        )
+        bc = BigCommerceClient(
+            creds.bc_base_url, creds.bc_store_hash, creds.bc_token, on_exchange=hook
+        )
+        return clover, bc, creds
+
+    def test_connections(self) -> ConnectionReport:
+        """Reach both stores: their names, or what is wrong and what to do."""
+        try:
+            clover, bc, _ = self._clients()
+        except ConfigurationError as exc:
+            return ConnectionReport(False, None, str(exc), False, None, str(exc))
+        try:
+            clover_name, clover_error = _probe(lambda: clover.merchant().get("name"))
+            bc_name, bc_error = _probe(lambda: bc.store_info().get("name"))
+        finally:
+            clover.close()
+            bc.close()
+        return ConnectionReport(
+            clover_error is None, clover_name, clover_error, bc_error is None, bc_name, bc_error
+        )
+
+    # -- the engine ------------------------------------------------------------------------
+
+    def rules(self) -> Rules:
+        weights = self.settings.weights
+        return Rules.build(
+            by_sku=weights.by_sku,
+            by_category=weights.by_category,
+            default=weights.default,
+            category_map=self.settings.category_map,
+            location_id=self.settings.location_id or 1,
+        )
+
+    def plan_task(
+        self,
+        task: TaskConfig,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> TaskPlan:
+        """Read both stores and plan every action of the task. Writes nothing to the stores."""
+        actions = [(a.action, dict(a.options)) for a in task.actions]
+        for action, _ in actions:
+            spec_for(action)
+        with self._lock, self.state.run_lock():
+            clover, bc, creds = self._clients()
+            try:
+                if progress is not None:
+                    progress(Progress(0, 0, None, "reading both stores"))
+                specs = [ACTIONS[a] for a, _ in actions]
+                needs = ReadNeeds(
+                    groups=any(s.needs_groups for s in specs),
+                    categories=any(s.needs_categories for s in specs),
+                )
+                snapshot = read_snapshot(clover, bc, needs, cancel)
+                scope = self._scope(creds)
+                cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
+                plan = plan_actions(
+                    task.name,
+                    actions,
+                    snapshot,
+                    cursors,
+                    self.rules(),
+                    stop_when_empty=task.stop_when_empty,
+                )
+                calls = {"clover": clover.request_count, "bigcommerce": bc.request_count}
+            finally:
+                clover.close()
+                bc.close()
+        return replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
+
+    def run_plan(
+        self,
+        plan: TaskPlan,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        trigger: str = "manual",
+    ) -> RunResult:
+        """Apply exactly `plan` (from plan_task) and record the run."""
+        started = time.monotonic()
+        with self._lock, self.state.run_lock():
+            run_id = self._engine_state.start_run(plan.task, trigger)
+            clover, bc, creds = self._clients(run_id)
+            outcome = None
+            error: BaseException | None = None
+            try:
+                outcome = run_task_plan(
+                    plan,
+                    bc=bc,
+                    journal=self._engine_state,
+                    cursors=self._engine_state,
+                    cursor_scope=self._scope(creds),
+                    run_id=run_id,
+                    progress=progress,
+                    cancel=cancel,
+                    on_item_error=lambda row, text: self._engine_state.mapping_error(
+                        run_id, row, text
+                    ),
+                    on_action_done=lambda action, results: self._engine_state.record_items(
+                        run_id, results
+                    ),
+                )
+            except BaseException as exc:
+                error = exc
+                raise
+            finally:
+                calls = {
+                    "clover": plan.api_calls.get("clover", 0) + clover.request_count,
+                    "bigcommerce": plan.api_calls.get("bigcommerce", 0) + bc.request_count,
+                }
+                clover.close()
+                bc.close()
+                counts = outcome.counts() if outcome is not None else {}
+                self._engine_state.finish_run(
+                    run_id,
+                    counts,
+                    cancelled=bool(outcome and outcome.cancelled),
+                    error=None if error is None else str(error),
+                    duration_s=time.monotonic() - started,
+                )
+        failures = [r.row for r in outcome.failures] if outcome else []
+        document = run_document(plan, outcome.results, calls)
+        return RunResult(
+            run_id=run_id,
+            counts=outcome.counts(),
+            cancelled=outcome.cancelled,
+            api_calls=calls,
+            duration_s=time.monotonic() - started,
+            failures=failures,
+            document=document,
+        )
+
+    # -- history and log -------------------------------------------------------------------
+
+    def history(self, limit: int = 200) -> list[Any]:
+        return self.state.runs(limit=limit)
+
+    def run_items(self, run_id: int) -> list[Any]:
+        return self.state.run_items(run_id)
+
+    def log_entries(
+        self,
+        *,
+        run_id: int | None = None,
+        text: str = "",
+        kind: str | None = None,
+        limit: int = 5000,
+    ) -> list[Any]:
+        return self.state.log_entries(run_id=run_id, text=text, kind=kind, limit=limit)
+
+    def next_due(self, task: TaskConfig, now: datetime) -> datetime | None:
+        last = self._engine_state.last_run_of(task.name)
+        return next_due(task.schedule, last, now)
+
+
+def default_task() -> TaskConfig:
+    from esync_desktop.storage.settings import ActionConfig, TaskConfig
+
+    """ "Catalogue sync": the five actions. stop_when_empty is off for it: once the catalogue
+    is complete, send-standard has nothing to create on most runs, and stock and prices must
+    still be kept in step."""
+    return TaskConfig(
+        name=defaults.DEFAULT_TASK_NAME,
+        actions=[ActionConfig(a, {}) for a in defaults.default_task_actions()],
+        stop_when_empty=False,
+    )
+
+
+def _probe(call: Callable[[], object]) -> tuple[str | None, str | None]:
+    try:
+        return str(call() or ""), None
+    except ApiError as exc:
+        return None, f"{exc.title}: {exc.message}"
+
+
+__all__ += ["RowResult"]

@@ -1,0 +1,95 @@
+"""What the CLI prints: the readable table and summary, and the progress bar on a terminal."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+from esync_desktop.sync.runner import Progress
+
+OUTCOME_ORDER = ("create", "update", "fail", "skip", "unchanged")
+
+
+def print_json(document: Mapping[str, Any], out: TextIO = sys.stdout) -> None:
+    out.write(json.dumps(document, ensure_ascii=False, default=str) + "\n")
+
+
+def _change_text(changes: Mapping[str, Any]) -> str:
+    parts = []
+    for name, (old, new) in changes.items():
+        if isinstance(new, list):
+            new = ", ".join(str(v) for v in new)
+        parts.append(f"{name} {new}" if old is None else f"{name} {old} -> {new}")
+    return "; ".join(parts)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def print_table(
+    document: Mapping[str, Any], *, show_all: bool, verb: str, out: TextIO = sys.stdout
+) -> None:
+    """One block per action: its rows (unchanged ones only with --all), then the summary."""
+    width = max(80, shutil.get_terminal_size((120, 20)).columns)
+    for action in document["actions"]:
+        counts = action["counts"]
+        line = ", ".join(f"{counts[o]} {o}" for o in OUTCOME_ORDER if counts.get(o))
+        out.write(f"\n{action['action']}: {line or 'nothing'}\n")
+        hidden = 0
+        rows = sorted(action["rows"], key=lambda r: OUTCOME_ORDER.index(r["outcome"]))
+        for row in rows:
+            if row["outcome"] == "unchanged" and not show_all:
+                hidden += 1
+                continue
+            what = row["reason"] or _change_text(row["changes"])
+            if row["detail"] and row["outcome"] in ("skip", "fail"):
+                what = f"{what}: {row['detail']}"
+            name = row["clover_name"] or row["bc_name"] or ""
+            text = f"  {row['outcome']:<9} {row['sku'] or '-':<16} {_cut(name, 28):<28} {what}"
+            out.write(_cut(text, width) + "\n")
+        if hidden:
+            out.write(f"  ({hidden} unchanged not shown; --all shows them)\n")
+        if action.get("note"):
+            out.write(f"  note: {action['note']}\n")
+    summary = document["summary"]
+    calls = document["api_calls"]
+    out.write(
+        f"\n{verb}: "
+        + ", ".join(f"{summary[o]} {o}" for o in OUTCOME_ORDER)
+        + f"  (API calls: Clover {calls.get('clover', 0)}, "
+        f"BigCommerce {calls.get('bigcommerce', 0)})\n"
+    )
+
+
+class ProgressBar:
+    """A one-line bar on stderr, redrawn in place; silent when stderr is not a terminal."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._drawn = False
+
+    def __call__(self, progress: Progress) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        if progress.total:
+            filled = int(width * progress.done / progress.total)
+            bar = "#" * filled + "-" * (width - filled)
+            text = f"[{bar}] {progress.done}/{progress.total} {progress.sku or ''}"
+        else:
+            text = progress.message
+        columns = shutil.get_terminal_size((80, 20)).columns
+        self.stream.write("\r" + _cut(text, columns - 1).ljust(columns - 1))
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False

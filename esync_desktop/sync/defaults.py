@@ -1,0 +1,30 @@
+"""Defaults: the task every new install gets, and weight rules for the demo catalogue."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from esync_desktop.sync.model import ACTION_IDS
+
+DEFAULT_TASK_NAME = "Catalogue sync"
+
+# Weights (store unit: kg) per demo category. Seasonal and Gift Cards have none and there is no
+# default, so those items show `missing_weight` in a preview, as a real first run would.
+DEMO_CATEGORY_WEIGHTS: dict[str, Decimal] = {
+    "Mugs": Decimal("0.45"),
+    "Candles": Decimal("0.35"),
+    "Cards": Decimal("0.03"),
+    "Coffee": Decimal("0.27"),
+    "Tea": Decimal("0.15"),
+    "Stationery": Decimal("0.2"),
+    "Jewelry": Decimal("0.05"),
+    "Bags": Decimal("0.4"),
+    "T-Shirts": Decimal("0.22"),
+}
+DEMO_SKU_WEIGHTS: dict[str, Decimal] = {
+    "COF-017": Decimal("1.05"),  # Espresso Roast 1kg
+}
+
+
+def default_task_actions() -> list[str]:
+    return list(ACTION_IDS)

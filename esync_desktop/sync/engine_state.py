@@ -1,0 +1,120 @@
+"""The engine's view of the state database: journal, cursors, runs, items and the log."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from esync_desktop.sync.apply import RowResult
+from esync_desktop.sync.cursors import Cursor
+from esync_desktop.sync.journal import OpenIntent
+from esync_desktop.sync.model import PlanRow
+
+log = logging.getLogger(__name__)
+
+
+class EngineState:
+    """Adapts storage.state.StateDb to the protocols the engine uses (journal.Journal,
+    runner.CursorStore), so the engine does not depend on how rows are stored."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    # -- journal ---------------------------------------------------------------------------
+
+    def journal_intent(
+        self, key: str, action: str, sku: str | None, payload: Mapping[str, Any], run_id: int
+    ) -> None:
+        self.db.journal_intent(key, action=action, sku=sku, payload=dict(payload), run_id=run_id)
+
+    def journal_confirm(self, key: str, result: Mapping[str, Any]) -> None:
+        self.db.journal_confirm(key, dict(result))
+
+    def journal_fail(self, key: str, error: str) -> None:
+        self.db.journal_fail(key, error)
+
+    def journal_resolve(self, key: str, applied: bool, result: Mapping[str, Any]) -> None:
+        self.db.journal_resolve(key, applied=applied, result=dict(result))
+
+    def journal_open(self) -> list[OpenIntent]:
+        return [OpenIntent(e.key, e.action, e.sku, e.payload or {}) for e in self.db.journal_open()]
+
+    def journal_confirmed(self, key: str) -> Mapping[str, Any] | None:
+        entry = self.db.journal_get(key)
+        if entry is None or entry.status not in ("confirmed", "resolved_applied"):
+            return None
+        return entry.result or {}
+
+    # -- cursors ---------------------------------------------------------------------------
+
+    def get_cursor(self, name: str) -> Mapping[str, Any] | None:
+        value = self.db.get_cursor(name)
+        return value if isinstance(value, Mapping) else None
+
+    def set_cursor(self, name: str, value: Mapping[str, Any]) -> None:
+        self.db.set_cursor(name, dict(value))
+
+    def cursor(self, name: str) -> Cursor:
+        return Cursor.from_json(self.get_cursor(name))
+
+    def forget_scope(self, scope: str) -> None:
+        """Drop every cursor of one store pair (after the demo stores start over)."""
+        self.db.delete_cursors(prefix=f"{scope}:")
+
+    # -- runs, items, log ------------------------------------------------------------------
+
+    def start_run(self, task: str, trigger: str) -> int:
+        return int(self.db.start_run(task, trigger))
+
+    def finish_run(
+        self,
+        run_id: int,
+        counts: Mapping[str, int],
+        *,
+        cancelled: bool,
+        error: str | None,
+        duration_s: float,
+    ) -> None:
+        if error is not None:
+            result = "error"
+        elif cancelled:
+            result = "cancelled"
+        elif counts.get("fail"):
+            result = "failed_items"
+        else:
+            result = "ok"
+        self.db.finish_run(run_id, counts=dict(counts), result=result, error=error)
+
+    def record_items(self, run_id: int, results: list[RowResult]) -> None:
+        for r in results:
+            self.db.record_item(
+                run_id,
+                action=r.row.action,
+                sku=r.row.sku,
+                outcome=r.outcome.value if r.written or not r.row.writes else "not_done",
+                reason=r.reason.value if r.reason else None,
+                clover_id=r.row.clover_id,
+                bc_id=r.bc_id,
+                name=r.row.clover_name or r.row.bc_name,
+                detail=r.detail,
+            )
+
+    def mapping_error(self, run_id: int, row: PlanRow, text: str) -> None:
+        label = row.sku or row.clover_name or row.clover_id
+        self.db.log_mapping_error(run_id, f"{row.action}: {label}: {text}", sku=row.sku)
+
+    def exchange_hook(self, run_id: Callable[[], int | None]) -> Callable[[Any], None]:
+        """The clients' on_exchange: every request/response goes to the integration log."""
+
+        def hook(exchange: Any) -> None:
+            try:
+                self.db.log_exchange(run_id(), exchange)
+            except Exception:  # the log must never break a sync
+                log.exception("could not record an exchange in the integration log")
+
+        return hook
+
+    def last_run_of(self, task: str) -> datetime | None:
+        return self.db.last_run_started(task)
