@@ -34,8 +34,7 @@ _BOOL_FIELDS = ("hidden", "available", "autoManage", "defaultTaxRates", "isReven
 
 
 def item_collection(db: CloverDb) -> Collection:
-    links = db.links
-
+    # Look links up on every call: a reseed replaces db.links with fresh indexes.
     def stock_quantity(doc: Doc) -> Any:
         stock = db.stock(doc["id"])
         return None if stock is None else stock.get("quantity")
@@ -47,7 +46,9 @@ def item_collection(db: CloverDb) -> Collection:
 
     def tag_names(doc: Doc) -> list[str]:
         return [
-            t["name"] for t in (db.get("tags", x) for x in links["tag_items"].lefts(doc["id"])) if t
+            t["name"]
+            for t in (db.get("tags", x) for x in db.links["tag_items"].lefts(doc["id"]))
+            if t
         ]
 
     fields = {
@@ -56,14 +57,14 @@ def item_collection(db: CloverDb) -> Collection:
         "hidden": field_getter("hidden"),
         "itemCode": field_getter("code"),
         "available": field_getter("available"),
-        "option.id": lambda d: links["option_items"].lefts(d["id"]),
+        "option.id": lambda d: db.links["option_items"].lefts(d["id"]),
         "modifierGroup.id": lambda d: [],
         "autoManage": field_getter("autoManage"),
         "price": field_getter("price"),
         "id": field_getter("id"),
         "sku": field_getter("sku"),
         "defaultTaxRates": field_getter("defaultTaxRates"),
-        "tags.id": lambda d: links["tag_items"].lefts(d["id"]),
+        "tags.id": lambda d: db.links["tag_items"].lefts(d["id"]),
         "alternateName": field_getter("alternateName"),
         "isRevenue": field_getter("isRevenue"),
         "tags.name": tag_names,
