@@ -1,0 +1,128 @@
+"""Clover emulator limits, persistence and scale: 429s, a restart over SQLite, 100k items."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from esync_desktop.sandbox.server import SandboxServer
+
+UA = {"User-Agent": "eSyncTests/1.0 (pytest)"}
+
+
+def client_for(server: SandboxServer) -> httpx.Client:
+    creds = server.describe()
+    return httpx.Client(
+        base_url=f"{creds['url']}/v3/merchants/{creds['clover_merchant_id']}",
+        headers={"Authorization": f"Bearer {creds['clover_token']}", **UA},
+        timeout=30,
+    )
+
+
+def test_rate_limit_429_names_the_token_limit(sandbox: SandboxServer) -> None:
+    sandbox.apis[0].configure({"rate_per_second": 3})
+    with client_for(sandbox) as clover:
+        statuses = [clover.get("/tenders") for _ in range(6)]
+    refused = [r for r in statuses if r.status_code == 429]
+    assert [r.status_code for r in statuses[:3]] == [200, 200, 200]
+    assert refused, [r.status_code for r in statuses]
+    assert refused[0].headers["X-RateLimit-tokenLimit"] == "3"
+    assert "retry-after" not in refused[0].headers  # only concurrency 429s carry it
+    assert refused[0].json() == {"message": "429 Too Many Requests"}
+
+
+def test_default_rate_limit_is_16_per_second(sandbox: SandboxServer) -> None:
+    with client_for(sandbox) as clover:
+        statuses = [clover.get("/tenders").status_code for _ in range(20)]
+    # 20 quick calls fit in one second on any machine that runs this suite.
+    assert statuses[:16] == [200] * 16
+    assert 429 in statuses[16:]
+
+
+def test_concurrency_limit_429_has_retry_after(sandbox: SandboxServer) -> None:
+    sandbox.apis[0].configure({"rate_per_second": 1000, "retry_after": 2})
+    # Slow every Clover response so the requests overlap.
+    sandbox.faults.configure("clover", {"latency_ms": 400})
+    with client_for(sandbox) as clover, ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda _: clover.get("/tenders"), range(8)))
+    refused = [r for r in responses if r.status_code == 429]
+    assert sum(r.status_code == 200 for r in responses) == 5
+    assert len(refused) == 3
+    assert refused[0].headers["X-RateLimit-tokenConcurrentLimit"] == "5"
+    assert refused[0].headers["retry-after"] == "2"
+
+
+def test_in_flight_slots_are_released(sandbox: SandboxServer) -> None:
+    sandbox.apis[0].configure({"rate_per_second": 1000, "concurrency": 1})
+    with client_for(sandbox) as clover:
+        # One at a time never trips a concurrency limit of one, even across errors.
+        statuses = [clover.get(path).status_code for path in ("/items", "/items/NOPE", "/x") * 3]
+    assert 429 not in statuses
+
+
+def test_state_survives_a_restart_with_db_path(tmp_path: Path) -> None:
+    db = tmp_path / "sandbox.db"
+    with SandboxServer(seed="demo", db_path=db) as first, client_for(first) as clover:
+        first.apis[0].configure({"rate_per_second": 1000})
+        tag = clover.post("/tags", json={"name": "Kept"}).json()
+        made = clover.post("/items", json={"name": "Persisted", "price": 4200, "sku": "P-1"}).json()
+        clover.post(
+            "/tag_items",
+            json={"elements": [{"tag": {"id": tag["id"]}, "item": {"id": made["id"]}}]},
+        )
+        clover.post(f"/item_stocks/{made['id']}", json={"quantity": 12})
+        order = clover.post(
+            "/atomic_order/orders",
+            json={"orderCart": {"lineItems": [{"item": {"id": made["id"]}}]}},
+        ).json()
+        demo_items = len(clover.get("/items", params={"limit": 1000}).json()["elements"])
+    with SandboxServer(seed="demo", db_path=db) as second, client_for(second) as clover:
+        item = clover.get(f"/items/{made['id']}", params={"expand": "itemStock,tags"}).json()
+        assert item["name"] == "Persisted" and item["price"] == 4200
+        assert item["itemStock"]["quantity"] == 11.0  # the order's line took one
+        assert isinstance(item["itemStock"]["quantity"], float)
+        assert [t["name"] for t in item["tags"]["elements"]] == ["Kept"]
+        assert (
+            clover.get("/items", params={"filter": "tags.name=Kept"}).json()["elements"][0]["id"]
+            == made["id"]
+        )
+        again = clover.get(f"/orders/{order['id']}", params={"expand": "lineItems"}).json()
+        assert again["total"] == order["total"] and len(again["lineItems"]["elements"]) == 1
+        assert len(clover.get("/items", params={"limit": 1000}).json()["elements"]) == demo_items
+    assert b"c1d3m0" not in db.read_bytes()  # the token is never stored
+
+
+def test_100k_generated_items_seed_and_page(capsys: pytest.CaptureFixture[str]) -> None:
+    with SandboxServer(seed="empty") as server:
+        api = server.apis[0]
+        api.configure({"rate_per_second": 1000})
+        started = time.perf_counter()
+        with server.store.lock:
+            api.seed("generated", 100_000)
+        seeded = time.perf_counter() - started
+        with client_for(server) as clover:
+            timings = []
+            for params in (
+                {"limit": 1000},
+                {"limit": 1000, "offset": 99_000},
+                {"limit": 1000, "orderBy": "modifiedTime ASC"},
+                {"limit": 1000, "filter": "itemStock.quantity<1"},
+            ):
+                began = time.perf_counter()
+                page = clover.get("/items", params=params)
+                timings.append((params, (time.perf_counter() - began) * 1000))
+                assert page.status_code == 200
+                assert len(page.json()["elements"]) == 1000
+            tail = clover.get("/items", params={"limit": 1000, "offset": 99_500}).json()
+            assert len(tail["elements"]) == 500
+            category = clover.get("/categories").json()["elements"][0]
+            in_cat = clover.get(f"/categories/{category['id']}/items", params={"limit": 1})
+            assert len(in_cat.json()["elements"]) == 1
+    with capsys.disabled():
+        print(f"\nclover: seeded 100k items in {seeded:.2f} s")
+        for params, ms in timings:
+            print(f"clover: GET /items {params} {ms:.1f} ms")
