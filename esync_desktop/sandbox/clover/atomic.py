@@ -84,9 +84,8 @@ def parse_cart(db: CloverDb, body: Doc) -> Cart:
             raise atomic_error("item_does_not_exist", item_id)
         if item is None and raw.get("price") is None:
             raise atomic_error("bad_request", "line item needs an item id or a price")
-        unit_price = as_int(
-            raw["price"] if raw.get("price") is not None else item["price"], "price"
-        )  # type: ignore[index]
+        given = raw.get("price")
+        unit_price = as_int(given if given is not None or item is None else item["price"], "price")
         unit_qty = None
         if item is not None and item.get("priceType") == "PER_UNIT":
             unit_qty = as_int(raw.get("unitQty") or 1000, "unitQty")
@@ -142,7 +141,7 @@ def create_order(db: CloverDb, cart: Cart, now: int | None = None) -> Doc:
     """Write the validated cart as an order with its line items, discounts and computed total."""
     totals = cart.totals
     assert totals is not None
-    fields = {
+    fields: Doc = {
         k: cart.body[k]
         for k in (
             "title",

@@ -121,14 +121,14 @@ class Condition:
             return isinstance(value, str) and value.startswith(str(target)[:-1])
         op = self.op
         if op in ("=", "!="):
-            return value == target
+            return bool(value == target)
         if op == "<":
-            return value < target
+            return bool(value < target)
         if op == "<=":
-            return value <= target
+            return bool(value <= target)
         if op == ">":
-            return value > target
-        return value >= target
+            return bool(value > target)
+        return bool(value >= target)
 
     def matches(self, doc: Doc) -> bool:
         value = self.getter(doc)
@@ -284,7 +284,7 @@ def select(
     else:
         kept = docs if query.reveal else (d for d in docs if coll.visible(d))
         rows = sort_docs(kept, query.order)
-    tests = [c.matches for c in query.conditions]
+    tests: list[Callable[[Doc], bool]] = [c.matches for c in query.conditions]
     if extra is not None:
         tests.append(extra)
     if not tests:

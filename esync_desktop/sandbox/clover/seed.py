@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from esync_desktop.sandbox import catalog
 from esync_desktop.sandbox.clover.atomic import create_order, parse_cart
@@ -51,14 +51,14 @@ def seed(db: CloverDb, name: str, items: int) -> None:
         db.clock = clock
         db.unseeded_random()
     # Sort the default listing and the incremental-sync order now, so first pages are fast too.
-    items = item_collection(db)
+    listing = item_collection(db)
     select(
-        db, items, Query([], [(created, True)], 1, 0, Expand([]), False, (("createdTime", True),))
+        db, listing, Query([], [(created, True)], 1, 0, Expand([]), False, (("createdTime", True),))
     )
-    modified = items.fields["modifiedTime"]
+    modified = listing.fields["modifiedTime"]
     select(
         db,
-        items,
+        listing,
         Query([], [(modified, False)], 1, 0, Expand([]), False, (("modifiedTime", False),)),
     )
 
@@ -150,7 +150,7 @@ def _spread(now: int, count: int, rng: random.Random) -> Iterator[tuple[int, int
 def _catalog(db: CloverDb, cat: catalog.Catalog, now: int, rng: random.Random) -> None:
     category_ids: dict[str, str] = {}
     for n, name in enumerate(cat.clover_categories):
-        doc = {
+        doc: Doc = {
             "id": db.new_id(),
             "name": name,
             "sortOrder": n + 1,
@@ -167,13 +167,13 @@ def _catalog(db: CloverDb, cat: catalog.Catalog, now: int, rng: random.Random) -
         groups[group.name] = group_id
         db.put("item_groups", {"id": group_id, "name": group.name, "_created": stamp})
         for attr_name, values in group.attributes.items():
-            attr = {"id": db.new_id(), "name": attr_name, "itemGroup": {"id": group_id}}
+            attr: Doc = {"id": db.new_id(), "name": attr_name, "itemGroup": {"id": group_id}}
             db.put("attributes", {**attr, "_created": stamp})
             for value in values:
-                option = {"id": db.new_id(), "name": value, "attribute": {"id": attr["id"]}}
+                option: Doc = {"id": db.new_id(), "name": value, "attribute": {"id": attr["id"]}}
                 db.put("options", {**option, "_created": stamp})
                 options[(group.name, attr_name, value)] = option["id"]
-    online = {"id": db.new_id(), "name": "Online", "showInReporting": False, "_created": now}
+    online: Doc = {"id": db.new_id(), "name": "Online", "showInReporting": False, "_created": now}
     db.put("tags", online)
     stocks = db.t["item_stocks"]
     category_links = db.links["category_items"]
@@ -230,7 +230,7 @@ def _orders(db: CloverDb, now: int, rng: random.Random) -> None:
     last: tuple[Doc, Doc] | None = None
     for n in range(8):
         stamp += rng.randrange(DAY_MS // 3, DAY_MS * 2 // 3)
-        db.clock = lambda at=stamp: at / 1000  # everything this sale writes is "then"
+        db.clock = _fixed_clock(stamp)  # everything this sale writes is "then"
         lines = []
         for item in rng.sample(sellable, rng.randint(1, 3)):
             lines += [{"item": {"id": item["id"]}}] * rng.randint(1, 2)
@@ -256,7 +256,7 @@ def _orders(db: CloverDb, now: int, rng: random.Random) -> None:
         last = (order, payment)
     assert last is not None
     order, payment = last
-    db.clock = lambda: (stamp + 3_600_000) / 1000
+    db.clock = _fixed_clock(stamp + 3_600_000)
     line = order_lines(db, order["id"])[0]
     tax = round(line["price"] * 887500 / 10_000_000)
     refund = {
@@ -279,3 +279,7 @@ def _orders(db: CloverDb, now: int, rng: random.Random) -> None:
     order["paymentState"] = "PARTIALLY_REFUNDED"
     order["modifiedTime"] = db.now()
     db.put("orders", order)
+
+
+def _fixed_clock(ms: int) -> Callable[[], float]:
+    return lambda: ms / 1000
