@@ -1,0 +1,132 @@
+"""Starts the window: the QApplication, the error dialog hook, the services, the tray."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QApplication, QLabel
+
+from esync_desktop import APP_ID, APP_NAME, __version__
+from esync_desktop.ui import messages
+from esync_desktop.ui.controller import AppController
+from esync_desktop.ui.error_dialog import show_exception, technical_details
+from esync_desktop.ui.main_window import MainWindow
+from esync_desktop.ui.resources import app_icon, asset_path
+from esync_desktop.ui.tray import Tray
+
+log = logging.getLogger(__name__)
+
+# How long Quit waits for a running sync to stop after Cancel (it stops between two writes).
+QUIT_WAIT_MS = 15_000
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_ID)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def apply_style(app: QApplication) -> None:
+    app.setStyleSheet(asset_path("style.qss").read_text(encoding="utf-8"))
+
+
+def install_excepthook() -> None:
+    """An exception that escapes a slot is logged and shown with copyable details."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.critical("uncaught exception", exc_info=(exc_type, exc, tb))
+        show_exception(exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+
+class GuiApp(QObject):
+    """The controller, the window and the tray, wired together."""
+
+    def __init__(self, services: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.controller = AppController(services, parent=self)
+        self.window = MainWindow(self.controller)
+        self.tray = Tray(self.controller, self)
+        self.has_tray = Tray.available()
+        self.window.keep_running_in_tray = self.has_tray
+        if self.has_tray:
+            self.tray.show()
+        else:
+            note = QLabel(messages.NO_TRAY)
+            note.setWordWrap(True)
+            self.window.statusBar().addWidget(note, 1)
+        self.window.quit_requested.connect(self.quit)
+        self.tray.quit_requested.connect(self.quit)
+        self.tray.open_requested.connect(self.open_window)
+        self.tray.sync_requested.connect(self.controller.sync_task)
+        self._quitting = False
+
+    def start(self) -> None:
+        self.window.show()
+        self.controller.scheduler.start()
+        if self.services.settings.demo and not getattr(self.services, "demo_running", False):
+            # Chosen on an earlier start: the demo stores come back with their saved state.
+            self.controller.demo_started.connect(self.window.connections.save_and_test)
+            self.controller.start_demo()
+
+    @Slot()
+    def open_window(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    @Slot()
+    def quit(self) -> None:
+        """Cancel what runs, wait for it to stop, then leave the event loop."""
+        if self._quitting:
+            return
+        self._quitting = True
+        self.window.save_geometry()
+        if not self.controller.shutdown(QUIT_WAIT_MS):
+            log.warning("a background job was still running at quit")
+        self.tray.hide()
+        QApplication.quit()
+
+
+def run_gui(argv: list[str] | None = None) -> int:
+    from esync_desktop.app import Services
+    from esync_desktop.log import configure_logging
+
+    app = create_application(argv)
+    apply_style(app)
+    install_excepthook()
+    try:
+        services = Services()
+    except Exception as exc:
+        log.exception("could not start")
+        messages.notifier.error(
+            f"{APP_NAME} could not start",
+            f"{exc}\n\nCheck that the settings and data folders can be written.",
+            technical_details(type(exc), exc, exc.__traceback__),
+        )
+        return 1
+    configure_logging(services.paths)
+    app.setQuitOnLastWindowClosed(False)
+    gui = GuiApp(services)
+    gui.start()
+    try:
+        return app.exec()
+    finally:
+        gui.controller.shutdown(QUIT_WAIT_MS)
+        services.stop()

@@ -1,0 +1,1 @@
+"""Table models: one QAbstractTableModel per table, rows are the engine's dataclasses."""

@@ -1,0 +1,188 @@
+"""Tables of the History & Logs page: past runs, the items of one run, the integration log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from esync_desktop.ui import messages
+from esync_desktop.ui.models.base import Column, RowFilterProxyModel, RowTableModel
+
+RESULT_LABELS = {
+    "ok": "Finished",
+    "failed_items": "Finished, some items failed",
+    "cancelled": "Cancelled",
+    "error": "Stopped by an error",
+    "running": "Running",
+    None: "Running",
+}
+ITEM_OUTCOME_LABELS = {**messages.OUTCOME_LABELS, "not_done": "Not done (cancelled)"}
+REASON_LABELS: dict[str, str] = {str(k): v for k, v in messages.REASON_TEXT.items()}
+BAD = QColor("#b3261e")
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        local = value.astimezone() if value.tzinfo else value
+        return local.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    return str(value or "")
+
+
+def _when_key(value: Any) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return float(value or 0)
+
+
+def _count(run: Any, outcome: str) -> int:
+    return int((getattr(run, "counts", None) or {}).get(outcome, 0))
+
+
+def _duration(run: Any) -> str:
+    seconds = getattr(run, "duration_s", None)
+    if seconds is None:
+        return ""
+    return f"{seconds:.1f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
+
+
+def _count_column(title: str, outcome: str) -> Column[Any]:
+    return Column(title, lambda r: str(_count(r, outcome)), lambda r: _count(r, outcome),
+                  align_right=True)  # fmt: skip
+
+
+RUN_COLUMNS: list[Column[Any]] = [
+    Column("When", lambda r: _when(r.started_at), lambda r: _when_key(r.started_at)),
+    Column("Task", lambda r: str(r.task)),
+    Column("Started", lambda r: messages.TRIGGER_LABELS.get(r.trigger, str(r.trigger))),
+    _count_column("Created", "create"),
+    _count_column("Updated", "update"),
+    _count_column("Unchanged", "unchanged"),
+    _count_column("Skipped", "skip"),
+    _count_column("Failed", "fail"),
+    Column("Took", _duration, lambda r: getattr(r, "duration_s", 0) or 0, align_right=True),
+    Column(
+        "Result",
+        lambda r: RESULT_LABELS.get(r.result, str(r.result)),
+        tooltip=lambda r: str(getattr(r, "error", "") or ""),
+    ),
+]
+RUN_RESULT = len(RUN_COLUMNS) - 1
+
+
+class RunsTableModel(RowTableModel[Any]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(RUN_COLUMNS, parent)
+
+    def extra_data(self, row: Any, column: int, role: int) -> Any:
+        bad = row.result in ("error", "failed_items")
+        if role == Qt.ItemDataRole.ForegroundRole and column == RUN_RESULT and bad:
+            return QBrush(BAD)
+        return None
+
+
+def _item_why(item: Any) -> str:
+    reason = getattr(item, "reason", None)
+    if not reason or reason == "unchanged":
+        return ""
+    return REASON_LABELS.get(reason, str(reason).replace("_", " "))
+
+
+ITEM_COLUMNS: list[Column[Any]] = [
+    Column("SKU", lambda r: r.sku or "(no SKU)"),
+    Column("Name", lambda r: getattr(r, "name", None) or ""),
+    Column("Step", lambda r: messages.action_label(r.action)),
+    Column("Result", lambda r: ITEM_OUTCOME_LABELS.get(r.outcome, str(r.outcome))),
+    Column("Why", _item_why),
+    Column("Details", lambda r: getattr(r, "detail", "") or ""),
+]
+ITEM_RESULT = 3
+
+
+class RunItemsTableModel(RowTableModel[Any]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(ITEM_COLUMNS, parent)
+
+    def extra_data(self, row: Any, column: int, role: int) -> Any:
+        bad = row.outcome == "fail"
+        if role == Qt.ItemDataRole.ForegroundRole and column == ITEM_RESULT and bad:
+            return QBrush(BAD)
+        return None
+
+
+class OutcomeSearchProxyModel(RowFilterProxyModel):
+    """Filters rows whose `outcome` (or `kind`) is in a set, and searches the displayed text."""
+
+    def __init__(self, field: str = "outcome", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._field = field
+        self._values: frozenset[str] | None = None
+        self._text = ""
+
+    def set_values(self, values: Iterable[str] | None) -> None:
+        def change() -> None:
+            self._values = None if values is None else frozenset(values)
+
+        self.refilter(change)
+
+    def set_search(self, text: str) -> None:
+        def change() -> None:
+            self._text = text.strip().casefold()
+
+        self.refilter(change)
+
+    def accepts(self, source_row: int) -> bool:
+        model = self.source_rows()
+        row = model.row_at(source_row)
+        if self._values is not None and str(getattr(row, self._field, "")) not in self._values:
+            return False
+        if not self._text:
+            return True
+        return any(self._text in c.text(row).casefold() for c in model.columns)
+
+
+def _log_text(entry: Any) -> str:
+    for name in ("summary", "message", "text"):
+        value = getattr(entry, name, None)
+        if value:
+            return str(value)
+    method, path = getattr(entry, "method", ""), getattr(entry, "path", "")
+    return f"{method} {path}".strip()
+
+
+STORE_LABELS = {"clover": "Clover", "bigcommerce": "BigCommerce"}
+LOG_KIND_LABELS = {"exchange": "Request", "mapping_error": "Refused item", "error": "Error"}
+
+LOG_COLUMNS: list[Column[Any]] = [
+    Column(
+        "When",
+        lambda e: _when(getattr(e, "at", None) or getattr(e, "created_at", None)),
+        lambda e: _when_key(getattr(e, "at", None) or getattr(e, "created_at", None)),
+    ),
+    Column("Kind", lambda e: LOG_KIND_LABELS.get(e.kind, str(e.kind))),
+    Column("Store", lambda e: STORE_LABELS.get(getattr(e, "api", "") or "", "")),
+    Column(
+        "Status",
+        lambda e: "" if getattr(e, "status", None) is None else str(e.status),
+        lambda e: getattr(e, "status", None) or 0,
+        align_right=True,
+    ),
+    Column("What", _log_text, tooltip=lambda e: str(getattr(e, "details", "") or "")),
+]
+
+
+class LogTableModel(RowTableModel[Any]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(LOG_COLUMNS, parent)
+
+    def extra_data(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            status = getattr(row, "status", None)
+            if row.kind != "exchange" or (isinstance(status, int) and status >= 400):
+                return QBrush(BAD)
+        return None

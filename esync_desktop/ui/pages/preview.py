@@ -1,0 +1,318 @@
+"""Preview: what a task would do, item by item, with why items are skipped and how to fix them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from esync_desktop.sync.model import Outcome, TaskPlan
+from esync_desktop.ui import messages, widgets
+from esync_desktop.ui.controller import PLAN, AppController
+from esync_desktop.ui.models.plan_model import PlanFilterProxyModel, PlanTableModel
+
+OUTCOME_FILTERS: list[tuple[str, list[str] | None]] = [
+    ("All results", None),
+    ("Needs attention (skipped or failed)", [Outcome.SKIP.value, Outcome.FAIL.value]),
+    ("New products", [Outcome.CREATE.value]),
+    ("Updates", [Outcome.UPDATE.value]),
+    ("No change", [Outcome.UNCHANGED.value]),
+    ("Skipped", [Outcome.SKIP.value]),
+    ("Failed", [Outcome.FAIL.value]),
+]
+# Search waits for a pause in typing: with 100k rows each refilter takes a noticeable moment.
+SEARCH_DELAY_MS = 250
+EXPORT_FIELDS = ["SKU", "Clover name", "BigCommerce name", "Action", "Result", "Why",
+                 "What to do", "Changes", "Details"]  # fmt: skip
+
+
+def export_rows(path: Path, rows: list[Any]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_FIELDS)
+        for row in rows:
+            writer.writerow(
+                [
+                    row.sku or "",
+                    row.clover_name or "",
+                    row.bc_name or "",
+                    messages.action_label(row.action),
+                    messages.OUTCOME_LABELS[row.outcome],
+                    messages.reason_text(row),
+                    messages.fix_for(row),
+                    messages.changes_text(row.changes),
+                    row.detail,
+                ]
+            )
+
+
+class PreviewPage(widgets.Page):
+    sync_requested = Signal(object)  # the TaskPlan
+
+    def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Preview",
+            "What the task would do, item by item. Nothing is sent until you press Sync now, "
+            "and Sync now does exactly what is listed here.",
+            parent,
+        )
+        self.controller = controller
+        self.plan: TaskPlan | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Task:"))
+        self.task_picker = QComboBox()
+        self.task_picker.setMinimumWidth(220)
+        top.addWidget(self.task_picker)
+        self.preview_button = QPushButton("Preview (F5)")
+        self.preview_button.clicked.connect(self.refresh)
+        top.addWidget(self.preview_button)
+        top.addStretch(1)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.clicked.connect(self._on_export)
+        top.addWidget(self.export_button)
+        self.sync_button = widgets.primary_button("Sync now")
+        self.sync_button.clicked.connect(self._on_sync)
+        top.addWidget(self.sync_button)
+        self.body.addLayout(top)
+
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.body.addWidget(self.progress)
+        self.banner = widgets.Banner()
+        self.body.addWidget(self.banner)
+        self.counts = QLabel("Press Preview to see what the task would do.")
+        self.counts.setProperty("role", "count")
+        self.body.addWidget(self.counts)
+
+        filters = QHBoxLayout()
+        self.outcome_filter = QComboBox()
+        for label, outcomes in OUTCOME_FILTERS:
+            self.outcome_filter.addItem(label, outcomes)
+        self.outcome_filter.currentIndexChanged.connect(self._on_outcome_filter)
+        filters.addWidget(self.outcome_filter)
+        self.action_filter = QComboBox()
+        self.action_filter.addItem("All steps", None)
+        self.action_filter.currentIndexChanged.connect(self._on_action_filter)
+        filters.addWidget(self.action_filter)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search SKU or name")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_typed)
+        filters.addWidget(self.search, 1)
+        self.shown = QLabel()
+        filters.addWidget(self.shown)
+        self.body.addLayout(filters)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+
+        self.model = PlanTableModel(self)
+        self.proxy = PlanFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        # Fixed row heights: with 100k rows, per-row size hints would be asked of every row.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((110, 170, 170, 190, 95, 230, 330, 300)):
+            self.table.setColumnWidth(column, width)
+        self.body.addWidget(self.table, 1)
+
+        controller.plan_ready.connect(self._on_plan)
+        controller.job_failed.connect(self._on_failed)
+        controller.progressed.connect(self._on_progress)
+        controller.busy_changed.connect(self._on_busy)
+        controller.settings_changed.connect(self.reload_tasks)
+        controller.run_finished.connect(self._on_run_finished)
+        self.reload_tasks()
+        self._update_buttons()
+
+    # -- tasks -------------------------------------------------------------------------------------
+
+    @Slot()
+    def reload_tasks(self) -> None:
+        current = self.task_picker.currentText()
+        self.task_picker.clear()
+        for task in self.controller.settings.tasks:
+            self.task_picker.addItem(task.name)
+        index = self.task_picker.findText(current)
+        self.task_picker.setCurrentIndex(max(0, index))
+
+    def select_task(self, name: str) -> None:
+        index = self.task_picker.findText(name)
+        if index >= 0:
+            self.task_picker.setCurrentIndex(index)
+
+    # -- planning ----------------------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        task = self.controller.task(self.task_picker.currentText())
+        if task is None:
+            self.banner.show_message("warning", "Choose a task first (make one in Tasks).")
+            return
+        if not task.actions:
+            self.banner.show_message(
+                "warning", f"The task “{task.name}” has no steps yet: add some in Tasks."
+            )
+            return
+        if not self.controller.preview(task):
+            self.banner.show_message("info", "A sync is running; preview again when it is done.")
+            return
+        self.banner.show_message("info", f"Reading both stores for “{task.name}”…")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+    @Slot(str, int, int, str)
+    def _on_progress(self, kind: str, done: int, total: int, text: str) -> None:
+        if kind != PLAN:
+            return
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        if text:
+            self.banner.show_message("info", f"Preview: {text}…")
+
+    @Slot(object)
+    def _on_plan(self, plan: TaskPlan) -> None:
+        self.progress.hide()
+        self.set_plan(plan)
+
+    def set_plan(self, plan: TaskPlan | None) -> None:
+        self.plan = plan
+        self.model.set_plan(plan)
+        self.action_filter.blockSignals(True)
+        self.action_filter.clear()
+        self.action_filter.addItem("All steps", None)
+        for action in plan.actions if plan else ():
+            self.action_filter.addItem(messages.action_label(action.action), action.action)
+        self.action_filter.blockSignals(False)
+        self.proxy.set_action(None)
+        if plan is None:
+            self.counts.setText("Press Preview to see what the task would do.")
+            self.banner.clear_message()
+        else:
+            self.counts.setText(
+                f"“{plan.task}”: "
+                + messages.counts_text(plan.counts(), messages.PREVIEW_COUNT_WORDS)
+            )
+            self._explain(plan)
+        self._update_shown()
+        self._update_buttons()
+
+    def _explain(self, plan: TaskPlan) -> None:
+        counts = plan.counts()
+        attention = counts["skip"] + counts["fail"]
+        parts = []
+        if plan.stopped_after:
+            parts.append(
+                f"The task stops after “{messages.action_label(plan.stopped_after)}”: that step "
+                "has nothing to do, and the task is set to stop then."
+            )
+        if attention:
+            parts.append(
+                f"{attention} item(s) will be skipped. Choose “Needs attention” to see why and "
+                "what to do about each."
+            )
+        writes = counts["create"] + counts["update"]
+        parts.append(
+            f"Sync now will make {writes} change(s)." if writes else "Nothing to send right now."
+        )
+        self.banner.show_message("warning" if attention else "ok", " ".join(parts))
+
+    @Slot(str, object)
+    def _on_failed(self, kind: str, error: Any) -> None:
+        if kind != PLAN:
+            return
+        self.progress.hide()
+        problem = messages.describe_error(error)
+        self.banner.show_message("error", f"<b>{problem.title}.</b> {problem.message}")
+
+    @Slot(object, str)
+    def _on_run_finished(self, result: Any, trigger: str) -> None:
+        # A plan is applied once; a second Sync now needs a fresh preview.
+        if self.plan is not None and trigger == "manual":
+            self.set_plan(None)
+            self.banner.show_message("ok", "Synced. Preview again to see what is left to do.")
+
+    # -- filters -----------------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_outcome_filter(self, index: int) -> None:
+        self.proxy.set_outcomes(self.outcome_filter.itemData(index))
+        self._update_shown()
+
+    @Slot(int)
+    def _on_action_filter(self, index: int) -> None:
+        self.proxy.set_action(self.action_filter.itemData(index))
+        self._update_shown()
+
+    @Slot(str)
+    def _on_search_typed(self, text: str) -> None:
+        self._search_timer.start()
+
+    @Slot()
+    def _apply_search(self) -> None:
+        self.proxy.set_search(self.search.text())
+        self._update_shown()
+
+    def show_attention(self) -> None:
+        self.outcome_filter.setCurrentIndex(1)
+
+    def _update_shown(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        self.shown.setText(f"{shown} of {total} shown" if total else "")
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    @Slot(bool)
+    def _on_busy(self, busy: bool) -> None:
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        busy = self.controller.busy
+        has_writes = self.plan is not None and any(
+            r.writes for a in self.plan.actions for r in a.rows
+        )
+        self.preview_button.setEnabled(not busy)
+        self.sync_button.setEnabled(not busy and has_writes)
+        self.export_button.setEnabled(self.plan is not None)
+
+    @Slot()
+    def _on_sync(self) -> None:
+        if self.plan is not None:
+            self.sync_requested.emit(self.plan)
+
+    @Slot()
+    def _on_export(self) -> None:
+        if self.plan is None:
+            return
+        name = f"preview-{self.plan.task}.csv".replace(" ", "-").lower()
+        path, _ = QFileDialog.getSaveFileName(self, "Export the preview", name, "CSV (*.csv)")
+        if path:
+            export_rows(Path(path), self.proxy.visible_rows())
+            self.banner.show_message("ok", f"Saved {self.proxy.rowCount()} rows to {path}.")

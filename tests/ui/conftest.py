@@ -1,0 +1,45 @@
+"""UI test fixtures: the offscreen platform unless one is set, and plan rows to fill tables."""
+
+from __future__ import annotations
+
+import os
+
+# Before any Qt import: a machine without a display still runs the widget tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from esync_desktop.sync.model import Outcome, PlanRow, Reason
+
+
+def make_rows(n: int) -> list[PlanRow]:
+    """A mix of every outcome, with SKUs and names that sort differently."""
+    rows = []
+    outcomes = list(Outcome)
+    for i in range(n):
+        outcome = outcomes[i % len(outcomes)]
+        reason = {
+            Outcome.SKIP: Reason.MISSING_WEIGHT if i % 2 else Reason.CATEGORY_NOT_IN_BIGCOMMERCE,
+            Outcome.UNCHANGED: Reason.UNCHANGED,
+            Outcome.FAIL: Reason.REJECTED,
+        }.get(outcome)
+        rows.append(
+            PlanRow(
+                action="send-standard" if i % 3 else "send-prices",
+                sku=f"SKU-{(n - i):06d}",
+                outcome=outcome,
+                reason=reason,
+                clover_name=f"Item {i}",
+                bc_name=f"Product {i}" if outcome is not Outcome.CREATE else None,
+                changes={"price": (None if i % 2 else 1, i)},
+                detail="no BigCommerce category named Mugs"
+                if reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE
+                else "",
+            )
+        )
+    return rows
+
+
+@pytest.fixture
+def plan_rows() -> list[PlanRow]:
+    return make_rows(50)

@@ -1,0 +1,104 @@
+"""The preview table model and its filter proxy."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+
+from esync_desktop.sync.model import Outcome
+from esync_desktop.ui.models.base import ROW_ROLE, SORT_ROLE
+from esync_desktop.ui.models.plan_model import (
+    OUTCOME,
+    SKU,
+    WHY,
+    PlanFilterProxyModel,
+    PlanTableModel,
+)
+from tests.ui.conftest import make_rows
+
+
+def test_plan_model_passes_modeltester(qtmodeltester, plan_rows) -> None:
+    model = PlanTableModel()
+    model.set_rows(plan_rows)
+    qtmodeltester.check(model, force_py=True)
+    model.append_rows(make_rows(7))
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_proxy_passes_modeltester_while_filtering_and_sorting(qtmodeltester, plan_rows) -> None:
+    model = PlanTableModel()
+    proxy = PlanFilterProxyModel()
+    proxy.setSourceModel(model)
+    model.set_rows(plan_rows)
+    qtmodeltester.check(proxy, force_py=True)
+    proxy.set_outcomes([Outcome.SKIP.value])
+    proxy.sort(SKU, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy, force_py=True)
+
+
+def test_roles_give_text_raw_value_and_row(plan_rows) -> None:
+    model = PlanTableModel()
+    model.set_rows(plan_rows)
+    skipped = next(i for i, r in enumerate(plan_rows) if r.outcome is Outcome.SKIP)
+    index = model.index(skipped, OUTCOME)
+    assert model.data(index) == "Skipped"
+    assert model.data(index, SORT_ROLE) == list(Outcome).index(Outcome.SKIP)
+    assert model.data(index, ROW_ROLE) is plan_rows[skipped]
+    why = model.data(model.index(skipped, WHY))
+    assert "_" not in why and why  # plain words, never a reason code
+
+
+def test_filters_by_outcome_action_and_search(plan_rows) -> None:
+    model = PlanTableModel()
+    proxy = PlanFilterProxyModel()
+    proxy.setSourceModel(model)
+    model.set_rows(plan_rows)
+    proxy.set_outcomes(["skip"])
+    assert proxy.rowCount() == sum(r.outcome is Outcome.SKIP for r in plan_rows)
+    proxy.set_action("send-prices")
+    expected = [r for r in plan_rows if r.outcome is Outcome.SKIP and r.action == "send-prices"]
+    assert proxy.visible_rows() == expected
+    proxy.set_outcomes(None)
+    proxy.set_action(None)
+    proxy.set_search("item 7")  # Clover name, case-insensitive
+    assert {r.clover_name for r in proxy.visible_rows()} == {"Item 7"}
+    proxy.set_search("sku-000050")
+    assert [r.sku for r in proxy.visible_rows()] == ["SKU-000050"]
+
+
+def test_sort_goes_through_the_source_and_keeps_rows(plan_rows) -> None:
+    model = PlanTableModel()
+    proxy = PlanFilterProxyModel()
+    proxy.setSourceModel(model)
+    model.set_rows(plan_rows)
+    proxy.set_search("item")
+    proxy.sort(SKU, Qt.SortOrder.AscendingOrder)
+    skus = [proxy.data(proxy.index(r, SKU)) for r in range(proxy.rowCount())]
+    assert skus == sorted(skus)
+    proxy.set_search("item 1")
+    assert all(r.clover_name.startswith("Item 1") for r in proxy.visible_rows())
+
+
+def test_100k_rows_stay_quick(plan_rows) -> None:
+    """Loading, filtering, searching and sorting 100k rows: printed, bounded loosely."""
+    rows = make_rows(100_000)
+    model = PlanTableModel()
+    proxy = PlanFilterProxyModel()
+    proxy.setSourceModel(model)
+    timings = {}
+    start = time.perf_counter()
+    model.set_rows(rows)
+    timings["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    proxy.set_outcomes(["skip"])
+    timings["filter"] = time.perf_counter() - start
+    start = time.perf_counter()
+    proxy.set_search("sku-0999")
+    timings["search"] = time.perf_counter() - start
+    start = time.perf_counter()
+    proxy.set_search("")
+    proxy.sort(SKU)
+    timings["sort"] = time.perf_counter() - start
+    print("100k plan rows:", {k: f"{v * 1000:.0f} ms" for k, v in timings.items()})
+    assert proxy.rowCount() == 20_000
