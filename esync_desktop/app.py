@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 ProgressCallback = Callable[[Progress], None]
+BIGCOMMERCE_API = "https://api.bigcommerce.com"
 
 
 class ConfigurationError(Exception):
@@ -87,6 +88,8 @@ class _Credentials:
 class Services:
     """Settings, secrets, state, the demo stores and the engine, behind one object."""
 
+    settings: Settings
+
     def __init__(
         self, paths: AppPaths | None = None, environ: Mapping[str, str] = os.environ
     ) -> None:
@@ -97,7 +100,8 @@ class Services:
         self.paths = (paths or app_paths()).ensure()
         self.environ = environ
         self._settings_store = SettingsStore(self.paths.settings_file)
-        self.settings: Settings = self._settings_store.load()
+        # Problems found while loading (a corrupt file kept as a backup, a bad value reset).
+        self.settings, self.settings_problems = self._settings_store.load()
         if not self.settings.tasks:
             self.settings.tasks.append(default_task())
         self.secrets = SecretStore()
@@ -172,34 +176,35 @@ class Services:
     def _credentials(self) -> _Credentials:
         if self._demo_credentials is not None:
             return self._demo_credentials
-        from esync_desktop.storage.secrets import resolve_credentials
+        from esync_desktop.connectors.clover import CLOVER_REGIONS
+        from esync_desktop.storage.secrets import SecretsUnavailable, resolve_credentials
 
-        creds = resolve_credentials(self.settings, self.secrets, self.environ)
-        missing = [
-            label
-            for label, value in (
-                ("Clover merchant id", creds.clover_merchant_id),
-                ("Clover API token", creds.clover_token),
-                ("Clover base URL", creds.clover_base_url),
-                ("BigCommerce store hash", creds.bc_store_hash),
-                ("BigCommerce access token", creds.bc_token),
-                ("BigCommerce base URL", creds.bc_base_url),
-            )
-            if not value
-        ]
+        try:
+            creds = resolve_credentials(self.settings, self.secrets, self.environ)
+        except SecretsUnavailable as exc:
+            raise ConfigurationError(str(exc)) from exc
+        labels = {
+            "clover_merchant_id": "Clover merchant id",
+            "clover_token": "Clover API token",
+            "bc_store_hash": "BigCommerce store hash",
+            "bc_token": "BigCommerce access token",
+        }
+        missing = [labels.get(name, name) for name in creds.missing()]
         if missing:
             raise ConfigurationError(
                 f"Missing {', '.join(missing)}. Enter them on the Connections page, or set "
-                "ESYNC_CLOVER_BASE_URL, ESYNC_CLOVER_MERCHANT_ID, ESYNC_CLOVER_TOKEN, "
-                "ESYNC_BC_BASE_URL, ESYNC_BC_STORE_HASH and ESYNC_BC_TOKEN; or use --demo."
+                "ESYNC_CLOVER_MERCHANT_ID, ESYNC_CLOVER_TOKEN, ESYNC_BC_STORE_HASH and "
+                "ESYNC_BC_TOKEN (and ESYNC_CLOVER_BASE_URL, ESYNC_BC_BASE_URL for other hosts); "
+                "or try the demo stores with --demo."
             )
+        clover_url = creds.clover_base_url or CLOVER_REGIONS.get(creds.clover_region, "")
         return _Credentials(
-            creds.clover_base_url,
+            clover_url,
             creds.clover_merchant_id,
-            creds.clover_token,
-            creds.bc_base_url,
+            creds.clover_token or "",
+            creds.bc_base_url or BIGCOMMERCE_API,
             creds.bc_store_hash,
-            creds.bc_token,
+            creds.bc_token or "",
         )
 
     def _scope(self, creds: _Credentials) -> str:
@@ -270,6 +275,8 @@ class Services:
                 needs = ReadNeeds(
                     groups=any(s.needs_groups for s in specs),
                     categories=any(s.needs_categories for s in specs),
+                    # The stock actions read item_stocks for the stock's own modifiedTime.
+                    stocks=any(s.id.startswith("send-inventory") for s in specs),
                 )
                 snapshot = read_snapshot(clover, bc, needs, cancel)
                 scope = self._scope(creds)
@@ -335,7 +342,7 @@ class Services:
                     counts,
                     cancelled=bool(outcome and outcome.cancelled),
                     error=None if error is None else str(error),
-                    duration_s=time.monotonic() - started,
+                    api_calls=calls,
                 )
         failures = [r.row for r in outcome.failures] if outcome else []
         document = run_document(plan, outcome.results, calls)

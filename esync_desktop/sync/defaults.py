@@ -23,6 +23,8 @@ DEMO_CATEGORY_WEIGHTS: dict[str, Decimal] = {
 }
 DEMO_SKU_WEIGHTS: dict[str, Decimal] = {
     "COF-017": Decimal("1.05"),  # Espresso Roast 1kg
+    # In no Clover category: with a weight of its own it shows `no_category` in a preview.
+    "MUG-006": Decimal("0.45"),
 }
 
 

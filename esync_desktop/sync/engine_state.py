@@ -14,6 +14,8 @@ from esync_desktop.sync.model import PlanRow
 
 log = logging.getLogger(__name__)
 
+NOT_DONE = "not_done"
+
 
 class EngineState:
     """Adapts storage.state.StateDb to the protocols the engine uses (journal.Journal,
@@ -75,35 +77,28 @@ class EngineState:
         *,
         cancelled: bool,
         error: str | None,
-        duration_s: float,
+        api_calls: Mapping[str, int],
     ) -> None:
-        if error is not None:
-            result = "error"
-        elif cancelled:
-            result = "cancelled"
-        elif counts.get("fail"):
-            result = "failed_items"
-        else:
-            result = "ok"
-        self.db.finish_run(run_id, counts=dict(counts), result=result, error=error)
+        self.db.finish_run(
+            run_id, dict(counts), cancelled=cancelled, api_calls=dict(api_calls), error=error
+        )
 
     def record_items(self, run_id: int, results: list[RowResult]) -> None:
-        for r in results:
-            self.db.record_item(
-                run_id,
-                action=r.row.action,
-                sku=r.row.sku,
-                outcome=r.outcome.value if r.written or not r.row.writes else "not_done",
-                reason=r.reason.value if r.reason else None,
-                clover_id=r.row.clover_id,
-                bc_id=r.bc_id,
-                name=r.row.clover_name or r.row.bc_name,
-                detail=r.detail,
-            )
+        """Every row of an action as it ended; a planned write never reached (the run was
+        cancelled or stopped before it) is recorded as "not_done"."""
+        entries: list[object] = []
+        for result in results:
+            if result.row.writes and not result.written and result.outcome is result.row.outcome:
+                entries.append((result.row, NOT_DONE, "not written: the run stopped before it"))
+            else:
+                entries.append(result)
+        self.db.add_results(run_id, entries)
 
     def mapping_error(self, run_id: int, row: PlanRow, text: str) -> None:
         label = row.sku or row.clover_name or row.clover_id
-        self.db.log_mapping_error(run_id, f"{row.action}: {label}: {text}", sku=row.sku)
+        self.db.log_mapping_error(
+            run_id, row.action, row.sku, f"{label} ({row.clover_name}): {text}"
+        )
 
     def exchange_hook(self, run_id: Callable[[], int | None]) -> Callable[[Any], None]:
         """The clients' on_exchange: every request/response goes to the integration log."""
