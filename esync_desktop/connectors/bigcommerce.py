@@ -1,0 +1,255 @@
+"""BigCommerceClient: the catalog, inventory and store calls the sync needs, paged and batched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from esync_desktop.connectors.bigcommerce_profile import BIGCOMMERCE_PACING, BigCommerceProfile
+from esync_desktop.connectors.http import (
+    ExchangeHook,
+    HttpLayer,
+    RetryPolicy,
+    check_base_url,
+    segment,
+)
+from esync_desktop.connectors.pacing import PacingConfig
+
+BIGCOMMERCE_URL = "https://api.bigcommerce.com"
+PAGE_LIMIT = 250  # v3 and v2 maximum
+PRODUCT_BATCH = 10  # PUT /v3/catalog/products
+VARIANT_BATCH = 50  # PUT /v3/catalog/variants
+INVENTORY_BATCH = 2000  # PUT /v3/inventory/adjustments/absolute
+# SKUs per `sku:in` lookup: keeps the URL short whatever the SKUs look like.
+SKU_LOOKUP_CHUNK = 50
+_IDENTIFIERS = ("product_id", "variant_id", "sku")
+
+Doc = dict[str, Any]
+
+
+class BigCommerceClient:
+    """One store. `base_url` is https://api.bigcommerce.com or any URL (the sandbox)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        store_hash: str,
+        token: str,
+        *,
+        on_exchange: ExchangeHook | None = None,
+        retry: RetryPolicy | None = None,
+        pacing: PacingConfig = BIGCOMMERCE_PACING,
+        timeout: httpx.Timeout | float | None = None,
+    ) -> None:
+        self.store_hash = store_hash.strip()
+        base_url = (base_url or "").strip() or BIGCOMMERCE_URL
+        profile = BigCommerceProfile(self.store_hash, base_url)
+        self.base_url = check_base_url(profile, base_url)
+        self.http = HttpLayer(
+            profile,
+            self.base_url,
+            account=self.store_hash,
+            token=token,
+            auth_headers={"X-Auth-Token": token},
+            pacing=pacing,
+            on_exchange=on_exchange,
+            retry=retry,
+            timeout=timeout,
+        )
+        self._store = f"/stores/{segment(self.store_hash)}"
+
+    # -- lifecycle and counters ------------------------------------------------------------
+
+    @property
+    def request_count(self) -> int:
+        return self.http.request_count
+
+    @property
+    def retry_count(self) -> int:
+        return self.http.retry_count
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> BigCommerceClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _v3(self, *parts: str) -> str:
+        return "/".join([f"{self._store}/v3", *parts])
+
+    def _v2(self, *parts: str) -> str:
+        return "/".join([f"{self._store}/v2", *parts])
+
+    def _envelope(self, method: str, path: str, data: Any) -> Any:
+        if not isinstance(data, dict) or "data" not in data:
+            raise self.http.bad_shape(method, path, "a `data` member")
+        return data["data"]
+
+    def _v3_pages(self, path: str, params: list[tuple[str, Any]]) -> Iterator[Doc]:
+        """Every row, 250 a page, following meta.pagination (short page when it is missing)."""
+        page = 1
+        while True:
+            query = [*params, ("limit", PAGE_LIMIT), ("page", page)]
+            data = self.http.request("GET", path, params=query).data
+            rows = self._envelope("GET", path, data)
+            if not isinstance(rows, list):
+                raise self.http.bad_shape("GET", path, "a `data` list")
+            yield from rows
+            pagination = (data.get("meta") or {}).get("pagination") or {}
+            total_pages = pagination.get("total_pages")
+            current = pagination.get("current_page", page)
+            per_page = pagination.get("per_page") or PAGE_LIMIT
+            if not rows:
+                return
+            if isinstance(total_pages, int):
+                if current >= total_pages:
+                    return
+            elif len(rows) < per_page:
+                return
+            page += 1
+
+    def _v2_pages(self, path: str, params: list[tuple[str, Any]]) -> Iterator[Doc]:
+        """Every row of a v2 list: 250 a page until an empty page (204) or a short one."""
+        page = 1
+        while True:
+            query = [*params, ("limit", PAGE_LIMIT), ("page", page)]
+            reply = self.http.request("GET", path, params=query)
+            if reply.status == 204 or reply.data is None:
+                return
+            if not isinstance(reply.data, list):
+                raise self.http.bad_shape("GET", path, "a list")
+            yield from reply.data
+            if len(reply.data) < PAGE_LIMIT:
+                return
+            page += 1
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def store_info(self) -> Doc:
+        """GET /v2/store: name, domain, weight units... (the connection test)."""
+        path = self._v2("store")
+        data = self.http.request("GET", path).data
+        if not isinstance(data, dict):
+            raise self.http.bad_shape("GET", path, "the store object")
+        return data
+
+    def iter_products(
+        self, include: Sequence[str] = ("variants",), **filters: Any
+    ) -> Iterator[Doc]:
+        """Products by their API filter names, e.g. `**{"sku:in": "A,B",
+        "date_modified:min": datetime}`; sorted by id so pages hold still while others write."""
+        params = _filters(filters)
+        if include:
+            params.append(("include", ",".join(include)))
+        if "sort" not in filters:
+            params += [("sort", "id"), ("direction", "asc")]
+        return self._v3_pages(self._v3("catalog", "products"), params)
+
+    def products_by_sku(self, skus: Iterable[str], include: Sequence[str] = ()) -> list[Doc]:
+        """Products whose product-level SKU is one of `skus` (variant SKUs: iter_variants)."""
+        wanted = list(dict.fromkeys(s for s in skus if s))
+        # A comma would split an `sku:in` list: such SKUs are asked for one by one.
+        plain = [s for s in wanted if "," not in s]
+        found: list[Doc] = []
+        for start in range(0, len(plain), SKU_LOOKUP_CHUNK):
+            chunk = ",".join(plain[start : start + SKU_LOOKUP_CHUNK])
+            found += self.iter_products(include, **{"sku:in": chunk})
+        for sku in (s for s in wanted if "," in s):
+            found += self.iter_products(include, sku=sku)
+        return found
+
+    def iter_variants(self, **filters: Any) -> Iterator[Doc]:
+        """Every variant of the store (base variants of simple products included)."""
+        return self._v3_pages(self._v3("catalog", "variants"), _filters(filters))
+
+    def iter_categories(self, **filters: Any) -> Iterator[Doc]:
+        """Tree categories, flat: `id` (the category_id), `name`, `parent_id`, `tree_id`, ..."""
+        path = self._v3("catalog", "trees", "categories")
+        for row in self._v3_pages(path, _filters(filters)):
+            yield {"id": row.get("category_id", row.get("id")), **row}
+
+    def iter_locations(self, **filters: Any) -> Iterator[Doc]:
+        return self._v3_pages(self._v3("inventory", "locations"), _filters(filters))
+
+    def iter_orders(self, **filters: Any) -> Iterator[Doc]:
+        """v2 orders, e.g. `min_date_modified=...`, `sort="date_modified:asc"`."""
+        return self._v2_pages(self._v2("orders"), _filters(filters))
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def create_product(self, body: Doc) -> Doc:
+        """POST one product (variants inline). Not idempotent: a lost answer raises
+        TransportError(maybe_applied=True), and a 500 is not sent twice."""
+        path = self._v3("catalog", "products")
+        data = self.http.request("POST", path, body=body, idempotent=False).data
+        product = self._envelope("POST", path, data)
+        if not isinstance(product, dict):
+            raise self.http.bad_shape("POST", path, "the product")
+        return product
+
+    def update_products(self, bodies: Sequence[Doc]) -> list[Doc]:
+        """Batch updates (each with `id`), PRODUCT_BATCH per call; absolute, so retry-safe."""
+        return self._batches(self._v3("catalog", "products"), bodies, PRODUCT_BATCH, "id")
+
+    def update_variants(self, bodies: Sequence[Doc]) -> list[Doc]:
+        """Batch variant updates (each with `id`), VARIANT_BATCH per call."""
+        return self._batches(self._v3("catalog", "variants"), bodies, VARIANT_BATCH, "id")
+
+    def _batches(self, path: str, bodies: Sequence[Doc], size: int, key: str) -> list[Doc]:
+        if any(body.get(key) in (None, "") for body in bodies):
+            raise ValueError(f"every batch update needs `{key}`")
+        out: list[Doc] = []
+        for start in range(0, len(bodies), size):
+            chunk = list(bodies[start : start + size])
+            data = self.http.request("PUT", path, body=chunk).data
+            rows = self._envelope("PUT", path, data)
+            if not isinstance(rows, list):
+                raise self.http.bad_shape("PUT", path, "a `data` list")
+            out.extend(rows)
+        return out
+
+    def set_inventory_absolute(self, items: Sequence[Doc], reason: str) -> list[str]:
+        """Absolute stock per location; items are {"location_id", one of "product_id" /
+        "variant_id" / "sku", "quantity"}. Returns the transaction ids, one per call."""
+        for item in items:
+            named = [k for k in _IDENTIFIERS if item.get(k) not in (None, "")]
+            if "location_id" not in item or "quantity" not in item or len(named) != 1:
+                raise ValueError(f"inventory item needs location_id, quantity and one id: {item}")
+        path = self._v3("inventory", "adjustments", "absolute")
+        transactions: list[str] = []
+        for start in range(0, len(items), INVENTORY_BATCH):
+            chunk = list(items[start : start + INVENTORY_BATCH])
+            data = self.http.request("PUT", path, body={"reason": reason, "items": chunk}).data
+            if isinstance(data, dict) and data.get("transaction_id"):
+                transactions.append(str(data["transaction_id"]))
+        return transactions
+
+
+def _filters(filters: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Filter values as BigCommerce reads them: ISO timestamps, comma lists, true/false."""
+    out: list[tuple[str, Any]] = []
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError(f"{name}: give a timezone-aware datetime")
+            # A bare date would get the current time of day appended (bigcommerce.md §6.4).
+            value = value.isoformat(timespec="seconds")
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, Decimal):
+            value = str(value)
+        out.append((name, value))
+    return out

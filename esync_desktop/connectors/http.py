@@ -1,0 +1,415 @@
+"""The one httpx layer under both clients: headers, timeouts, pacing, retries, redaction."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import quote, urlencode, urlsplit
+
+import httpx
+
+from esync_desktop import USER_AGENT
+from esync_desktop.connectors import jsonio
+from esync_desktop.connectors.errors import ApiError, BadResponseError, TransportError
+from esync_desktop.connectors.pacing import Clock, Pacer, PacingConfig, Sleep, shared_pacer
+from esync_desktop.connectors.redaction import Redactor
+from esync_desktop.log import register_secret
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[tuple[str, Any]] | Mapping[str, Any] | None
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# Failures that happen before a single byte of the request left: safe to send again.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures that no retry can fix (a wrong address).
+_HOPELESS = (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.LocalProtocolError)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One attempt of one request, as the integration log keeps it (redacted and truncated)."""
+
+    api: str
+    method: str
+    path: str
+    status: int | None
+    duration_ms: int
+    request_body: str | None
+    response_body: str | None
+    error: str | None
+    attempt: int
+    query: str = ""
+
+
+ExchangeHook = Callable[[Exchange], None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to wait. Injectable so tests can record the waits."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 60.0
+    jitter: float = 0.25  # up to this fraction is added to each backoff
+    sleep: Sleep = time.sleep
+    clock: Clock = time.monotonic
+    rand: Callable[[], float] = random.random
+
+    def backoff(self, retry: int) -> float:
+        """The wait before retry number `retry` (1 = the first retry): exponential + jitter."""
+        delay = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        return delay * (1 + self.jitter * self.rand())
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An HTTP error answer, handed to the API's wording."""
+
+    status: int
+    method: str
+    path: str
+    body: Any  # parsed JSON, or the text when it was not JSON
+    headers: httpx.Headers
+    attempts: int
+    maybe_applied: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A 2xx answer: status, headers and the decoded body (None when empty)."""
+
+    status: int
+    headers: httpx.Headers
+    data: Any
+
+
+class ApiProfile(Protocol):
+    """What differs between the two APIs: names, wording, rate-limit headers, number parsing."""
+
+    name: str  # "clover" / "bigcommerce" (the Exchange's api)
+    label: str  # "Clover" / "BigCommerce" (for people)
+    min_429_wait: float
+
+    def parse_float(self, text: str) -> Any: ...
+    def retry_hint(self, status: int, headers: httpx.Headers) -> float | None: ...
+    def observe(self, headers: httpx.Headers, pacer: Pacer) -> None: ...
+    def error(self, failure: Failure) -> ApiError: ...
+    def unreachable(self, method: str, path: str, reason: str, maybe_applied: bool) -> str: ...
+
+
+@dataclass
+class _Counters:
+    requests: int = 0
+    retries: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class HttpLayer:
+    """Sends requests for one account. Thread-safe: the engine's worker and the UI may share it."""
+
+    def __init__(
+        self,
+        profile: ApiProfile,
+        base_url: str,
+        *,
+        account: str,
+        token: str,
+        auth_headers: Mapping[str, str],
+        pacing: PacingConfig,
+        on_exchange: ExchangeHook | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | float | None = None,
+    ) -> None:
+        self.profile = profile
+        self.base_url = check_base_url(profile, base_url)
+        self.retry = retry or RetryPolicy()
+        self.on_exchange = on_exchange
+        register_secret(token)  # the shared log redacts it from now on
+        self.redactor = Redactor([token])
+        self.pacer = shared_pacer(
+            profile.name,
+            self.base_url,
+            account,
+            token,
+            pacing,
+            self.retry.clock,
+            self.retry.sleep,
+        )
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **auth_headers}
+        self._client = httpx.Client(
+            headers=headers,
+            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+            verify=True,  # never anything else
+            follow_redirects=False,
+            limits=httpx.Limits(
+                max_connections=pacing.max_in_flight + 1,
+                max_keepalive_connections=pacing.max_in_flight + 1,
+            ),
+        )
+        self._counters = _Counters()
+
+    # -- counters --------------------------------------------------------------------------
+
+    @property
+    def request_count(self) -> int:
+        """Requests sent, retries included (each one spends the store's quota)."""
+        with self._counters.lock:
+            return self._counters.requests
+
+    @property
+    def retry_count(self) -> int:
+        with self._counters.lock:
+            return self._counters.retries
+
+    def _bump(self, name: str) -> None:
+        with self._counters.lock:
+            setattr(self._counters, name, getattr(self._counters, name) + 1)
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- requests --------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params = None,
+        body: Any = None,
+        idempotent: bool | None = None,
+    ) -> Reply:
+        """Send with pacing and retries; a 2xx Reply, or an ApiError subclass."""
+        method = method.upper()
+        write = method not in ("GET", "HEAD")
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "PUT", "DELETE")
+        query = encode_query(params)
+        url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
+        content = jsonio.encode(body) if body is not None else None
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            try:
+                with self.pacer.slot(write):
+                    self._bump("requests")
+                    started = time.perf_counter()
+                    response = self._client.request(method, url, content=content, headers=headers)
+            except httpx.HTTPError as exc:
+                elapsed = _ms(started)
+                sent = not isinstance(exc, _NOT_SENT + _HOPELESS)
+                maybe_applied = sent and write
+                retry = (
+                    not maybe_applied
+                    and not isinstance(exc, _HOPELESS)
+                    and attempt < self.retry.max_attempts
+                )
+                reason = self.redactor.text(_describe(exc))
+                if retry:
+                    wait = self.retry.backoff(attempt)
+                    self._record(method, path, query, None, elapsed, content, None, reason, attempt)
+                    self._wait(method, path, reason, attempt, wait, hold=False)
+                    continue
+                error = TransportError(
+                    f"Cannot reach {self.profile.label}"
+                    if not maybe_applied
+                    else f"No answer from {self.profile.label}",
+                    self.profile.unreachable(method, path, reason, maybe_applied),
+                    maybe_applied=maybe_applied,
+                    api=self.profile.name,
+                    method=method,
+                    path=path,
+                    details=reason,
+                )
+                self._record(method, path, query, None, elapsed, content, None, str(error), attempt)
+                raise error from None
+            elapsed = _ms(started)
+            status = response.status_code
+            self.profile.observe(response.headers, self.pacer)
+            if 200 <= status < 300:
+                try:
+                    data = jsonio.decode(response.content, self.profile.parse_float)
+                except ValueError as exc:
+                    error = self._bad_body(method, path, status, response, exc)
+                    self._record(
+                        method, path, query, status, elapsed, content, response.content,
+                        str(error), attempt,
+                    )  # fmt: skip
+                    raise error from None
+                self._record(
+                    method, path, query, status, elapsed, content, response.content, None, attempt
+                )
+                return Reply(status, response.headers, data)
+            throttled = status == 429
+            # A 503 and a 429 were refused before any work; other 5xx on a create may have
+            # been applied, and sending it again could make a second object.
+            may_retry = throttled or status == 503 or (status >= 500 and idempotent)
+            if may_retry and attempt < self.retry.max_attempts:
+                wait = self.retry.backoff(attempt)
+                hint = self.profile.retry_hint(status, response.headers)
+                if throttled:
+                    wait = max(wait, hint if hint is not None else self.profile.min_429_wait)
+                elif hint is not None:
+                    wait = max(wait, hint)
+                note = f"{status} {response.reason_phrase}"
+                self._record(
+                    method, path, query, status, elapsed, content, response.content,
+                    f"{note}; retry in {wait:.2f}s", attempt,
+                )  # fmt: skip
+                self._wait(method, path, note, attempt, wait, hold=throttled)
+                continue
+            failure = Failure(
+                status,
+                method,
+                path,
+                _error_body(response, self.profile.parse_float),
+                response.headers,
+                attempt,
+                maybe_applied=write and not idempotent and status >= 500,
+            )
+            error = self.profile.error(failure)
+            self._record(
+                method, path, query, status, elapsed, content, response.content,
+                self.redactor.text(str(error)), attempt,
+            )  # fmt: skip
+            raise error
+
+    def _wait(
+        self, method: str, path: str, reason: str, attempt: int, wait: float, *, hold: bool
+    ) -> None:
+        self._bump("retries")
+        log.warning(
+            "%s %s %s: %s; attempt %d of %d, waiting %.2fs",
+            self.profile.label,
+            method,
+            path,
+            reason,
+            attempt,
+            self.retry.max_attempts,
+            wait,
+        )
+        if hold:
+            # The whole account waits, not just this thread: sending early lengthens the ban.
+            self.pacer.hold(wait)
+        self.retry.sleep(wait)
+
+    def _bad_body(
+        self, method: str, path: str, status: int, response: httpx.Response, exc: ValueError
+    ) -> BadResponseError:
+        kind = response.headers.get("Content-Type", "no content type")
+        return BadResponseError(
+            f"Unreadable answer from {self.profile.label}",
+            f"{self.profile.label} answered {method} {path} with {status} but the body is not "
+            f"valid JSON ({kind}: {self.redactor.text(str(exc))[:200]}). A proxy or captive "
+            "portal may be in the way; check the address in Connections and try again later.",
+            api=self.profile.name,
+            status=status,
+            method=method,
+            path=path,
+        )
+
+    def bad_shape(self, method: str, path: str, what: str) -> BadResponseError:
+        """A readable body that lacks what the API documents (e.g. no `data` list)."""
+        return BadResponseError(
+            f"Unexpected answer from {self.profile.label}",
+            f"{self.profile.label} answered {method} {path} without {what}. Try again later; "
+            "if it persists, send the integration log to support.",
+            api=self.profile.name,
+            method=method,
+            path=path,
+        )
+
+    def _record(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        status: int | None,
+        duration_ms: int,
+        request_body: bytes | None,
+        response_body: bytes | None,
+        error: str | None,
+        attempt: int,
+    ) -> None:
+        log.debug(
+            "%s %s %s -> %s in %d ms (attempt %d)",
+            self.profile.label,
+            method,
+            path,
+            status if status is not None else "no response",
+            duration_ms,
+            attempt,
+        )
+        if self.on_exchange is None:
+            return
+        exchange = Exchange(
+            api=self.profile.name,
+            method=method,
+            path=self.redactor.text(path),
+            status=status,
+            duration_ms=duration_ms,
+            request_body=self.redactor.body(request_body),
+            response_body=self.redactor.body(response_body),
+            error=self.redactor.text(error) if error else None,
+            attempt=attempt,
+            query=self.redactor.text(query),
+        )
+        try:
+            self.on_exchange(exchange)
+        except Exception:  # the log must never break a sync
+            log.exception("the exchange hook failed")
+
+
+def check_base_url(profile: ApiProfile, base_url: str) -> str:
+    """`scheme://host[:port]` without a trailing slash, or an ApiError naming the setting."""
+    url = (base_url or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise ApiError(
+            f"Invalid {profile.label} address",
+            f"'{url}' is not a web address like https://api.example.com. Correct the "
+            f"{profile.label} address in Connections.",
+            api=profile.name,
+        )
+    return url
+
+
+def encode_query(params: Params) -> str:
+    """A query string with spaces as %20 (Clover's `orderBy=modifiedTime%20ASC`) and the
+    punctuation of filter names kept (`sku:in=A,B`)."""
+    if not params:
+        return ""
+    pairs = params.items() if isinstance(params, Mapping) else params
+    return urlencode([(k, str(v)) for k, v in pairs], quote_via=quote, safe=":,")
+
+
+def segment(value: object) -> str:
+    """One path segment: an id can never add a slash or a query to the path."""
+    text = str(value)
+    if not text:
+        raise ValueError("an empty id cannot name an object")
+    return quote(text, safe="")
+
+
+def _error_body(response: httpx.Response, parse_float: Callable[[str], Any]) -> Any:
+    try:
+        return jsonio.decode(response.content, parse_float)
+    except ValueError:
+        return response.content.decode("utf-8", errors="replace")[:500]
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
