@@ -1,0 +1,152 @@
+"""The state database's schema as an ordered list of migrations, and the code that applies them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from esync_desktop.storage.state.records import StateError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _statements(*sql: str) -> Migration:
+    """A migration made of plain statements (run one by one: executescript would commit)."""
+
+    def run(conn: sqlite3.Connection) -> None:
+        for statement in sql:
+            conn.execute(statement)
+
+    return run
+
+
+_V1 = _statements(
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        result TEXT NOT NULL DEFAULT 'running',
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        counts TEXT NOT NULL DEFAULT '{}',
+        api_calls TEXT NOT NULL DEFAULT '{}',
+        error TEXT,
+        pid INTEGER
+    )""",
+    "CREATE INDEX runs_by_task ON runs (task, started_at)",
+    """CREATE TABLE run_items (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        action TEXT NOT NULL,
+        sku TEXT,
+        planned TEXT,
+        outcome TEXT NOT NULL,
+        reason TEXT,
+        clover_id TEXT,
+        clover_name TEXT,
+        bc_id INTEGER,
+        bc_name TEXT,
+        name TEXT,
+        changes TEXT NOT NULL DEFAULT '{}',
+        detail TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX run_items_by_run ON run_items (run_id, id)",
+    """CREATE TABLE journal (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        action TEXT NOT NULL,
+        sku TEXT,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        status TEXT NOT NULL CHECK (status IN
+            ('intent', 'confirmed', 'failed', 'resolved_applied', 'resolved_not_applied')),
+        remote_id TEXT,
+        result TEXT,
+        message TEXT NOT NULL DEFAULT '',
+        how TEXT NOT NULL DEFAULT '',
+        attempts INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX journal_by_status ON journal (status, id)",
+    """CREATE TABLE cursors (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE item_hashes (
+        action TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (action, sku)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE log_entries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        api TEXT,
+        method TEXT,
+        path TEXT,
+        status INTEGER,
+        duration_ms REAL,
+        attempt INTEGER,
+        request_body TEXT,
+        response_body TEXT,
+        error TEXT,
+        action TEXT,
+        sku TEXT,
+        message TEXT NOT NULL DEFAULT '',
+        details TEXT NOT NULL DEFAULT '{}'
+    )""",
+    "CREATE INDEX log_by_run ON log_entries (run_id, id)",
+    "CREATE INDEX log_by_time ON log_entries (at)",
+)
+
+# Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
+# one; append a new one.
+MIGRATIONS: list[Migration] = [_V1]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version recorded in the database; 0 for a new (empty) one."""
+    row = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if row is None:
+        return 0
+    found = conn.execute("SELECT version FROM schema_version").fetchone()
+    return int(found[0]) if found else 0
+
+
+def migrate(conn: sqlite3.Connection, path: object) -> int:
+    """Bring the schema to the newest version, each step in its own transaction, so a failing
+    step leaves the database at the last good version. Returns the version reached."""
+    target = len(MIGRATIONS)
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Read inside the write transaction: another process may have migrated meanwhile.
+            version = schema_version(conn)
+            if version > target:
+                raise StateError(
+                    f"the state database {path} was written by a newer eSync Desktop (schema "
+                    f"version {version}, this one knows up to {target}); update eSync Desktop"
+                )
+            if version == target:
+                conn.execute("COMMIT")
+                return version
+            if version == 0:
+                conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                conn.execute("DELETE FROM schema_version")
+                conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+            MIGRATIONS[version](conn)
+            conn.execute("UPDATE schema_version SET version = ?", (version + 1,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
