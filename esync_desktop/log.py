@@ -80,7 +80,7 @@ class RedactionFilter(logging.Filter):
             record.exc_text = redact(record.exc_text)
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
-        record._esync_redacted = True  # type: ignore[attr-defined]
+        record._esync_redacted = True
         return True
 
 

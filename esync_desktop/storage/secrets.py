@@ -14,6 +14,7 @@ import keyring.backend
 import keyring.errors
 
 from esync_desktop.log import register_secret
+from esync_desktop.storage.settings_codec import safe_base_url
 from esync_desktop.storage.settings_model import Settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,10 @@ ENV_BC_TOKEN = "ESYNC_BC_TOKEN"
 # Backends that do not keep a secret safely: `fail` and `null` keep nothing, and the keyrings.alt
 # file backends write it to disk (in plain text or under a console password prompt).
 _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+class CredentialsError(ValueError):
+    """A credential given in the environment cannot be used; the message names the variable."""
 
 
 class SecretsUnavailable(RuntimeError):
@@ -204,14 +209,20 @@ def resolve_credentials(
 ) -> Credentials:
     """Environment variables win over stored values and are never written anywhere. The keyring
     is only read for a token the environment does not give (so scripts and CI run without one);
-    it raises SecretsUnavailable when it is needed and cannot be used."""
+    it raises SecretsUnavailable when it is needed and cannot be used. A base URL from the
+    environment that would send a token in clear raises CredentialsError."""
     sources: dict[str, str] = {}
 
     def pick(name: str, env: str, stored: str | None, absent: str = "missing") -> str | None:
         value = (environ.get(env) or "").strip()
+        if value and name.endswith("_base_url") and safe_base_url(value) is None:
+            raise CredentialsError(
+                f"{env}={value!r} cannot be used: a token is only sent over https://, or over "
+                f"http:// to this machine (localhost, 127.0.0.1)"
+            )
         if value:
             sources[name] = "environment"
-            return value
+            return safe_base_url(value) if name.endswith("_base_url") else value
         sources[name] = "settings" if stored else absent
         return stored or None
 

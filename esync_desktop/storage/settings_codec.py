@@ -147,19 +147,31 @@ def _choice(
     return default
 
 
+def safe_base_url(value: object) -> str | None:
+    """The URL without a trailing slash when a token may be sent to it: https, or http only to
+    this machine (the sandbox), so a token never crosses a network in clear. None otherwise."""
+    if not isinstance(value, str):
+        return None
+    parts = urlsplit(value.strip())
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return None
+    if (parts.scheme == "https" and parts.hostname) or (
+        parts.scheme == "http" and parts.hostname in _LOOPBACK
+    ):
+        return value.strip().rstrip("/")
+    return None
+
+
 def _url(section: dict[str, Any], key: str, where: str, problems: Problems) -> str | None:
-    """An https URL, or http only to this machine (the sandbox): a token never goes out in clear."""
     value = section.get(key)
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        parts = urlsplit(value.strip())
-        if parts.scheme == "https" and parts.hostname:
-            return value.strip().rstrip("/")
-        if parts.scheme == "http" and parts.hostname in _LOOPBACK:
-            return value.strip().rstrip("/")
-    problems.reset(f"{where}.{key}", value, "an https:// URL, or http:// to localhost", None)
-    return None
+    url = safe_base_url(value)
+    if url is None:
+        problems.reset(f"{where}.{key}", value, "an https:// URL, or http:// to localhost", None)
+    return url
 
 
 def _tasks(value: Any, problems: Problems) -> list[TaskConfig]:

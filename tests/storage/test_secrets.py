@@ -22,6 +22,7 @@ from esync_desktop.storage.secrets import (
     CLOVER_TOKEN,
     SERVICE,
     Credentials,
+    CredentialsError,
     SecretStore,
     SecretsUnavailable,
     resolve_credentials,
@@ -143,7 +144,7 @@ def test_environment_wins_and_keyring_is_not_touched() -> None:
         "ESYNC_CLOVER_TOKEN": "env-clover-token-1",
         "ESYNC_BC_TOKEN": "env-bc-token-2",
         "ESYNC_BC_STORE_HASH": "envhash",
-        "ESYNC_CLOVER_BASE_URL": "http://127.0.0.1:9999",
+        "ESYNC_CLOVER_BASE_URL": "http://127.0.0.1:9999/",
         "ESYNC_BC_BASE_URL": "",  # empty is unset
     }
     creds = resolve_credentials(settings, store_over(backend), environ)
@@ -170,6 +171,16 @@ def test_environment_wins_and_keyring_is_not_touched() -> None:
     for shown in (repr(creds), str(creds)):
         assert "env-clover-token-1" not in shown and "env-bc-token-2" not in shown
         assert "<set>" in shown
+
+
+@pytest.mark.parametrize(
+    "url", ["http://shop.example.com", "ftp://127.0.0.1", "https://", "http://127.0.0.1:x"]
+)
+def test_environment_urls_that_would_leak_a_token_are_refused(url: str) -> None:
+    with pytest.raises(CredentialsError, match="ESYNC_BC_BASE_URL"):
+        resolve_credentials(
+            Settings(), None, {"ESYNC_BC_BASE_URL": url, "ESYNC_BC_TOKEN": "tok-123456"}
+        )
 
 
 def test_stored_tokens_used_when_environment_has_none() -> None:

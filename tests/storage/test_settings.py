@@ -112,6 +112,19 @@ def test_unusable_files_are_kept_too(store: SettingsStore, content: bytes) -> No
     assert str(backup) in warnings[0] and "using default settings" in warnings[0]
 
 
+def test_unreadable_file_is_moved_aside(store: SettingsStore) -> None:
+    # A folder where the file should be: reading fails as it would on a permission error.
+    store.path.mkdir(parents=True)
+    (store.path / "inside").write_text("kept")
+    settings, warnings = store.load()
+    assert settings == Settings()
+    [moved] = sorted(store.path.parent.glob("settings.json.unreadable-*.bak"))
+    assert (moved / "inside").read_text() == "kept"
+    assert "could not be read" in warnings[0] and str(moved) in warnings[0]
+    store.save(settings)  # the place is free again
+    assert store.load() == (settings, [])
+
+
 def test_newer_version_is_kept_and_named(store: SettingsStore) -> None:
     store.path.parent.mkdir(parents=True)
     future = {"version": SETTINGS_VERSION + 1, "clover": {"merchant_id": "X"}, "new_thing": 1}

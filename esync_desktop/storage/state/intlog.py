@@ -28,10 +28,12 @@ class IntegrationLogMixin(Database):
 
     def log_exchange(self, run_id: int | None, exchange: Any) -> int:
         """Record an HTTP exchange (connectors.http.Exchange, or a mapping with its fields)."""
-        get = (
-            exchange.get if isinstance(exchange, Mapping) else lambda n: getattr(exchange, n, None)
-        )
-        fields = {name: get(name) for name in _EXCHANGE_FIELDS}
+        fields: dict[str, Any] = {
+            name: exchange.get(name)
+            if isinstance(exchange, Mapping)
+            else getattr(exchange, name, None)
+            for name in _EXCHANGE_FIELDS
+        }
         for name in ("path", "request_body", "response_body", "error"):
             fields[name] = _text(fields[name])
         with self._tx() as conn:
@@ -135,14 +137,16 @@ def _text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
-    elif not isinstance(value, str):
-        value = json.dumps(value, ensure_ascii=False, default=str)
+        text = value.decode("utf-8", errors="replace")
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
     # Redact before cutting: a token cut in half would no longer be recognised.
-    value = redact(value)
-    if len(value) > MAX_BODY_CHARS:
-        value = value[:MAX_BODY_CHARS] + f"... [{len(value) - MAX_BODY_CHARS} more characters]"
-    return value
+    text = redact(text)
+    if len(text) > MAX_BODY_CHARS:
+        text = text[:MAX_BODY_CHARS] + f"... [{len(text) - MAX_BODY_CHARS} more characters]"
+    return text
 
 
 def _escape_like(text: str) -> str:
