@@ -52,6 +52,7 @@ class Scheduler(QObject):
         self._monotonic = monotonic
         self._due: dict[str, datetime] = {}
         self._paused = False
+        self._stopped = False
         self._last_wall = clock()
         self._last_mono = monotonic()
         self._timer = QTimer(self)
@@ -87,10 +88,12 @@ class Scheduler(QObject):
     # -- control ---------------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._stopped = False
         self._periodic.start()
         self.check()
 
     def stop(self) -> None:
+        self._stopped = True
         self._periodic.stop()
         self._timer.stop()
 
@@ -118,7 +121,7 @@ class Scheduler(QObject):
 
     def _arm(self) -> None:
         self._timer.stop()
-        if self._paused or not self._due:
+        if self._paused or self._stopped or not self._due:
             return
         now = self._clock()
         for name, when in sorted(self._due.items(), key=lambda kv: kv[1]):

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,19 @@ class Worker(QObject):
             result = self._fn(self._report, self.cancel_event)
         except BaseException as exc:  # every failure reaches the GUI, none is swallowed
             log.error("background job %s failed", self.objectName(), exc_info=exc)
+            self._hand_back()
             self.failed.emit(exc)
         else:
+            self._hand_back()
             self.finished.emit(result)
+
+    def _hand_back(self) -> None:
+        # Back to the GUI thread before the thread ends: the worker is then freed there when the
+        # last Python reference goes, instead of by a deleteLater that the ending thread runs
+        # while the GUI thread may still hold the Python wrapper (a crash seen in the tests).
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
 
 
 class WorkerThreads(QObject):
@@ -70,7 +80,6 @@ class WorkerThreads(QObject):
         # which shutdown() blocks while it waits for this very thread.
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         self._running[thread] = worker
         thread.start()
@@ -143,6 +152,7 @@ class JobLane(QObject):
         self._queue: list[Job] = []
         # busy_changed fires on idle <-> busy only, not between two queued jobs.
         self._announced_busy = False
+        self._closed = False
 
     @property
     def current(self) -> Job | None:
@@ -158,6 +168,8 @@ class JobLane(QObject):
 
     def submit(self, job: Job, *, wait: bool = True) -> bool:
         """Start the job, or queue it behind the running one (`wait`), or refuse it."""
+        if self._closed:
+            return False
         if self._current is not None:
             if not wait:
                 return False
@@ -174,6 +186,8 @@ class JobLane(QObject):
             self._current.cancel()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Refuse new jobs, drop the queued ones, cancel the running one and wait for it."""
+        self._closed = True
         self._queue.clear()
         return self._threads.shutdown(timeout_ms)
 
@@ -217,7 +231,7 @@ class JobLane(QObject):
     def _next(self) -> None:
         if self._current is not None:
             return  # a handler of finished/failed already submitted the next job
-        if self._queue:
+        if self._queue and not self._closed:
             self._start(self._queue.pop(0))
         elif self._announced_busy:
             self._announced_busy = False

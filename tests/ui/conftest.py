@@ -43,3 +43,34 @@ def make_rows(n: int) -> list[PlanRow]:
 @pytest.fixture
 def plan_rows() -> list[PlanRow]:
     return make_rows(50)
+
+
+@pytest.fixture
+def notices(monkeypatch: pytest.MonkeyPatch):
+    """What dialogs would have shown (messages.notifier replaced)."""
+    from esync_desktop.ui import messages
+    from tests.ui.fakes import Notices
+
+    recorder = Notices()
+    monkeypatch.setattr(messages, "notifier", recorder)
+    return recorder
+
+
+@pytest.fixture
+def gui(qtbot, notices):
+    """The real Services (under the test's ESYNC_HOME) behind the controller and the window."""
+    from types import SimpleNamespace
+
+    from esync_desktop.app import Services
+    from esync_desktop.ui.controller import AppController
+    from esync_desktop.ui.main_window import MainWindow
+
+    services = Services(environ={})
+    controller = AppController(services)
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    try:
+        yield SimpleNamespace(services=services, controller=controller, window=window)
+    finally:
+        assert controller.shutdown(15_000), "a background job outlived the test"
+        services.stop()

@@ -24,6 +24,7 @@ def test_worker_runs_off_the_gui_thread_and_returns(qtbot) -> None:
     assert blocker.args == [42]
     assert seen[0] is not QThread.currentThread()
     qtbot.waitUntil(lambda: threads.active == 0)
+    assert threads.shutdown(5000)
 
 
 def test_worker_failure_is_logged_and_emitted(qtbot, caplog) -> None:
@@ -90,6 +91,7 @@ def test_lane_runs_one_job_at_a_time_in_order(qtbot) -> None:
     assert order == ["first", "second"]
     assert overlap == []
     assert busy == [True, False]
+    assert lane.shutdown(5000)  # a QThread destroyed while running aborts the process
 
 
 def test_progress_is_throttled_but_the_last_report_arrives(qtbot) -> None:
@@ -106,3 +108,4 @@ def test_progress_is_throttled_but_the_last_report_arrives(qtbot) -> None:
         lane.submit(Job("many", fn))
     assert reports[-1] == 10_000
     assert len(reports) < 1000
+    assert lane.shutdown(5000)
