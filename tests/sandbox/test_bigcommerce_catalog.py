@@ -1,0 +1,403 @@
+"""BigCommerce emulator catalog over loopback HTTP: products, variants, options, invariants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from esync_desktop.sandbox.server import SandboxServer
+
+SIMPLE = {
+    "name": "Ceramic Mug Test",
+    "type": "physical",
+    "sku": "TST-MUG",
+    "price": 12.5,
+    "weight": 0.8,
+}
+
+
+@pytest.fixture(scope="module")
+def running() -> Iterator[SandboxServer]:
+    with SandboxServer(seed="demo") as server:
+        yield server
+
+
+@pytest.fixture
+def server(running: SandboxServer) -> SandboxServer:
+    running.reset("demo")
+    # Not a rate-limit test: lift the quota so bursts are never refused.
+    running.apis[1].configure({"plan": "unlimited", "window_ms": 30_000, "read_lag_ms": 0})
+    return running
+
+
+@pytest.fixture
+def bc(server: SandboxServer) -> Iterator[httpx.Client]:
+    creds = server.describe()
+    with httpx.Client(
+        base_url=f"{creds['url']}/stores/{creds['bc_store_hash']}/v3",
+        headers={"X-Auth-Token": creds["bc_token"], "Accept": "application/json"},
+    ) as client:
+        yield client
+
+
+def data(response: httpx.Response) -> Any:
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+def create(bc: httpx.Client, **changes: Any) -> dict[str, Any]:
+    body = {**SIMPLE, **changes}
+    return data(bc.post("/catalog/products", json=body))  # type: ignore[no-any-return]
+
+
+def test_product_list_envelope_and_default_limit(bc: httpx.Client) -> None:
+    body = bc.get("/catalog/products").json()
+    assert set(body) == {"data", "meta"}
+    pagination = body["meta"]["pagination"]
+    assert pagination["per_page"] == 50
+    assert pagination["current_page"] == 1
+    assert pagination["count"] == len(body["data"]) == min(50, pagination["total"])
+    assert "previous" not in pagination["links"]
+    assert pagination["links"]["current"] == "?page=1&limit=50"
+
+
+def test_seeded_products_follow_the_demo_catalogue(bc: httpx.Client) -> None:
+    mug = data(bc.get("/catalog/products", params={"sku": "MUG-002"}))[0]
+    assert mug["inventory_level"] == 99  # bc_stock differs from Clover's on purpose
+    renamed = data(bc.get("/catalog/products", params={"sku": "TEA-003"}))[0]
+    assert renamed["name"] == "Chai Masala Tin (old name)"
+    web = data(bc.get("/catalog/products", params={"sku": "WEB-001"}))[0]
+    assert web["name"] == "Web Exclusive Print" and web["price"] == 35
+    tee = data(bc.get("/catalog/products", params={"name": "Pocket Tee", "include": "variants"}))
+    assert len(tee) == 1 and tee[0]["base_variant_id"] is None
+    assert {v["sku"] for v in tee[0]["variants"]} >= {"PT-S-SAN", "PT-L-OLI"}
+    assert len(tee[0]["variants"]) == 6
+    names = [c["name"] for c in data(bc.get("/catalog/categories", params={"limit": 250}))]
+    assert "mugs" in names and "Candles " in names and "Shop All" in names
+
+
+def test_filters_sku_in_id_in_name_like_and_dates(bc: httpx.Client) -> None:
+    rows = data(bc.get("/catalog/products", params={"sku:in": "MUG-001,cof-002,NOPE"}))
+    assert sorted(r["sku"] for r in rows) == ["COF-002", "MUG-001"]
+    ids = [rows[0]["id"], rows[1]["id"]]
+    by_id = data(bc.get("/catalog/products", params={"id:in": f"{ids[0]},{ids[1]}"}))
+    assert sorted(r["id"] for r in by_id) == sorted(ids)
+    like = data(bc.get("/catalog/products", params={"name:like": "soy candle"}))
+    assert like and all("soy candle" in r["name"].lower() for r in like)
+    exact = data(bc.get("/catalog/products", params={"name": "Stoneware Mug"}))
+    assert [r["sku"] for r in exact] == ["MUG-001"]
+    made = create(bc)
+    newer = data(bc.get("/catalog/products", params={"date_modified:min": made["date_modified"]}))
+    assert [r["id"] for r in newer] == [made["id"]]
+    older = data(bc.get("/catalog/products", params={"date_modified:max": "2000-01-01T00:00:00Z"}))
+    assert older == []
+
+
+def test_sku_filter_matches_product_level_only(bc: httpx.Client) -> None:
+    assert data(bc.get("/catalog/products", params={"sku": "PT-S-SAN"})) == []
+    variants = data(bc.get("/catalog/variants", params={"sku": "PT-S-SAN"}))
+    assert len(variants) == 1 and variants[0]["sku"] == "PT-S-SAN"
+    base = data(bc.get("/catalog/variants", params={"sku": "MUG-001"}))
+    assert base[0]["option_values"] == [] and base[0]["sku_id"] is None
+
+
+def test_limit_over_250_is_413_with_v3_body(bc: httpx.Client) -> None:
+    response = bc.get("/catalog/products", params={"limit": 251})
+    assert response.status_code == 413
+    body = response.json()
+    assert body["status"] == 413 and "title" in body and "type" in body
+
+
+def test_create_returns_full_product_with_base_variant(bc: httpx.Client) -> None:
+    made = create(
+        bc, categories=[1], inventory_tracking="product", inventory_level=40, price="10.99999"
+    )
+    assert made["price"] == 11  # stored to 4 places
+    assert made["calculated_price"] == 11
+    assert made["inventory_level"] == 40
+    assert made["custom_url"]["url"] == "/ceramic-mug-test/"
+    variants = data(bc.get(f"/catalog/products/{made['id']}/variants"))
+    assert [v["id"] for v in variants] == [made["base_variant_id"]]
+    assert variants[0]["sku"] == "TST-MUG" and variants[0]["inventory_level"] == 40
+
+
+def test_money_is_kept_to_four_places(bc: httpx.Client) -> None:
+    made = create(bc, price=10.99994, sale_price=9.5)
+    assert Decimal(str(made["price"])) == Decimal("10.9999")
+    assert made["calculated_price"] == 9.5
+
+
+def test_duplicate_name_is_409_ignoring_case(bc: httpx.Client) -> None:
+    response = bc.post("/catalog/products", json={**SIMPLE, "name": "stoneware  MUG", "sku": "X1"})
+    assert response.status_code == 409
+    assert response.json()["title"] == "The product name is a duplicate"
+    assert response.json()["errors"] == {"name": "The product name is a duplicate"}
+
+
+@pytest.mark.parametrize("sku", ["MUG-001", "mug-001", " Mug-001 ", "PT-S-SAN", "pt-s-san"])
+def test_duplicate_sku_is_409_over_products_and_variants(bc: httpx.Client, sku: str) -> None:
+    response = bc.post("/catalog/products", json={**SIMPLE, "sku": sku})
+    assert response.status_code == 409
+    assert response.json()["title"] == "The product sku is a duplicate"
+    assert response.json()["errors"] == {"sku": "The product sku is a duplicate"}
+
+
+def test_unknown_category_is_409(bc: httpx.Client) -> None:
+    response = bc.post("/catalog/products", json={**SIMPLE, "categories": [1, 9999]})
+    assert response.status_code == 409
+    assert "9999" in response.json()["title"]
+
+
+@pytest.mark.parametrize(
+    ("missing", "extra"),
+    [("name", {}), ("type", {}), ("price", {}), ("weight", {}), ("weight", {"type": "physical"})],
+)
+def test_missing_required_field_is_422_with_errors_map(
+    bc: httpx.Client, missing: str, extra: dict[str, Any]
+) -> None:
+    body = {k: v for k, v in {**SIMPLE, **extra}.items() if k != missing}
+    response = bc.post("/catalog/products", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][missing] == "error.path.missing"
+
+
+def test_digital_product_needs_no_weight(bc: httpx.Client) -> None:
+    body = {k: v for k, v in SIMPLE.items() if k != "weight"}
+    made = data(bc.post("/catalog/products", json={**body, "type": "digital"}))
+    assert made["weight"] == 0 and made["type"] == "digital"
+
+
+def test_wrong_types_are_422(bc: httpx.Client) -> None:
+    response = bc.post("/catalog/products", json={**SIMPLE, "price": "cheap", "is_visible": "y"})
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"price", "is_visible"}
+
+
+def test_create_with_variants_in_one_call(bc: httpx.Client) -> None:
+    body = {
+        "name": "Logo T-Shirt Test",
+        "type": "physical",
+        "price": 20,
+        "weight": 0.3,
+        "inventory_tracking": "variant",
+        "variants": [
+            {
+                "sku": "TT-S-BLU",
+                "price": 21,
+                "inventory_level": 5,
+                "option_values": [
+                    {"option_display_name": "Size", "label": "S"},
+                    {"option_display_name": "Color", "label": "Blue"},
+                ],
+            },
+            {
+                "sku": "TT-M-BLU",
+                "inventory_level": 3,
+                "option_values": [
+                    {"option_display_name": "Size", "label": "M"},
+                    {"option_display_name": "Color", "label": "Blue"},
+                ],
+            },
+        ],
+    }
+    made = data(bc.post("/catalog/products", json=body, params={"include": "variants,options"}))
+    assert made["base_variant_id"] is None
+    assert made["inventory_level"] == 8  # variant tracking sums the variants
+    assert [o["display_name"] for o in made["options"]] == ["Size", "Color"]
+    assert made["options"][0]["type"] == "radio_buttons"
+    first, second = made["variants"]
+    assert first["calculated_price"] == 21 and second["calculated_price"] == 20
+    size = first["option_values"][0]
+    assert size["option_display_name"] == "Size" and size["label"] == "S"
+    assert size["option_id"] == made["options"][0]["id"]
+
+
+def test_create_with_duplicate_variant_sku_is_409(bc: httpx.Client) -> None:
+    body = {
+        "name": "Dup Variant Test",
+        "type": "physical",
+        "price": 5,
+        "weight": 1,
+        "variants": [
+            {"sku": "pt-m-san", "option_values": [{"option_display_name": "S", "label": "A"}]},
+        ],
+    }
+    response = bc.post("/catalog/products", json=body)
+    assert response.status_code == 409
+    assert response.json()["title"] == "Sku 'pt-m-san' is not unique"
+    assert data(bc.get("/catalog/products", params={"name": "Dup Variant Test"})) == []
+
+
+def test_single_put_is_partial_and_bumps_date_modified(bc: httpx.Client) -> None:
+    made = create(bc)
+    # Move the stored date back so a bump within the same second is visible.
+    response = bc.put(f"/catalog/products/{made['id']}", json={"price": 13, "is_visible": False})
+    updated = data(response)
+    assert updated["price"] == 13 and updated["is_visible"] is False
+    assert updated["name"] == made["name"] and updated["sku"] == made["sku"]
+    assert updated["date_modified"] >= made["date_modified"]
+
+
+def test_put_duplicate_sku_and_name_are_409(bc: httpx.Client) -> None:
+    made = create(bc)
+    assert bc.put(f"/catalog/products/{made['id']}", json={"sku": "TEA-001"}).status_code == 409
+    assert (
+        bc.put(f"/catalog/products/{made['id']}", json={"name": "Stoneware Mug"}).status_code == 409
+    )
+    # Its own SKU in another case is not a duplicate.
+    assert bc.put(f"/catalog/products/{made['id']}", json={"sku": "tst-mug"}).status_code == 200
+
+
+def test_batch_put_of_ten_and_413_over(bc: httpx.Client) -> None:
+    rows = data(bc.get("/catalog/products", params={"limit": 11, "sort": "id"}))
+    ten = [{"id": r["id"], "price": 7} for r in rows[:10]]
+    updated = data(bc.put("/catalog/products", json=ten))
+    assert [u["price"] for u in updated] == [7] * 10
+    over = bc.put("/catalog/products", json=[{"id": r["id"], "price": 8} for r in rows])
+    assert over.status_code == 413
+    assert over.json()["title"] == (
+        "The request payload is too large. The maximum items allowed in the array is 10."
+    )
+    not_array = bc.put("/catalog/products", json={"id": rows[0]["id"], "price": 9})
+    assert not_array.status_code == 422
+
+
+def test_delete_product_and_its_sku_is_free_again(bc: httpx.Client) -> None:
+    made = create(bc)
+    assert bc.delete(f"/catalog/products/{made['id']}").status_code == 204
+    assert bc.get(f"/catalog/products/{made['id']}").status_code == 404
+    again = create(bc)
+    assert again["sku"] == "TST-MUG"
+    assert bc.delete("/catalog/products", params={"id:in": str(again["id"])}).status_code == 204
+    assert bc.delete("/catalog/products").status_code == 422
+
+
+def test_unknown_product_is_404_with_v3_body(bc: httpx.Client) -> None:
+    response = bc.get("/catalog/products/999999")
+    assert response.status_code == 404
+    assert response.json()["status"] == 404 and response.json()["title"]
+
+
+def test_variant_crud_and_batch(bc: httpx.Client) -> None:
+    tee = data(bc.get("/catalog/products", params={"name": "Pocket Tee"}))[0]
+    options = data(bc.get(f"/catalog/products/{tee['id']}/options"))
+    size = next(o for o in options if o["display_name"] == "Size")
+    value = data(
+        bc.post(
+            f"/catalog/products/{tee['id']}/options/{size['id']}/values",
+            json={"label": "XL", "sort_order": 3},
+        )
+    )
+    color = next(o for o in options if o["display_name"] == "Color")
+    sand = color["option_values"][0]
+    made = data(
+        bc.post(
+            f"/catalog/products/{tee['id']}/variants",
+            json={
+                "sku": "PT-XL-SAN",
+                "price": 26,
+                "option_values": [
+                    {"id": value["id"], "option_id": size["id"]},
+                    {"id": sand["id"], "option_id": color["id"]},
+                ],
+            },
+        )
+    )
+    assert made["calculated_price"] == 26
+    same = bc.post(
+        f"/catalog/products/{tee['id']}/variants",
+        json={
+            "sku": "PT-XL-SAN-2",
+            "option_values": [
+                {"id": value["id"], "option_id": size["id"]},
+                {"id": sand["id"], "option_id": color["id"]},
+            ],
+        },
+    )
+    assert same.status_code == 409
+    all_variants = data(bc.get("/catalog/variants", params={"product_id:in": tee["id"]}))
+    batch = [{"id": v["id"], "inventory_level": 9} for v in all_variants]
+    assert [v["inventory_level"] for v in data(bc.put("/catalog/variants", json=batch))] == [9] * 7
+    product = data(bc.get(f"/catalog/products/{tee['id']}"))
+    assert product["inventory_level"] == 63
+    over = bc.put("/catalog/variants", json=[{"id": all_variants[0]["id"]}] * 51)
+    assert over.status_code == 413
+    assert "maximum items allowed in the array is 50" in over.json()["title"]
+    dup = bc.put("/catalog/variants", json=[{"id": made["id"], "sku": "mug-001"}])
+    assert dup.status_code == 409
+    assert bc.delete(f"/catalog/products/{tee['id']}/variants/{made['id']}").status_code == 204
+    assert bc.get(f"/catalog/products/{tee['id']}/variants/{made['id']}").status_code == 404
+
+
+def test_variants_list_pages_all_variants_including_base(bc: httpx.Client) -> None:
+    body = bc.get("/catalog/variants", params={"limit": 250}).json()
+    products = bc.get("/catalog/products").json()["meta"]["pagination"]["total"]
+    # Each simple product has a base variant; Pocket Tee has 6 and no base variant.
+    assert body["meta"]["pagination"]["total"] == products - 1 + 6
+
+
+def test_option_name_collision_is_409(bc: httpx.Client) -> None:
+    made = create(bc)
+    body = {
+        "display_name": "Size",
+        "type": "dropdown",
+        "option_values": [{"label": "S", "sort_order": 0}],
+    }
+    assert bc.post(f"/catalog/products/{made['id']}/options", json=body).status_code == 200
+    assert bc.post(f"/catalog/products/{made['id']}/options", json=body).status_code == 409
+
+
+def test_include_fields_trims_but_keeps_id(bc: httpx.Client) -> None:
+    rows = data(bc.get("/catalog/products", params={"include_fields": "sku,price", "limit": 3}))
+    assert all(set(r) == {"id", "sku", "price"} for r in rows)
+
+
+def test_sort_and_direction(bc: httpx.Client) -> None:
+    rows = data(bc.get("/catalog/products", params={"sort": "price", "direction": "desc"}))
+    prices = [r["price"] for r in rows]
+    assert prices == sorted(prices, reverse=True)
+
+
+def test_include_options_caps_the_page_at_ten(bc: httpx.Client) -> None:
+    body = bc.get("/catalog/products", params={"include": "options", "limit": 50}).json()
+    assert len(body["data"]) == 10 and body["meta"]["pagination"]["per_page"] == 10
+
+
+def test_category_trees_create_list_and_duplicate_sibling(bc: httpx.Client) -> None:
+    made = bc.post("/catalog/trees/categories", json=[{"name": "Gifts", "tree_id": 1}])
+    assert made.status_code == 201
+    body = made.json()
+    assert body["meta"] == {"total": 1, "success": 1, "failed": 0}
+    gift = body["data"][0]
+    child = bc.post(
+        "/catalog/trees/categories", json=[{"name": "Under $10", "parent_id": gift["category_id"]}]
+    )
+    assert child.status_code == 201
+    found = data(bc.get("/catalog/trees/categories", params={"name": "gifts"}))
+    assert [c["category_id"] for c in found] == [gift["category_id"]]
+    dup = bc.post("/catalog/trees/categories", json=[{"name": "GIFTS", "tree_id": 1}])
+    assert dup.status_code == 409
+    partial = bc.post(
+        "/catalog/trees/categories",
+        json=[{"name": "Gifts", "tree_id": 1}, {"name": "Home", "tree_id": 1}],
+    )
+    assert partial.status_code == 207
+    assert partial.json()["meta"] == {"total": 2, "success": 1, "failed": 1}
+    nested = data(bc.get("/catalog/trees/1/categories"))
+    gifts = next(n for n in nested if n["id"] == gift["category_id"])
+    assert [c["name"] for c in gifts["children"]] == ["Under $10"]
+    trees = data(bc.get("/catalog/trees"))
+    assert trees == [{"id": 1, "name": "Default", "channels": [1]}]
+
+
+def test_legacy_categories_create_and_delete_rules(bc: httpx.Client) -> None:
+    made = data(bc.post("/catalog/categories", json={"name": "Legacy Test", "parent_id": 0}))
+    assert made["custom_url"]["url"] == "/legacy-test/"
+    product = create(bc, categories=[made["id"]])
+    assert bc.delete(f"/catalog/categories/{made['id']}").status_code == 422
+    bc.delete(f"/catalog/products/{product['id']}")
+    assert bc.delete(f"/catalog/categories/{made['id']}").status_code == 204
