@@ -65,7 +65,11 @@ def gui(qtbot, notices):
     from esync_desktop.ui.controller import AppController
     from esync_desktop.ui.main_window import MainWindow
 
+    from esync_desktop.storage.secrets import SecretStore
+    from tests.ui.fakes import MemoryKeyring
+
     services = Services(environ={})
+    services.secrets = SecretStore(backend=MemoryKeyring())
     controller = AppController(services)
     window = MainWindow(controller)
     qtbot.addWidget(window)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from keyring.backend import KeyringBackend
+
 from esync_desktop.app import RunResult
 from esync_desktop.storage.settings import ActionConfig, Schedule, Settings, TaskConfig
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, TaskPlan
@@ -92,3 +94,23 @@ class FakeServices:
 
     def log_entries(self, **kwargs: Any) -> list[Any]:
         return []
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring held in memory: the window's tests that are not about the OS keyring itself."""
+
+    # Below every real backend (and `fail`), so keyring never picks it as the default.
+    priority = -10  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.values.pop((service, username), None)

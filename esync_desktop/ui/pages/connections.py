@@ -50,6 +50,7 @@ class ConnectionsPage(widgets.Page):
         self.controller = controller
         self._secrets = SecretsState(False, False)
         self._test_after_save = False
+        self._saving = False
         self.demo_banner = widgets.Banner()
         self.body.addWidget(self.demo_banner)
         self.keyring_banner = widgets.Banner()
@@ -114,6 +115,8 @@ class ConnectionsPage(widgets.Page):
 
     @Slot()
     def load(self) -> None:
+        if self._saving:
+            return
         s = self.controller.settings
         demo = self.demo
         self.demo_banner.show_message(
@@ -166,9 +169,14 @@ class ConnectionsPage(widgets.Page):
         s.clover.region = str(self.region.currentData())
         s.clover.merchant_id = self.merchant_id.text().strip()
         s.bigcommerce.store_hash = self.store_hash.text().strip()
-        self.controller.save_settings()
         clover = self.clover_token.text().strip() or None
         bc = self.bc_token.text().strip() or None
+        # This page shows what it saves: no reload (which would also clear the token fields).
+        self._saving = True
+        try:
+            self.controller.save_settings()
+        finally:
+            self._saving = False
         if clover is None and bc is None:
             self.status.setText("Saved.")
             self._after_save()
