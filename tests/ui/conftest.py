@@ -62,10 +62,9 @@ def gui(qtbot, notices):
     from types import SimpleNamespace
 
     from esync_desktop.app import Services
+    from esync_desktop.storage.secrets import SecretStore
     from esync_desktop.ui.controller import AppController
     from esync_desktop.ui.main_window import MainWindow
-
-    from esync_desktop.storage.secrets import SecretStore
     from tests.ui.fakes import MemoryKeyring
 
     services = Services(environ={})
