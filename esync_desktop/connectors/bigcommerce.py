@@ -154,6 +154,14 @@ class BigCommerceClient:
             params += [("sort", "id"), ("direction", "asc")]
         return self._v3_pages(self._v3("catalog", "products"), params)
 
+    def get_product(self, product_id: int, include: Sequence[str] = ()) -> Doc:
+        path = self._v3("catalog", "products", segment(product_id))
+        params = [("include", ",".join(include))] if include else None
+        product = self._envelope("GET", path, self.http.request("GET", path, params=params).data)
+        if not isinstance(product, dict):
+            raise self.http.bad_shape("GET", path, "the product")
+        return product
+
     def products_by_sku(self, skus: Iterable[str], include: Sequence[str] = ()) -> list[Doc]:
         """Products whose product-level SKU is one of `skus` (variant SKUs: iter_variants)."""
         wanted = list(dict.fromkeys(s for s in skus if s))

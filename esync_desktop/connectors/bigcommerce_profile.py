@@ -76,9 +76,11 @@ class BigCommerceProfile:
         return Decimal(text)  # money is never a float
 
     def retry_hint(self, status: int, headers: httpx.Headers) -> float | None:
-        reset_ms = _number(headers, "X-Rate-Limit-Time-Reset-Ms")
-        if reset_ms is not None:
-            return reset_ms / 1000
+        # Every answer carries the window's reset time; it only says when to retry a 429.
+        if status == 429:
+            reset_ms = _number(headers, "X-Rate-Limit-Time-Reset-Ms")
+            if reset_ms is not None:
+                return reset_ms / 1000
         for name in ("X-Retry-After", "Retry-After"):
             seconds = _number(headers, name)
             if seconds is not None:
@@ -116,6 +118,7 @@ class BigCommerceProfile:
         fields = field_errors(failure.body)
         listed = "; ".join(f"{k}: {v}" for k, v in fields.items())
         named = f" ({listed})" if listed else ""
+        what = (listed or said or "invalid request").rstrip(".")
         common: dict[str, Any] = {
             "api": self.name,
             "status": status,
@@ -153,7 +156,7 @@ class BigCommerceProfile:
         if status == 409:
             return ConflictError(
                 said or "BigCommerce reported a conflict",
-                f"BigCommerce refused it: {said or 'conflict'}{named}."
+                f"BigCommerce refused it: {(said or 'conflict').rstrip('.')}{named}."
                 " Product names and SKUs must be unique on the web store (SKUs ignoring case) "
                 "and categories must exist; change the item in Clover or the category mapping, "
                 "then sync again.",
@@ -164,8 +167,7 @@ class BigCommerceProfile:
             return ValidationError(
                 said or "BigCommerce refused the data",
                 f"BigCommerce refused {failure.method} {failure.path} ({status}): "
-                f"{listed or said or 'invalid request'}. Fix these values for the item in Clover "
-                "or its mapping, then sync again.",
+                f"{what}. Fix these values for the item in Clover or its mapping, then sync again.",
                 field_errors=fields,
                 **common,
             )

@@ -21,6 +21,10 @@ from esync_desktop.connectors.redaction import Redactor
 from esync_desktop.log import register_secret
 
 log = logging.getLogger(__name__)
+# httpx logs every URL at INFO and httpcore every header exchange at DEBUG, outside our
+# redaction; the exchange records and the lines below say the same, redacted.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 Params = Sequence[tuple[str, Any]] | Mapping[str, Any] | None
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
