@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -68,7 +69,7 @@ class RetryPolicy:
     def backoff(self, retry: int) -> float:
         """The wait before retry number `retry` (1 = the first retry): exponential + jitter."""
         delay = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
-        return delay * (1 + self.jitter * self.rand())
+        return float(delay * (1 + self.jitter * self.rand()))
 
 
 @dataclass(frozen=True)
@@ -211,18 +212,18 @@ class HttpLayer:
                 elapsed = _ms(started)
                 sent = not isinstance(exc, _NOT_SENT + _HOPELESS)
                 maybe_applied = sent and write
-                retry = (
-                    not maybe_applied
-                    and not isinstance(exc, _HOPELESS)
-                    and attempt < self.retry.max_attempts
-                )
+                # An untrusted certificate stays untrusted: say so at once, never work around it.
+                hopeless = isinstance(exc, _HOPELESS) or _tls_failure(exc)
+                retry = not maybe_applied and not hopeless and attempt < self.retry.max_attempts
                 reason = self.redactor.text(_describe(exc))
+                if _tls_failure(exc):
+                    reason = f"the server's certificate is not trusted: {reason}"
                 if retry:
                     wait = self.retry.backoff(attempt)
                     self._record(method, path, query, None, elapsed, content, None, reason, attempt)
                     self._wait(method, path, reason, attempt, wait, hold=False)
                     continue
-                error = TransportError(
+                lost = TransportError(
                     f"Cannot reach {self.profile.label}"
                     if not maybe_applied
                     else f"No answer from {self.profile.label}",
@@ -233,8 +234,8 @@ class HttpLayer:
                     path=path,
                     details=reason,
                 )
-                self._record(method, path, query, None, elapsed, content, None, str(error), attempt)
-                raise error from None
+                self._record(method, path, query, None, elapsed, content, None, str(lost), attempt)
+                raise lost from None
             elapsed = _ms(started)
             status = response.status_code
             self.profile.observe(response.headers, self.pacer)
@@ -242,12 +243,12 @@ class HttpLayer:
                 try:
                     data = jsonio.decode(response.content, self.profile.parse_float)
                 except ValueError as exc:
-                    error = self._bad_body(method, path, status, response, exc)
+                    unreadable = self._bad_body(method, path, status, response, exc)
                     self._record(
                         method, path, query, status, elapsed, content, response.content,
-                        str(error), attempt,
+                        str(unreadable), attempt,
                     )  # fmt: skip
-                    raise error from None
+                    raise unreadable from None
                 self._record(
                     method, path, query, status, elapsed, content, response.content, None, attempt
                 )
@@ -408,6 +409,15 @@ def _error_body(response: httpx.Response, parse_float: Callable[[str], Any]) -> 
         return jsonio.decode(response.content, parse_float)
     except ValueError:
         return response.content.decode("utf-8", errors="replace")[:500]
+
+
+def _tls_failure(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _describe(exc: httpx.HTTPError) -> str:
