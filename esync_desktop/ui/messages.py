@@ -100,6 +100,10 @@ def fix_for(row: PlanRow) -> str:
         return f"Correct the price of {item} in Clover"
     if reason is Reason.NO_CATEGORY:
         return f"Put {item} in a category in Clover"
+    if reason is Reason.ALREADY_IN_BIGCOMMERCE:
+        return (
+            "Nothing to do: it is already in your web store (the stock and price steps update it)"
+        )
     if reason is Reason.NOT_IN_BIGCOMMERCE:
         return f"Create {item} in BigCommerce first (the 'Create products' actions do that)"
     if reason is Reason.NAME_MISMATCH:
