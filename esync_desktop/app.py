@@ -128,7 +128,9 @@ class Services:
         from esync_desktop.log import register_secret
         from esync_desktop.sandbox.server import SandboxServer
 
-        server = SandboxServer(db_path=self.paths.sandbox_db).start()
+        # The demo store is on BigCommerce's Pro plan: its API quota lets the first run of the
+        # demo catalogue finish in seconds rather than a minute.
+        server = SandboxServer(db_path=self.paths.sandbox_db, plan="pro").start()
         info = server.describe()
         register_secret(info["clover_token"])
         register_secret(info["bc_token"])
@@ -156,9 +158,8 @@ class Services:
         if self._demo is not None:
             self._demo.reset()
         else:
-            server = SandboxServer(db_path=self.paths.sandbox_db)
-            server.reset()
-            server.store.close()
+            with SandboxServer(db_path=self.paths.sandbox_db) as server:
+                server.reset()
         self._engine_state.forget_scope(self._demo_scope())
 
     def stop(self) -> None:
@@ -179,10 +180,26 @@ class Services:
         from esync_desktop.connectors.clover import CLOVER_REGIONS
         from esync_desktop.storage.secrets import SecretsUnavailable, resolve_credentials
 
+        advice = (
+            "Enter them on the Connections page, or set ESYNC_CLOVER_MERCHANT_ID, "
+            "ESYNC_CLOVER_TOKEN, ESYNC_BC_STORE_HASH and ESYNC_BC_TOKEN (and "
+            "ESYNC_CLOVER_BASE_URL, ESYNC_BC_BASE_URL for other hosts); or try the demo stores "
+            "with --demo."
+        )
+        ids = {
+            "Clover merchant id": self.environ.get("ESYNC_CLOVER_MERCHANT_ID")
+            or self.settings.clover.merchant_id,
+            "BigCommerce store hash": self.environ.get("ESYNC_BC_STORE_HASH")
+            or self.settings.bigcommerce.store_hash,
+        }
+        if not all(ids.values()):
+            # Without the accounts there is nothing to ask the keyring for yet.
+            missing_ids = [label for label, value in ids.items() if not value]
+            raise ConfigurationError(f"Missing {', '.join(missing_ids)}. {advice}")
         try:
             creds = resolve_credentials(self.settings, self.secrets, self.environ)
         except SecretsUnavailable as exc:
-            raise ConfigurationError(str(exc)) from exc
+            raise ConfigurationError(f"{exc} Or try the demo stores with --demo.") from exc
         labels = {
             "clover_merchant_id": "Clover merchant id",
             "clover_token": "Clover API token",
@@ -191,12 +208,7 @@ class Services:
         }
         missing = [labels.get(name, name) for name in creds.missing()]
         if missing:
-            raise ConfigurationError(
-                f"Missing {', '.join(missing)}. Enter them on the Connections page, or set "
-                "ESYNC_CLOVER_MERCHANT_ID, ESYNC_CLOVER_TOKEN, ESYNC_BC_STORE_HASH and "
-                "ESYNC_BC_TOKEN (and ESYNC_CLOVER_BASE_URL, ESYNC_BC_BASE_URL for other hosts); "
-                "or try the demo stores with --demo."
-            )
+            raise ConfigurationError(f"Missing {', '.join(missing)}. {advice}")
         clover_url = creds.clover_base_url or CLOVER_REGIONS.get(creds.clover_region, "")
         return _Credentials(
             clover_url,

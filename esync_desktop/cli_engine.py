@@ -80,6 +80,7 @@ def _run_engine(args: argparse.Namespace) -> int:
     from esync_desktop.app import ConfigurationError
     from esync_desktop.cli_output import ProgressBar, print_json, print_table
     from esync_desktop.connectors.errors import ApiError, AuthError
+    from esync_desktop.log import configure_logging
     from esync_desktop.storage.state import RunLocked
     from esync_desktop.sync.actions import UnknownAction
     from esync_desktop.sync.report import plan_document
@@ -87,6 +88,8 @@ def _run_engine(args: argparse.Namespace) -> int:
     services = open_services()
     if services is None:
         return EXIT_USAGE
+    # Warnings and the engine's notes go to the log file, never into the --json output.
+    configure_logging(services.paths)
     cancel = threading.Event()
     previous = signal.getsignal(signal.SIGINT)
 

@@ -13,7 +13,8 @@ from esync_desktop.sync.runner import Progress
 OUTCOME_ORDER = ("create", "update", "fail", "skip", "unchanged")
 
 
-def print_json(document: Mapping[str, Any], out: TextIO = sys.stdout) -> None:
+def print_json(document: Mapping[str, Any], out: TextIO | None = None) -> None:
+    out = out if out is not None else sys.stdout
     out.write(json.dumps(document, ensure_ascii=False, default=str) + "\n")
 
 
@@ -31,9 +32,10 @@ def _cut(text: str, width: int) -> str:
 
 
 def print_table(
-    document: Mapping[str, Any], *, show_all: bool, verb: str, out: TextIO = sys.stdout
+    document: Mapping[str, Any], *, show_all: bool, verb: str, out: TextIO | None = None
 ) -> None:
     """One block per action: its rows (unchanged ones only with --all), then the summary."""
+    out = out if out is not None else sys.stdout
     width = max(80, shutil.get_terminal_size((120, 20)).columns)
     for action in document["actions"]:
         counts = action["counts"]
@@ -68,7 +70,8 @@ def print_table(
 class ProgressBar:
     """A one-line bar on stderr, redrawn in place; silent when stderr is not a terminal."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
+        stream = stream if stream is not None else sys.stderr
         self.stream = stream
         self.enabled = stream.isatty()
         self._drawn = False

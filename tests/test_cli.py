@@ -1,0 +1,133 @@
+"""The headless commands: preview/sync --json on the demo stores, exit codes, tasks, weights."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from esync_desktop.cli import run
+from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
+from tests.sync.live import sandbox_env
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict[str, Any]]:
+    code = run(argv)
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def test_demo_sync_twice_creates_then_nothing(
+    capsys: pytest.CaptureFixture[str], esync_home: Path
+) -> None:
+    code, preview = _json(capsys, ["preview", "--demo", "--action", "send-standard", "--json"])
+    assert code == 0
+    assert set(preview) == {"actions", "summary", "api_calls"}
+    [action] = preview["actions"]
+    assert action["action"] == "send-standard"
+    row = action["rows"][0]
+    assert set(row) >= {"action", "sku", "outcome", "reason", "clover_id", "clover_name", "bc_id",
+                        "bc_name", "changes"}  # fmt: skip
+    planned = preview["summary"]["create"]
+    assert planned > 100 and preview["summary"]["skip"] > 0
+    assert preview["api_calls"]["clover"] > 0 and preview["api_calls"]["bigcommerce"] > 0
+
+    code, first = _json(capsys, ["sync", "--demo", "--action", "send-standard", "--json"])
+    assert code == 0
+    assert first["summary"]["create"] == planned
+    assert first["summary"]["fail"] == 0
+    assert first["actions"][0]["counts"]["create"] == planned
+    assert first["api_calls"]["bigcommerce"] >= planned
+
+    code, second = _json(capsys, ["sync", "--demo", "--action", "send-standard", "--json"])
+    assert code == 0
+    assert second["summary"]["create"] == 0 and second["summary"]["update"] == 0
+    skipped = [r for r in second["actions"][0]["rows"] if r["outcome"] == "skip"]
+    assert all(r["reason"] for r in skipped)
+
+    # The demo tokens never reach a file (settings, state database, logs, demo stores).
+    for path in esync_home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for token in (DEMO_CREDENTIALS.clover_token, DEMO_CREDENTIALS.bc_token):
+                assert token.encode() not in data, path
+
+    # Starting the demo stores over brings the products to create back.
+    assert run(["sandbox", "reset"]) == 0
+    capsys.readouterr()
+    code, fresh = _json(capsys, ["preview", "--demo", "--action", "send-standard", "--json"])
+    assert fresh["summary"]["create"] == planned
+
+
+def test_human_output_has_a_table_and_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["preview", "--demo", "--action", "send-prices"]) == 0
+    out = capsys.readouterr().out
+    assert "send-prices:" in out
+    assert "COF-001" in out and "price" in out
+    assert "Preview (nothing written):" in out and "API calls: Clover" in out
+
+
+def test_exit_codes_and_messages(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
+    # No connection configured: a configuration error that says what to set.
+    assert run(["preview", "--action", "send-standard"]) == 2
+    err = capsys.readouterr().err
+    assert "ESYNC_CLOVER_TOKEN" in err and "--demo" in err
+    assert run(["preview", "--task", "nope", "--demo"]) == 2
+    assert "tasks list" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        run(["preview", "--action", "send-everything"])
+    assert exc.value.code == 2
+    capsys.readouterr()
+    # A wrong token: cannot authenticate.
+    env = sandbox_env(sandbox)
+    env["ESYNC_BC_TOKEN"] = "wrong-token-123456"
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert run(["preview", "--action", "send-standard"]) == 3
+    assert capsys.readouterr().err.startswith("error: ")
+    # Nothing listening: cannot connect.
+    monkeypatch.setenv("ESYNC_BC_TOKEN", sandbox.describe()["bc_token"])
+    monkeypatch.setenv("ESYNC_CLOVER_BASE_URL", "http://127.0.0.1:9")
+    assert run(["preview", "--action", "send-standard"]) == 3
+    assert "error: " in capsys.readouterr().err
+
+
+def test_tasks_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["tasks", "list"]) == 0
+    assert "Catalogue sync: send-standard -> send-matrix" in capsys.readouterr().out
+    assert run(["tasks", "add", "Stock", "send-inventory-standard", "send-prices"]) == 0
+    assert run(["tasks", "option", "Stock", "send-inventory-standard", "require_name_match",
+                "off"]) == 0  # fmt: skip
+    assert run(["tasks", "schedule", "stock", "every", "30"]) == 0
+    capsys.readouterr()
+    assert run(["tasks", "show", "Stock"]) == 0
+    out = capsys.readouterr().out
+    assert "require_name_match=False" in out and "every 30 min" in out
+    assert run(["tasks", "option", "Stock", "send-prices", "colour", "red"]) == 2
+    assert run(["tasks", "add", "stock", "send-prices"]) == 2  # names are unique, any case
+    assert run(["tasks", "remove", "STOCK"]) == 0
+    capsys.readouterr()
+    assert run(["tasks", "list"]) == 0
+    assert "Stock" not in capsys.readouterr().out
+
+
+def test_weights_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    csv = tmp_path / "weights.csv"
+    csv.write_text("sku,weight\nMUG-001,0.5\n COF-002 ,1.25\n", encoding="utf-8")
+    assert run(["weights", "import", str(csv)]) == 0
+    assert run(["weights", "default", "0.3"]) == 0
+    assert run(["weights", "category", "Mugs", "0.45"]) == 0
+    assert run(["weights", "category", "Cards", "heavy"]) == 2
+    capsys.readouterr()
+    assert run(["weights", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "default: 0.3" in out and "category Mugs: 0.45" in out
+    assert "sku COF-002: 1.25" in out and "sku MUG-001: 0.5" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code;kg\nA;1\n", encoding="utf-8")
+    assert run(["weights", "import", str(bad)]) == 2
+    assert "sku" in capsys.readouterr().err
