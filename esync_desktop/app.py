@@ -109,7 +109,6 @@ class Services:
         self._engine_state = EngineState(self.state)
         self._demo: Any = None
         self._demo_credentials: _Credentials | None = None
-        self._lock = threading.Lock()
 
     # -- settings and connections ----------------------------------------------------------
 
@@ -278,7 +277,7 @@ class Services:
         actions = [(a.action, dict(a.options)) for a in task.actions]
         for action, _ in actions:
             spec_for(action)
-        with self._lock, self.state.run_lock():
+        with self.state.run_lock(task.name):
             clover, bc, creds = self._clients()
             try:
                 if progress is not None:
@@ -316,7 +315,7 @@ class Services:
     ) -> RunResult:
         """Apply exactly `plan` (from plan_task) and record the run."""
         started = time.monotonic()
-        with self._lock, self.state.run_lock():
+        with self.state.run_lock(plan.task):
             run_id = self._engine_state.start_run(plan.task, trigger)
             clover, bc, creds = self._clients(run_id)
             outcome = None

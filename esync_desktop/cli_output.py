@@ -21,6 +21,8 @@ def print_json(document: Mapping[str, Any], out: TextIO | None = None) -> None:
 def _change_text(changes: Mapping[str, Any]) -> str:
     parts = []
     for name, (old, new) in changes.items():
+        if old is None and name in ("name", "sku"):
+            continue  # already in the row's own columns
         if isinstance(new, list):
             new = ", ".join(str(v) for v in new)
         parts.append(f"{name} {new}" if old is None else f"{name} {old} -> {new}")

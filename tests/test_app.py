@@ -137,3 +137,38 @@ def test_daily_schedule(at: str, last: datetime | None, expected: datetime) -> N
     assert next_due(Schedule(mode="daily", at=at), last, now) == expected
     interval = next_due(Schedule(mode="interval", every_minutes=45), now, now)
     assert interval == now + timedelta(minutes=45)
+
+
+def test_one_run_at_a_time(sandbox: Any) -> None:
+    from esync_desktop.paths import app_paths
+    from esync_desktop.storage.state import RunLocked, StateDb
+
+    services = services_for(sandbox)
+    other = StateDb(app_paths().state_db)  # as the tray's timer in another process would
+    try:
+        with other.run_lock("Catalogue sync"), pytest.raises(RunLocked) as exc:
+            services.plan_task(task("send-prices"))
+        assert "Wait for it to finish" in str(exc.value)
+        services.plan_task(task("send-prices"))  # free again
+    finally:
+        other.close()
+        services.stop()
+
+
+def test_progress_bar_draws_only_on_a_terminal() -> None:
+    import io
+
+    from esync_desktop.cli_output import ProgressBar
+    from esync_desktop.sync.runner import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen, pipe = Terminal(), io.StringIO()
+    for stream in (screen, pipe):
+        bar = ProgressBar(stream)
+        bar(Progress(3, 12, "MUG-001"))
+        bar.close()
+    assert "[#######-----------------------] 3/12 MUG-001" in screen.getvalue()
+    assert pipe.getvalue() == ""

@@ -131,3 +131,27 @@ def test_weights_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     bad.write_text("code;kg\nA;1\n", encoding="utf-8")
     assert run(["weights", "import", str(bad)]) == 2
     assert "sku" in capsys.readouterr().err
+
+
+def test_a_refused_item_exits_1_and_names_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
+    from esync_desktop.connectors.bigcommerce import BigCommerceClient
+
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    assert run(["weights", "category", "Cards", "0.03"]) == 0
+    info = sandbox.describe()
+    with BigCommerceClient(info["url"], info["bc_store_hash"], info["bc_token"]) as bc:
+        # A web product already uses the name of the Clover item CRD-005 ("Thank You Card").
+        bc.create_product(
+            {"name": "Thank You Card", "type": "physical", "price": "2", "weight": "0.1",
+             "sku": "WEB-TY"}
+        )  # fmt: skip
+    capsys.readouterr()
+    code, done = _json(capsys, ["sync", "--action", "send-standard", "--json"])
+    assert code == 1
+    [failed] = [r for r in done["actions"][0]["rows"] if r["outcome"] == "fail"]
+    assert failed["sku"] == "CRD-005" and failed["reason"] == "rejected"
+    assert "duplicate" in failed["detail"].lower()
+    assert done["summary"]["create"] > 10

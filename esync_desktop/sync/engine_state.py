@@ -112,4 +112,5 @@ class EngineState:
         return hook
 
     def last_run_of(self, task: str) -> datetime | None:
-        return self.db.last_run_started(task)
+        last: datetime | None = self.db.last_run_started(task)
+        return last

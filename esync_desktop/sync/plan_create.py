@@ -104,7 +104,11 @@ def plan_send_standard(
     rows: list[PlanRow] = []
     for item in snapshot.simple_items:
         digest = _item_hash(item)
-        mark = {"source_ms": item.modified_ms, "content_hash": digest, "cursor_key": item.id}
+        mark: dict[str, Any] = {
+            "source_ms": item.modified_ms,
+            "content_hash": digest,
+            "cursor_key": item.id,
+        }
         if not cursor.is_candidate(item.id, item.modified_ms, digest):
             rows.append(_skip(SEND_STANDARD, item, Reason.UNCHANGED, "not modified", **mark))
             continue
@@ -179,7 +183,7 @@ def _plan_group(
 ) -> list[PlanRow]:
     source_ms = max(i.modified_ms for i in items)
     digest = content_hash(group.name, group.attributes, [_item_hash(i) for i in items])
-    mark = {"source_ms": source_ms, "content_hash": digest, "cursor_key": group.id}
+    mark: dict[str, Any] = {"source_ms": source_ms, "content_hash": digest, "cursor_key": group.id}
     if not cursor.is_candidate(group.id, source_ms, digest):
         return [_skip(SEND_MATRIX, i, Reason.UNCHANGED, "not modified", **mark) for i in items]
     name = clean_name(group.name)

@@ -58,7 +58,7 @@ def plan_send_inventory(
         source = item.stock_changed_ms
         clover_name = groups[item.group_id].name if matrix and item.group_id in groups else None
         digest = content_hash(item.sku, str(item.stock), item.active, item.name, clover_name)
-        mark = {"source_ms": source, "content_hash": digest, "cursor_key": item.id}
+        mark: dict[str, Any] = {"source_ms": source, "content_hash": digest, "cursor_key": item.id}
         if not cursor.is_candidate(item.id, source, digest):
             rows.append(
                 _row(

@@ -172,16 +172,17 @@ def read_snapshot(
     _check(cancel)
     stocks: dict[str, dict[str, Any]] = {}
     if needs.stocks:
-        for stock in clover.iter_item_stocks():
-            item_id = _ref(stock.get("item"))
+        for record in clover.iter_item_stocks():
+            item_id = _ref(record.get("item"))
             if item_id:
-                stocks[item_id] = stock
+                stocks[item_id] = record
     _check(cancel)
     items = []
     for doc in clover.iter_items(expand=("categories", "itemStock", "options")):
-        stock = stocks.get(str(doc.get("id"))) if needs.stocks else None
-        if needs.stocks and stock is None:
-            stock = {}  # no item_stocks record: never stocked
+        stock: dict[str, Any] | None = None
+        if needs.stocks:
+            # No item_stocks record: never stocked.
+            stock = stocks.get(str(doc.get("id"))) or {}
         items.append(parse_clover_item(doc, option_names, stock))
     _check(cancel)
     products: list[BcProduct] = []
