@@ -22,7 +22,7 @@ from esync_desktop.sync.model import PlanRow, TaskPlan
 from esync_desktop.sync.reading import ReadNeeds, read_snapshot
 from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules
-from esync_desktop.sync.runner import Cancelled, Progress, run_task_plan
+from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
 from esync_desktop.sync.schedule import next_due
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ __all__ = [
     "Progress",
     "RunResult",
     "Services",
+    "StalePlan",
 ]
 
 ProgressCallback = Callable[[Progress], None]

@@ -77,7 +77,7 @@ def _task(services: Any, args: argparse.Namespace) -> Any:
 
 
 def _run_engine(args: argparse.Namespace) -> int:
-    from esync_desktop.app import ConfigurationError
+    from esync_desktop.app import ConfigurationError, StalePlan
     from esync_desktop.cli_output import ProgressBar, print_json, print_table
     from esync_desktop.connectors.errors import ApiError, AuthError
     from esync_desktop.log import configure_logging
@@ -108,7 +108,12 @@ def _run_engine(args: argparse.Namespace) -> int:
             services.start_demo()
         plan = services.plan_task(task, progress=bar, cancel=cancel)
         if args.apply:
-            result = services.run_plan(plan, progress=bar, cancel=cancel, trigger="cli")
+            try:
+                result = services.run_plan(plan, progress=bar, cancel=cancel, trigger="cli")
+            except StalePlan:
+                # Another sync ran between reading and writing: read again, once.
+                plan = services.plan_task(task, progress=bar, cancel=cancel)
+                result = services.run_plan(plan, progress=bar, cancel=cancel, trigger="cli")
             document, failed = result.document, bool(result.failures)
         else:
             document, failed = plan_document(plan, plan.api_calls), False

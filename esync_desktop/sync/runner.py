@@ -135,8 +135,10 @@ def run_task_plan(
                 RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in action_plan.rows
             ]
         except BaseException:
-            # Whatever was confirmed before the failure still moves the cursor.
+            # Whatever was confirmed before the failure still moves the cursor and is recorded.
             _save_cursor(action_plan, writer.partial, cursors, cursor_scope)
+            if on_action_done is not None and writer.partial:
+                on_action_done(action_plan.action, writer.partial)
             raise
         outcome.results[action_plan.action] = results
         _save_cursor(action_plan, results, cursors, cursor_scope)
