@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.tasks.preview_requested.connect(self._on_preview_requested)
         self.preview.sync_requested.connect(self._on_sync_requested)
         self.sync.failures_requested.connect(self._on_failures_requested)
+        self.sync.history_requested.connect(self._on_history_requested)
         controller.demo_started.connect(self._on_demo_started)
         controller.job_failed.connect(self._on_job_failed)
         self._build_menus()
@@ -134,19 +135,20 @@ class MainWindow(QMainWindow):
     # -- navigation --------------------------------------------------------------------------------
 
     def show_page(self, index: int) -> None:
-        self.sidebar.setEnabled(True)
+        self.sidebar.show()
         self.sidebar.setCurrentRow(index)
         self.stack.setCurrentIndex(index)
         if index == HISTORY:
             self.history.refresh()
 
     def show_welcome(self) -> None:
-        self.sidebar.clearSelection()
+        # First run: the two choices fill the window; the pages come once one is made.
+        self.sidebar.hide()
         self.stack.setCurrentWidget(self.welcome)
 
     @Slot(int)
     def _on_sidebar(self, row: int) -> None:
-        if 0 <= row < len(PAGES) and self.stack.currentIndex() != row:
+        if self.sidebar.isVisible() and 0 <= row < len(PAGES) and self.stack.currentIndex() != row:
             self.show_page(row)
 
     @Slot()
@@ -179,6 +181,11 @@ class MainWindow(QMainWindow):
     def _on_failures_requested(self, run_id: int) -> None:
         self.show_page(HISTORY)
         self.history.show_failures(run_id)
+
+    @Slot(int)
+    def _on_history_requested(self, run_id: int) -> None:
+        self.show_page(HISTORY)
+        self.history.show_run(run_id)
 
     @Slot(str, object)
     def _on_job_failed(self, kind: str, error: Any) -> None:

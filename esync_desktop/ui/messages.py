@@ -163,6 +163,17 @@ ACTION_LABELS: dict[str, str] = {
     "send-inventory-matrix": "Update stock of variants",
     "send-prices": "Update prices",
 }
+# For table cells, where the full labels would be cut off.
+ACTION_SHORT_LABELS: dict[str, str] = {
+    "send-standard": "New product",
+    "send-matrix": "New product with variants",
+    "send-inventory-standard": "Stock",
+    "send-inventory-matrix": "Stock of variants",
+    "send-prices": "Price",
+}
+# Skips that are normal and need nothing from the owner (not listed under "Needs attention").
+NO_ATTENTION_REASONS = frozenset({Reason.ALREADY_IN_BIGCOMMERCE, Reason.UNCHANGED})
+
 OPTION_LABELS: dict[str, str] = {
     "visible": "Show new products in the web store",
     "require_name_match": "Names must match in both stores",
@@ -173,6 +184,17 @@ TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}
 
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
+
+
+def action_short_label(action: str) -> str:
+    return ACTION_SHORT_LABELS.get(action, action_label(action))
+
+
+def needs_attention(row: PlanRow) -> bool:
+    """Skipped or failed for a reason the owner can do something about."""
+    if row.outcome is Outcome.FAIL:
+        return True
+    return row.outcome is Outcome.SKIP and row.reason not in NO_ATTENTION_REASONS
 
 
 def option_label(option: str) -> str:
@@ -256,7 +278,7 @@ def describe_error(exc: BaseException) -> UserError:
     title = getattr(exc, "title", None) or _TITLES[flow]
     message = getattr(exc, "message", None) or str(exc) or _DEFAULT_MESSAGES[flow]
     if flow is Flow.KEYRING:
-        message = f"{message}\n\n{KEYRING_HELP}" if str(exc) else KEYRING_HELP
+        message = f"{message} Nothing was saved in a plain file." if str(exc) else KEYRING_HELP
     elif flow in (Flow.BUSY, Flow.PREVIEW_AGAIN, Flow.CANCELLED) and not getattr(
         exc, "message", None
     ):

@@ -96,7 +96,7 @@ def _item_why(item: Any) -> str:
 ITEM_COLUMNS: list[Column[Any]] = [
     Column("SKU", lambda r: r.sku or "(no SKU)"),
     Column("Name", lambda r: getattr(r, "name", None) or ""),
-    Column("Step", lambda r: messages.action_label(r.action)),
+    Column("Step", lambda r: messages.action_short_label(r.action)),
     Column("Result", lambda r: ITEM_OUTCOME_LABELS.get(r.outcome, str(r.outcome))),
     Column("Why", _item_why),
     Column("Details", lambda r: getattr(r, "detail", "") or ""),
@@ -147,6 +147,10 @@ class OutcomeSearchProxyModel(RowFilterProxyModel):
 
 
 def _log_text(entry: Any) -> str:
+    if entry.kind == "exchange":
+        answer = entry.status if entry.status is not None else (entry.error or "no answer")
+        took = f" ({entry.duration_ms:.0f} ms)" if entry.duration_ms is not None else ""
+        return f"{entry.method or ''} {entry.path or ''} → {answer}{took}".strip()
     for name in ("summary", "message", "text"):
         value = getattr(entry, name, None)
         if value:
@@ -172,7 +176,7 @@ LOG_COLUMNS: list[Column[Any]] = [
         lambda e: getattr(e, "status", None) or 0,
         align_right=True,
     ),
-    Column("What", _log_text, tooltip=lambda e: str(getattr(e, "details", "") or "")),
+    Column("What", _log_text, tooltip=lambda e: str(getattr(e, "response_body", "") or "")[:2000]),
 ]
 
 

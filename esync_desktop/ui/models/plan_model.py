@@ -35,18 +35,22 @@ COLUMNS: list[Column[PlanRow]] = [
     Column(
         "Clover name", lambda r: r.clover_name or "", lambda r: (r.clover_name or "").casefold()
     ),
-    Column("BigCommerce name", lambda r: r.bc_name or "", lambda r: (r.bc_name or "").casefold()),
-    Column("Action", lambda r: messages.action_label(r.action), lambda r: r.action),
+    Column("Step", lambda r: messages.action_short_label(r.action), lambda r: r.action),
     Column(
         "Result",
         lambda r: messages.OUTCOME_LABELS[r.outcome],
         lambda r: OUTCOME_ORDER[r.outcome.value],
     ),
     Column("Why", _why, tooltip=_tooltip),
-    Column("What to do", messages.fix_for),
-    Column("Changes", lambda r: messages.changes_text(r.changes), tooltip=_tooltip),
+    Column("What to do", messages.fix_for, tooltip=messages.fix_for),
+    Column(
+        "Changes (now → after sync)",
+        lambda r: messages.changes_text(r.changes),
+        tooltip=lambda r: messages.changes_text(r.changes),
+    ),
+    Column("BigCommerce name", lambda r: r.bc_name or "", lambda r: (r.bc_name or "").casefold()),
 ]
-SKU, CLOVER_NAME, BC_NAME, ACTION, OUTCOME, WHY, FIX, CHANGES = range(len(COLUMNS))
+SKU, CLOVER_NAME, ACTION, OUTCOME, WHY, FIX, CHANGES, BC_NAME = range(len(COLUMNS))
 
 
 class PlanTableModel(RowTableModel[PlanRow]):
@@ -84,12 +88,21 @@ class PlanFilterProxyModel(RowFilterProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._outcomes: frozenset[str] | None = None
+        self._attention = False
         self._action: str | None = None
         self._text = ""
 
     def set_outcomes(self, outcomes: Iterable[str] | None) -> None:
         def change() -> None:
             self._outcomes = None if outcomes is None else frozenset(outcomes)
+
+        self.refilter(change)
+
+    def set_attention_only(self, on: bool) -> None:
+        """Only rows the owner can do something about (see messages.needs_attention)."""
+
+        def change() -> None:
+            self._attention = on
 
         self.refilter(change)
 
@@ -110,6 +123,8 @@ class PlanFilterProxyModel(RowFilterProxyModel):
         assert isinstance(model, PlanTableModel)
         row = model.row_at(source_row)
         if self._outcomes is not None and row.outcome.value not in self._outcomes:
+            return False
+        if self._attention and not messages.needs_attention(row):
             return False
         if self._action is not None and row.action != self._action:
             return False

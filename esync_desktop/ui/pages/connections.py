@@ -144,7 +144,9 @@ class ConnectionsPage(widgets.Page):
             field.setEnabled(not demo)
         self.save_button.setEnabled(not demo)
         self._show_tokens()
-        if not demo:
+        if demo:
+            self.keyring_banner.clear_message()
+        else:
             self.controller.load_secrets()
 
     def _show_tokens(self) -> None:

@@ -90,7 +90,7 @@ class HistoryPage(widgets.Page):
         self.runs_proxy = OutcomeSearchProxyModel("result", self)
         self.runs_proxy.setSourceModel(self.runs)
         self.runs_table = _table(self.runs_proxy)
-        for column, width in enumerate((130, 150, 85, 70, 70, 80, 70, 60, 70)):
+        for column, width in enumerate((130, 170, 85, 70, 70, 90, 70, 60, 70)):
             self.runs_table.setColumnWidth(column, width)
         self.runs_table.selectionModel().selectionChanged.connect(self._on_run_selected)
         splitter.addWidget(self.runs_table)
@@ -114,7 +114,7 @@ class HistoryPage(widgets.Page):
         self.items_proxy = OutcomeSearchProxyModel("outcome", self)
         self.items_proxy.setSourceModel(self.items)
         self.items_table = _table(self.items_proxy)
-        for column, width in enumerate((120, 200, 220, 120, 230)):
+        for column, width in enumerate((110, 200, 130, 110, 230)):
             self.items_table.setColumnWidth(column, width)
         items_layout.addWidget(self.items_table)
         splitter.addWidget(items_box)
@@ -170,8 +170,11 @@ class HistoryPage(widgets.Page):
 
     def show_failures(self, run_id: int) -> None:
         """Select this run and show only its failed items (the Sync page's link)."""
-        self.tabs.setCurrentIndex(0)
         self.item_filter.setCurrentIndex(1)
+        self.show_run(run_id)
+
+    def show_run(self, run_id: int) -> None:
+        self.tabs.setCurrentIndex(0)
         self._select_run = run_id
         self.refresh()
 

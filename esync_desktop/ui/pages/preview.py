@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 from esync_desktop.sync.model import Outcome, TaskPlan
 from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import PLAN, AppController
+from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.models.plan_model import PlanFilterProxyModel, PlanTableModel
 
-OUTCOME_FILTERS: list[tuple[str, list[str] | None]] = [
+ATTENTION = "attention"
+OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
     ("All results", None),
-    ("Needs attention (skipped or failed)", [Outcome.SKIP.value, Outcome.FAIL.value]),
+    ("Needs attention", ATTENTION),
     ("New products", [Outcome.CREATE.value]),
     ("Updates", [Outcome.UPDATE.value]),
     ("No change", [Outcome.UNCHANGED.value]),
@@ -137,9 +140,16 @@ class PreviewPage(widgets.Page):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 170, 170, 190, 95, 230, 330, 300)):
+        for column, width in enumerate((100, 190, 110, 95, 220, 330, 330)):
             self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_selected)
         self.body.addWidget(self.table, 1)
+        # The selected row in full: long reasons and changes do not fit in a cell.
+        self.details = QLabel("Select a row to see it in full here.")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setMinimumHeight(48)
+        self.body.addWidget(self.details)
 
         controller.plan_ready.connect(self._on_plan)
         controller.job_failed.connect(self._on_failed)
@@ -225,7 +235,7 @@ class PreviewPage(widgets.Page):
 
     def _explain(self, plan: TaskPlan) -> None:
         counts = plan.counts()
-        attention = counts["skip"] + counts["fail"]
+        attention = sum(messages.needs_attention(r) for a in plan.actions for r in a.rows)
         parts = []
         if plan.stopped_after:
             parts.append(
@@ -234,8 +244,8 @@ class PreviewPage(widgets.Page):
             )
         if attention:
             parts.append(
-                f"{attention} item(s) will be skipped. Choose “Needs attention” to see why and "
-                "what to do about each."
+                f"{attention} item(s) need your attention. Choose “Needs attention” to see why "
+                "each is skipped and what to do about it."
             )
         writes = counts["create"] + counts["update"]
         parts.append(
@@ -262,8 +272,32 @@ class PreviewPage(widgets.Page):
 
     @Slot(int)
     def _on_outcome_filter(self, index: int) -> None:
-        self.proxy.set_outcomes(self.outcome_filter.itemData(index))
+        value = self.outcome_filter.itemData(index)
+        self.proxy.set_attention_only(value == ATTENTION)
+        self.proxy.set_outcomes(None if value in (None, ATTENTION) else value)
         self._update_shown()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
+        row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
+        if row is None:
+            self.details.setText("Select a row to see it in full here.")
+            return
+        name = html.escape(row.clover_name or row.bc_name or "")
+        parts = [
+            f"<b>{html.escape(row.sku or '(no SKU)')}</b> {name} — "
+            f"{messages.action_label(row.action)}: <b>{messages.OUTCOME_LABELS[row.outcome]}</b>"
+        ]
+        if row.reason is not None and row.outcome is not Outcome.UNCHANGED:
+            parts.append(
+                f"Why: {html.escape(messages.reason_text(row))} ({html.escape(row.detail)})"
+            )
+        fix = messages.fix_for(row)
+        if fix:
+            parts.append(f"What to do: {html.escape(fix)}")
+        if row.changes:
+            parts.append(f"Changes: {html.escape(messages.changes_text(row.changes))}")
+        self.details.setText("<br>".join(parts))
 
     @Slot(int)
     def _on_action_filter(self, index: int) -> None:

@@ -11,10 +11,12 @@ from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import RUN, SCHEDULED, AppController
 
 FAILURES_LINK = "failures"
+HISTORY_LINK = "history"
 
 
 class SyncPage(widgets.Page):
     failures_requested = Signal(int)  # run id
+    history_requested = Signal(int)  # run id
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -104,6 +106,8 @@ class SyncPage(widgets.Page):
             kind = "error" if failed else "ok"
         if failed:
             body += f' <a href="{FAILURES_LINK}">Show the {failed} failed item(s)</a>'
+        else:
+            body += f' <a href="{HISTORY_LINK}">See every item in History</a>'
         self.summary.show_message(kind, body)
 
     @Slot(str, object)
@@ -117,5 +121,9 @@ class SyncPage(widgets.Page):
 
     @Slot(str)
     def _on_link(self, link: str) -> None:
-        if link == FAILURES_LINK and self._run_id is not None:
+        if self._run_id is None:
+            return
+        if link == FAILURES_LINK:
             self.failures_requested.emit(self._run_id)
+        elif link == HISTORY_LINK:
+            self.history_requested.emit(self._run_id)

@@ -93,10 +93,11 @@ class WeightsPage(widgets.Page):
         default_row = QHBoxLayout()
         default_row.addWidget(QLabel("Default weight (when no other rule fits):"))
         self.default_weight = QLineEdit()
-        self.default_weight.setPlaceholderText("none — items without a rule are skipped")
-        self.default_weight.setMaximumWidth(280)
+        self.default_weight.setPlaceholderText("none")
+        self.default_weight.setMaximumWidth(120)
         self.default_weight.editingFinished.connect(self.save)
         default_row.addWidget(self.default_weight)
+        default_row.addWidget(widgets.subtitle("Empty: items that no rule fits are skipped."))
         default_row.addStretch(1)
         self.body.addLayout(default_row)
 

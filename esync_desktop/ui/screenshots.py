@@ -1,0 +1,122 @@
+"""Renders every screen with the demo stores to PNG files:
+`python -m esync_desktop.ui.screenshots OUTDIR` (uses a fresh temporary ESYNC_HOME)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+from PySide6.QtWidgets import QWidget
+
+SIZE = (1280, 800)
+TIMEOUT_MS = 300_000
+
+
+def wait_for(
+    signal: SignalInstance, start: Callable[[], Any], timeout_ms: int = TIMEOUT_MS
+) -> list:
+    """Run `start`, then spin the event loop until `signal` fires; its arguments."""
+    loop = QEventLoop()
+    got: list[Any] = []
+
+    def done(*args: Any) -> None:
+        got.extend(args)
+        loop.quit()
+
+    signal.connect(done)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(timeout_ms)
+    start()
+    loop.exec()
+    signal.disconnect(done)
+    if not timer.isActive():
+        raise TimeoutError(f"no {signal} within {timeout_ms} ms")
+    return got
+
+
+def settle(ms: int = 100) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def shoot(widget: QWidget, path: Path) -> None:
+    settle()
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m esync_desktop.ui.screenshots OUTDIR", file=sys.stderr)
+        return 2
+    out = Path(argv[0])
+    out.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["ESYNC_HOME"] = tempfile.mkdtemp(prefix="esync-shots-")
+
+    from esync_desktop.app import Services
+    from esync_desktop.storage.settings import Schedule
+    from esync_desktop.ui.app import GuiApp, apply_style, create_application
+    from esync_desktop.ui.main_window import CONNECTIONS, HISTORY, PREVIEW, SYNC, TASKS, WEIGHTS
+
+    app = create_application([])
+    apply_style(app)
+    services = Services(environ={})
+    gui = GuiApp(services)
+    window, controller = gui.window, gui.controller
+    window.resize(*SIZE)
+    window.show()
+    try:
+        shoot(window, out / "01-welcome.png")
+        wait_for(controller.connections_tested, window.welcome.demo_button.click)
+        window.show_page(CONNECTIONS)
+        shoot(window, out / "02-connections.png")
+
+        window.show_page(TASKS)
+        task = services.settings.tasks[0]
+        task.schedule = Schedule(mode="daily", at="02:00")
+        controller.save_settings()
+        window.tasks.reload()
+        window.tasks.action_list.setCurrentRow(2)
+        shoot(window, out / "03-tasks.png")
+        window.show_page(WEIGHTS)
+        shoot(window, out / "04-weight-rules.png")
+
+        window.show_page(PREVIEW)
+        wait_for(controller.plan_ready, window.preview.refresh)
+        shoot(window, out / "05-preview.png")
+        window.preview.show_attention()
+        shoot(window, out / "06-preview-needs-attention.png")
+
+        seen: list[int] = []
+
+        def midway(kind: str, done: int, total: int, text: str) -> None:
+            if total and done >= total // 3 and not seen:
+                seen.append(done)
+                shoot(window, out / "07-sync-running.png")
+
+        controller.progressed.connect(midway)
+        wait_for(controller.run_finished, window.preview.sync_button.click)
+        window.show_page(SYNC)
+        shoot(window, out / "08-sync-done.png")
+        wait_for(controller.items_loaded, lambda: window.show_page(HISTORY))
+        shoot(window, out / "09-history.png")
+        window.history.tabs.setCurrentIndex(1)
+        shoot(window, out / "10-integration-log.png")
+    finally:
+        gui.quit()
+        services.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
