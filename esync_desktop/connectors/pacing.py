@@ -1,5 +1,6 @@
-"""Client-side pacing: a token bucket, a cap on requests in flight, serialised writes, and holds
-set from rate-limit headers. One pacer is shared by every client of the same account."""
+"""Client-side pacing: token bucket, in-flight cap, serialised writes, holds from rate headers."""
+
+# One pacer is shared by every client of the same account (see shared_pacer).
 
 from __future__ import annotations
 
