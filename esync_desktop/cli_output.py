@@ -33,30 +33,39 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
+def _row_line(row: Mapping[str, Any], width: int) -> str:
+    what = row["reason"] or _change_text(row["changes"])
+    if row["detail"] and row["outcome"] in ("skip", "fail"):
+        what = f"{what}: {row['detail']}"
+    name = row["clover_name"] or row["bc_name"] or ""
+    text = f"  {row['outcome']:<9} {row['sku'] or '-':<16} {_cut(name, 28):<28} {what}"
+    return _cut(text, width)
+
+
 def print_table(
     document: Mapping[str, Any], *, show_all: bool, verb: str, out: TextIO | None = None
 ) -> None:
-    """One block per action: its rows (unchanged ones only with --all), then the summary."""
+    """One block per action: what is written or failed row by row, skips grouped by reason
+    (every row with --all), then the summary."""
     out = out if out is not None else sys.stdout
     width = max(80, shutil.get_terminal_size((120, 20)).columns)
     for action in document["actions"]:
         counts = action["counts"]
         line = ", ".join(f"{counts[o]} {o}" for o in OUTCOME_ORDER if counts.get(o))
         out.write(f"\n{action['action']}: {line or 'nothing'}\n")
-        hidden = 0
         rows = sorted(action["rows"], key=lambda r: OUTCOME_ORDER.index(r["outcome"]))
+        grouped: dict[str, list[str]] = {}
         for row in rows:
-            if row["outcome"] == "unchanged" and not show_all:
-                hidden += 1
-                continue
-            what = row["reason"] or _change_text(row["changes"])
-            if row["detail"] and row["outcome"] in ("skip", "fail"):
-                what = f"{what}: {row['detail']}"
-            name = row["clover_name"] or row["bc_name"] or ""
-            text = f"  {row['outcome']:<9} {row['sku'] or '-':<16} {_cut(name, 28):<28} {what}"
-            out.write(_cut(text, width) + "\n")
-        if hidden:
-            out.write(f"  ({hidden} unchanged not shown; --all shows them)\n")
+            if show_all or row["outcome"] in ("create", "update", "fail"):
+                out.write(_row_line(row, width) + "\n")
+            elif row["outcome"] == "skip":
+                label = row["sku"] or row["clover_name"] or row["clover_id"] or "?"
+                grouped.setdefault(row["reason"], []).append(label)
+        for reason, labels in grouped.items():
+            shown = ", ".join(labels[:6]) + (f" +{len(labels) - 6} more" if len(labels) > 6 else "")
+            out.write(_cut(f"  skip      {reason} ({len(labels)}): {shown}", width) + "\n")
+        if not show_all and (counts.get("skip") or counts.get("unchanged")):
+            out.write("  (--all lists every row, with the reason's details)\n")
         if action.get("note"):
             out.write(f"  note: {action['note']}\n")
     summary = document["summary"]
