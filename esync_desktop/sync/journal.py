@@ -64,13 +64,15 @@ def find_created(bc: ProductFinder, action: str, payload: Mapping[str, Any]) -> 
     return None
 
 
-def resolve_open_intents(journal: Journal, bc: ProductFinder) -> dict[str, int]:
+def resolve_open_intents(journal: Journal, bc: ProductFinder, prefix: str = "") -> dict[str, int]:
     """Settle every open intent. A create is looked up in BigCommerce: found means it was
     applied (confirmed with the product id), absent means it never happened. Stock and price
     writes are absolute, so re-sending them is harmless: they are closed and re-planned.
     Returns {action:sku-key -> product id} of creates found applied."""
     found: dict[str, int] = {}
     for intent in journal.journal_open():
+        if not intent.key.startswith(prefix):
+            continue  # another store pair's: settled when that pair runs
         if intent.action not in CREATE_ACTIONS:
             journal.journal_resolve(intent.key, False, {"note": "absolute write, re-planned"})
             continue

@@ -104,7 +104,8 @@ def run_task_plan(
         stored = Cursor.from_json(cursors.get_cursor(f"{cursor_scope}:{action_plan.action}"))
         if stored != _cursor_of(action_plan):
             raise StalePlan(action_plan.action)
-    applied_before = resolve_open_intents(journal, bc)
+    # Journal keys start with the store pair, so only this pair's open intents are looked up here.
+    applied_before = resolve_open_intents(journal, bc, prefix=f"{cursor_scope}|")
     total = sum(1 for a in plan.actions for r in a.rows if r.writes)
     state = {"done": 0}
 
@@ -118,7 +119,7 @@ def run_task_plan(
     writer = Writer(
         bc,
         journal,
-        plan_id=plan.plan_id,
+        plan_id=f"{cursor_scope}|{plan.plan_id}",
         run_id=run_id,
         tick=tick,
         cancel=cancel,

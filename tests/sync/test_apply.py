@@ -74,7 +74,7 @@ def test_open_intent_from_a_killed_run_blocks_a_second_create() -> None:
     plan = _plan(_snapshot(1), ["send-standard"], state, "p1")
     # A process died after sending: the product exists, the intent was never confirmed.
     row = plan.actions[0].rows[0]
-    state.journal_intent(f"p1/{row.key}", row.action, row.sku, row.payload, 1)
+    state.journal_intent(f"S|p1/{row.key}", row.action, row.sku, row.payload, 1)
     bc.create_product(row.payload)
     # The next plan was read before the product became visible; the runner still sees it.
     plan2 = _plan(_snapshot(1), ["send-standard"], state, "p2")
@@ -82,7 +82,7 @@ def test_open_intent_from_a_killed_run_blocks_a_second_create() -> None:
     assert len(bc.products) == 1
     result = outcome.results["send-standard"][0]
     assert (result.outcome, result.reason) == (Outcome.SKIP, Reason.ALREADY_IN_BIGCOMMERCE)
-    assert state.entries[f"p1/{row.key}"]["status"] == "resolved_applied"
+    assert state.entries[f"S|p1/{row.key}"]["status"] == "resolved_applied"
 
 
 def test_refused_create_is_a_named_failure_and_the_run_goes_on() -> None:
@@ -159,3 +159,11 @@ def test_prices_use_product_and_variant_batches() -> None:
     plan = _plan(Snapshot(clover_items=items, bc_products=products), ["send-prices"], state, "p")
     _run(plan, bc, state)
     assert [n for kind, n in bc.calls if kind == "products"] == [10, 10, 3]
+
+
+def test_open_intents_of_another_store_pair_are_left_alone() -> None:
+    bc, state = FakeBigCommerce(), MemoryState()
+    state.journal_intent("OTHER|p0/send-standard:x-1", "send-standard", "X-1", {"sku": "X-1"}, 1)
+    _run(_plan(_snapshot(1), ["send-standard"], state, "p1"), bc, state)
+    assert state.entries["OTHER|p0/send-standard:x-1"]["status"] == "intent"
+    assert ("lookup", 1) not in bc.calls
