@@ -42,18 +42,18 @@ PREVIEW_COUNT_WORDS: dict[str, str] = {
 
 REASON_TEXT: dict[str, str] = {
     Reason.MISSING_SKU: "No SKU in Clover",
-    Reason.DUPLICATE_SKU: "The same SKU is used more than once",
+    Reason.DUPLICATE_SKU: "Same SKU on more than one item",
     Reason.MISSING_NAME: "No name in Clover",
-    Reason.MISSING_WEIGHT: "No weight known for this item",
+    Reason.MISSING_WEIGHT: "No weight for this item",
     Reason.INACTIVE: "Hidden or not for sale in Clover",
-    Reason.NO_STOCK_VALUE: "Stock count was never set in Clover",
+    Reason.NO_STOCK_VALUE: "Stock never counted in Clover",
     Reason.NEGATIVE_STOCK: "Stock is below zero in Clover",
     Reason.NEGATIVE_PRICE: "Price is below zero in Clover",
     Reason.NO_CATEGORY: "Not in any Clover category",
-    Reason.CATEGORY_NOT_IN_BIGCOMMERCE: "Its category does not exist in BigCommerce",
+    Reason.CATEGORY_NOT_IN_BIGCOMMERCE: "Category missing in BigCommerce",
     Reason.ALREADY_IN_BIGCOMMERCE: "Already in BigCommerce",
     Reason.NOT_IN_BIGCOMMERCE: "Not found in BigCommerce",
-    Reason.NAME_MISMATCH: "Names differ between the two stores",
+    Reason.NAME_MISMATCH: "Names differ in the two stores",
     Reason.UNCHANGED: "Already up to date",
     Reason.REJECTED: "BigCommerce refused it",
 }

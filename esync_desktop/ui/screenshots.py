@@ -95,6 +95,7 @@ def main(argv: list[str]) -> int:
         wait_for(controller.plan_ready, window.preview.refresh)
         shoot(window, out / "05-preview.png")
         window.preview.show_attention()
+        window.preview.table.selectRow(10)
         shoot(window, out / "06-preview-needs-attention.png")
 
         seen: list[int] = []

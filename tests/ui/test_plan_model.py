@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from esync_desktop.sync.model import Outcome
 from esync_desktop.ui.models.base import ROW_ROLE, SORT_ROLE
 from esync_desktop.ui.models.plan_model import (
+    FIX,
     OUTCOME,
     SKU,
     WHY,
@@ -102,3 +103,29 @@ def test_100k_rows_stay_quick(plan_rows) -> None:
     timings["sort"] = time.perf_counter() - start
     print("100k plan rows:", {k: f"{v * 1000:.0f} ms" for k, v in timings.items()})
     assert proxy.rowCount() == 20_000
+
+
+def test_rows_set_later_keep_the_views_sort(plan_rows) -> None:
+    model = PlanTableModel()
+    model.sort(SKU, Qt.SortOrder.DescendingOrder)
+    model.set_rows(plan_rows[:10])
+    skus = [model.data(model.index(r, SKU)) for r in range(model.rowCount())]
+    assert skus == sorted(skus, reverse=True)
+
+
+def test_needs_attention_leaves_out_normal_skips() -> None:
+    from esync_desktop.sync.model import PlanRow, Reason
+
+    rows = [
+        PlanRow("send-standard", "A", Outcome.SKIP, Reason.ALREADY_IN_BIGCOMMERCE),
+        PlanRow("send-standard", "B", Outcome.SKIP, Reason.MISSING_WEIGHT),
+        PlanRow("send-standard", "C", Outcome.FAIL, Reason.REJECTED, detail="name taken"),
+        PlanRow("send-standard", "D", Outcome.CREATE),
+    ]
+    model = PlanTableModel()
+    proxy = PlanFilterProxyModel()
+    proxy.setSourceModel(model)
+    model.set_rows(rows)
+    proxy.set_attention_only(True)
+    assert [r.sku for r in proxy.visible_rows()] == ["B", "C"]
+    assert "Add a weight for SKU B in Weight rules" in proxy.data(proxy.index(0, FIX))

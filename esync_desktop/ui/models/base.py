@@ -45,6 +45,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         super().__init__(parent)
         self.columns = list(columns)
         self._rows: list[R] = []
+        # The view's last sort, applied again to rows that arrive later (set_rows).
+        self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # -- Qt model API --------------------------------------------------------------------------
 
@@ -91,17 +93,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorts the rows in Python in one go: at 100k rows that is ~0.1 s, where a proxy's
         lessThan calling data() twice per comparison takes many seconds."""
-        if not 0 <= column < len(self.columns) or not self._rows:
+        if not 0 <= column < len(self.columns):
             return
-        spec = self.columns[column]
-        key = spec.key or spec.text
+        self._sort = (column, order)
+        if not self._rows:
+            return
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
-        order_ids = sorted(
-            range(len(self._rows)),
-            key=lambda i: _safe_key(key(self._rows[i])),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
+        order_ids = self._sorted_ids(column, order)
         new_pos = {old: new for new, old in enumerate(order_ids)}
         self._rows = [self._rows[i] for i in order_ids]
         self.on_reordered(order_ids)
@@ -111,6 +110,15 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         )
         self.layoutChanged.emit()
 
+    def _sorted_ids(self, column: int, order: Qt.SortOrder) -> list[int]:
+        spec = self.columns[column]
+        key = spec.key or spec.text
+        return sorted(
+            range(len(self._rows)),
+            key=lambda i: _safe_key(key(self._rows[i])),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+
     # -- rows ------------------------------------------------------------------------------------
 
     def on_reordered(self, order: list[int]) -> None:
@@ -119,6 +127,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        if self._sort is not None:
+            self._rows = [self._rows[i] for i in self._sorted_ids(*self._sort)]
         self.on_rows_set()
         self.endResetModel()
 

@@ -92,6 +92,7 @@ class HistoryPage(widgets.Page):
         self.runs_table = _table(self.runs_proxy)
         for column, width in enumerate((130, 170, 85, 70, 70, 90, 70, 60, 70)):
             self.runs_table.setColumnWidth(column, width)
+        self.runs_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.runs_table.selectionModel().selectionChanged.connect(self._on_run_selected)
         splitter.addWidget(self.runs_table)
         items_box = QWidget()
@@ -144,6 +145,7 @@ class HistoryPage(widgets.Page):
         self.log_table = _table(self.log_proxy)
         for column, width in enumerate((140, 100, 100, 60)):
             self.log_table.setColumnWidth(column, width)
+        self.log_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         log_layout.addWidget(self.log_table, 1)
         self.log_note = QLabel("")
         log_layout.addWidget(self.log_note)

@@ -140,7 +140,7 @@ class PreviewPage(widgets.Page):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((100, 190, 110, 95, 220, 330, 330)):
+        for column, width in enumerate((100, 190, 110, 90, 240, 420, 330)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_selected)
         self.body.addWidget(self.table, 1)

@@ -31,7 +31,9 @@ class WelcomePage(QWidget):
             "preview of every change before anything is sent."
         )
         intro.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        intro.setMaximumWidth(620)
+        intro.setFixedWidth(620)
+        # A wrapped label in a centred layout is otherwise given the height of two lines.
+        intro.setMinimumHeight(intro.heightForWidth(620))
         layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(18)
 
@@ -59,7 +61,8 @@ class WelcomePage(QWidget):
             "Your stores: you need your Clover API token and a BigCommerce API account.",
         ):
             hint = widgets.subtitle(text)
-            hint.setMaximumWidth(300)
+            hint.setFixedWidth(300)
+            hint.setMinimumHeight(hint.heightForWidth(300))
             hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             hints.addWidget(hint)
         hints.addStretch(1)
