@@ -96,9 +96,14 @@ def test_refused_item_is_a_named_mapping_error_and_the_run_goes_on(sandbox: Any)
         _, bc, _ = services._clients()
         try:
             bc.create_product(
-                {"name": victim.clover_name, "type": "physical", "price": "1", "weight": "1",
-                 "sku": "WEB-ONLY-1"}
-            )  # fmt: skip
+                {
+                    "name": victim.clover_name,
+                    "type": "physical",
+                    "price": "1",
+                    "weight": "1",
+                    "sku": "WEB-ONLY-1",
+                }
+            )
         finally:
             bc.close()
         result = services.run_plan(plan)

@@ -28,8 +28,17 @@ def test_demo_sync_twice_creates_then_nothing(
     [action] = preview["actions"]
     assert action["action"] == "send-standard"
     row = action["rows"][0]
-    assert set(row) >= {"action", "sku", "outcome", "reason", "clover_id", "clover_name", "bc_id",
-                        "bc_name", "changes"}  # fmt: skip
+    assert set(row) >= {
+        "action",
+        "sku",
+        "outcome",
+        "reason",
+        "clover_id",
+        "clover_name",
+        "bc_id",
+        "bc_name",
+        "changes",
+    }
     planned = preview["summary"]["create"]
     assert planned > 100 and preview["summary"]["skip"] > 0
     assert preview["api_calls"]["clover"] > 0 and preview["api_calls"]["bigcommerce"] > 0
@@ -100,8 +109,10 @@ def test_tasks_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["tasks", "list"]) == 0
     assert "Catalogue sync: send-standard -> send-matrix" in capsys.readouterr().out
     assert run(["tasks", "add", "Stock", "send-inventory-standard", "send-prices"]) == 0
-    assert run(["tasks", "option", "Stock", "send-inventory-standard", "require_name_match",
-                "off"]) == 0  # fmt: skip
+    assert (
+        run(["tasks", "option", "Stock", "send-inventory-standard", "require_name_match", "off"])
+        == 0
+    )
     assert run(["tasks", "schedule", "stock", "every", "30"]) == 0
     capsys.readouterr()
     assert run(["tasks", "show", "Stock"]) == 0
@@ -145,9 +156,14 @@ def test_a_refused_item_exits_1_and_names_it(
     with BigCommerceClient(info["url"], info["bc_store_hash"], info["bc_token"]) as bc:
         # A web product already uses the name of the Clover item CRD-005 ("Thank You Card").
         bc.create_product(
-            {"name": "Thank You Card", "type": "physical", "price": "2", "weight": "0.1",
-             "sku": "WEB-TY"}
-        )  # fmt: skip
+            {
+                "name": "Thank You Card",
+                "type": "physical",
+                "price": "2",
+                "weight": "0.1",
+                "sku": "WEB-TY",
+            }
+        )
     capsys.readouterr()
     code, done = _json(capsys, ["sync", "--action", "send-standard", "--json"])
     assert code == 1

@@ -129,9 +129,12 @@ class Writer:
             # An interrupted run created it after this plan was made: never a second one.
             self.tick(row, 1)
             return RowResult(
-                row, Outcome.SKIP, Reason.ALREADY_IN_BIGCOMMERCE, earlier,
+                row,
+                Outcome.SKIP,
+                Reason.ALREADY_IN_BIGCOMMERCE,
+                earlier,
                 "created by an earlier interrupted run",
-            )  # fmt: skip
+            )
         self.journal.journal_intent(key, row.action, row.sku, row.payload, self.run_id)
         try:
             product = self.bc.create_product(row.payload)

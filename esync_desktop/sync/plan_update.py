@@ -91,31 +91,44 @@ def _inventory_row(
         return _row(action, item, Outcome.SKIP, Reason.MISSING_SKU, detail="no SKU", **mark)
     if snapshot.is_duplicate(key):
         return _row(
-            action, item, Outcome.SKIP, Reason.DUPLICATE_SKU,
-            detail=f"SKU {item.clean_sku!r} is used by more than one item", **mark,
-        )  # fmt: skip
+            action,
+            item,
+            Outcome.SKIP,
+            Reason.DUPLICATE_SKU,
+            detail=f"SKU {item.clean_sku!r} is used by more than one item",
+            **mark,
+        )
     if not item.active:
         return _row(action, item, Outcome.SKIP, Reason.INACTIVE, detail="not active", **mark)
     if item.stock is None:
         return _row(
-            action, item, Outcome.SKIP, Reason.NO_STOCK_VALUE,
-            detail="stock was never set in Clover", **mark,
-        )  # fmt: skip
+            action,
+            item,
+            Outcome.SKIP,
+            Reason.NO_STOCK_VALUE,
+            detail="stock was never set in Clover",
+            **mark,
+        )
     match = snapshot.bc_match(key)
     if match is None or match.is_variant != matrix or (not matrix and match.product.has_options):
         detail = "no BigCommerce product has this SKU"
-        if match is not None:
-            detail = (
-                f"the SKU is a variant of {match.product.name!r}"
-                if match.is_variant
-                else f"the SKU is the product {match.product.name!r}, not a variant"
-            )
+        if match is not None and match.is_variant:
+            detail = f"the SKU is a variant of {match.product.name!r} (send-inventory-matrix)"
+        elif match is not None and matrix:
+            detail = f"the SKU is the product {match.product.name!r}, not one of its variants"
+        elif match is not None:
+            detail = f"{match.product.name!r} has options: its stock is kept per variant"
         return _row(action, item, Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE, detail=detail, **mark)
     if require_name and name_key(clover_name) != name_key(match.product.name):
         return _row(
-            action, item, Outcome.SKIP, Reason.NAME_MISMATCH, match,
-            detail=f"Clover {clover_name!r} vs BigCommerce {match.product.name!r}", **mark,
-        )  # fmt: skip
+            action,
+            item,
+            Outcome.SKIP,
+            Reason.NAME_MISMATCH,
+            match,
+            detail=f"Clover {clover_name!r} vs BigCommerce {match.product.name!r}",
+            **mark,
+        )
     level = stock_to_level(item.stock)
     current = match.variant.inventory_level if match.variant else match.product.inventory_level
     tracking = match.product.inventory_tracking
@@ -123,9 +136,14 @@ def _inventory_row(
     # Stock of a non-default location cannot be read from the catalogue: always set it.
     if current == level and tracking == wanted_tracking and rules.location_id == 1:
         return _row(
-            action, item, Outcome.UNCHANGED, Reason.UNCHANGED, match,
-            detail="already equal", **mark,
-        )  # fmt: skip
+            action,
+            item,
+            Outcome.UNCHANGED,
+            Reason.UNCHANGED,
+            match,
+            detail="already equal",
+            **mark,
+        )
     changes: dict[str, tuple[Any, Any]] = {"inventory_level": (current, level)}
     payload: dict[str, Any] = {"location_id": rules.location_id, "quantity": level}
     if match.variant is not None:
@@ -140,9 +158,17 @@ def _inventory_row(
     if item.stock != level:
         detail = f"Clover stock {item.stock} sent as {level} (whole units, not below 0)"
     return _row(
-        action, item, Outcome.UPDATE, None, match, changes=changes, payload=payload,
-        key=f"{action}:{item.sku_key}", detail=detail, **mark,
-    )  # fmt: skip
+        action,
+        item,
+        Outcome.UPDATE,
+        None,
+        match,
+        changes=changes,
+        payload=payload,
+        key=f"{action}:{item.sku_key}",
+        detail=detail,
+        **mark,
+    )
 
 
 def plan_send_prices(
@@ -163,21 +189,31 @@ def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
         return _row(action, item, Outcome.SKIP, Reason.MISSING_SKU, detail="no SKU")
     if snapshot.is_duplicate(key):
         return _row(
-            action, item, Outcome.SKIP, Reason.DUPLICATE_SKU,
+            action,
+            item,
+            Outcome.SKIP,
+            Reason.DUPLICATE_SKU,
             detail=f"SKU {item.clean_sku!r} is used by more than one item",
-        )  # fmt: skip
+        )
     match = snapshot.bc_match(key)
     if match is None:
         return _row(
-            action, item, Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE,
+            action,
+            item,
+            Outcome.SKIP,
+            Reason.NOT_IN_BIGCOMMERCE,
             detail="no BigCommerce product or variant has this SKU",
-        )  # fmt: skip
+        )
     new = cents_to_decimal(item.price_cents)
     if item.price_cents < 0:
         return _row(
-            action, item, Outcome.SKIP, Reason.NEGATIVE_PRICE, match,
+            action,
+            item,
+            Outcome.SKIP,
+            Reason.NEGATIVE_PRICE,
+            match,
             detail=f"Clover price is {new}",
-        )  # fmt: skip
+        )
     variant = match.variant
     current = match.product.price if variant is None or variant.price is None else variant.price
     if same_amount(item.price_cents, current):
@@ -188,6 +224,12 @@ def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
     else:
         payload.update(variant_id=variant.id, product_id=match.product.id)
     return _row(
-        action, item, Outcome.UPDATE, None, match,
-        changes={"price": (current, new)}, payload=payload, key=f"{action}:{key}",
-    )  # fmt: skip
+        action,
+        item,
+        Outcome.UPDATE,
+        None,
+        match,
+        changes={"price": (current, new)},
+        payload=payload,
+        key=f"{action}:{key}",
+    )
