@@ -6,7 +6,7 @@ Tests replace `notifier` to see what would have been shown without opening modal
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -74,9 +74,12 @@ def reason_text(row: PlanRow) -> str:
     return REASON_TEXT.get(row.reason, row.reason.replace("_", " ").capitalize())
 
 
-def fix_for(row: PlanRow) -> str:
-    """What the owner can do so that the row goes through next time; empty when nothing."""
+def fix_for(row: PlanRow, creating: frozenset[str] = frozenset()) -> str:
+    """What the owner can do so that the row goes through next time; empty when nothing.
+    `creating`: the SKUs (case-folded) that the same plan creates."""
     reason = row.reason
+    if reason is Reason.NOT_IN_BIGCOMMERCE and row.sku and row.sku.casefold() in creating:
+        return "Nothing to do: this sync creates it, and the next one keeps it up to date"
     item = _item(row)
     if reason is Reason.MISSING_WEIGHT:
         return f"Add a weight for {item} in Weight rules (or one for its category, or a default)"
@@ -190,11 +193,17 @@ def action_short_label(action: str) -> str:
     return ACTION_SHORT_LABELS.get(action, action_label(action))
 
 
-def needs_attention(row: PlanRow) -> bool:
+def needs_attention(row: PlanRow, creating: frozenset[str] = frozenset()) -> bool:
     """Skipped or failed for a reason the owner can do something about."""
     if row.outcome is Outcome.FAIL:
         return True
+    if row.reason is Reason.NOT_IN_BIGCOMMERCE and row.sku and row.sku.casefold() in creating:
+        return False
     return row.outcome is Outcome.SKIP and row.reason not in NO_ATTENTION_REASONS
+
+
+def created_skus(rows: Iterable[PlanRow]) -> frozenset[str]:
+    return frozenset(r.sku.casefold() for r in rows if r.outcome is Outcome.CREATE and r.sku)
 
 
 def option_label(option: str) -> str:

@@ -96,7 +96,7 @@ def test_demo_stores_to_history(gui, qtbot) -> None:
         for row in window.preview.proxy.visible_rows():
             assert row.outcome is Outcome.SKIP
             assert messages.reason_text(row) and "_" not in messages.reason_text(row)
-            assert messages.fix_for(row), row
+            assert window.preview.model.fix_for(row), row
 
         # Sync now runs exactly the preview, off the GUI thread.
         heartbeat = Heartbeat()

@@ -121,11 +121,15 @@ def test_needs_attention_leaves_out_normal_skips() -> None:
         PlanRow("send-standard", "B", Outcome.SKIP, Reason.MISSING_WEIGHT),
         PlanRow("send-standard", "C", Outcome.FAIL, Reason.REJECTED, detail="name taken"),
         PlanRow("send-standard", "D", Outcome.CREATE),
+        # Created by this same plan: its stock step has nothing to fix.
+        PlanRow("send-inventory-standard", "d", Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE),
+        PlanRow("send-inventory-standard", "E", Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE),
     ]
     model = PlanTableModel()
     proxy = PlanFilterProxyModel()
     proxy.setSourceModel(model)
     model.set_rows(rows)
     proxy.set_attention_only(True)
-    assert [r.sku for r in proxy.visible_rows()] == ["B", "C"]
+    assert [r.sku for r in proxy.visible_rows()] == ["B", "C", "E"]
+    assert model.fix_for(rows[4]).startswith("Nothing to do: this sync creates it")
     assert "Add a weight for SKU B in Weight rules" in proxy.data(proxy.index(0, FIX))

@@ -42,7 +42,7 @@ COLUMNS: list[Column[PlanRow]] = [
         lambda r: OUTCOME_ORDER[r.outcome.value],
     ),
     Column("Why", _why, tooltip=_tooltip),
-    Column("What to do", messages.fix_for, tooltip=messages.fix_for),
+    Column("What to do", lambda r: "", tooltip=lambda r: ""),  # per model: see PlanTableModel
     Column(
         "Changes (now → after sync)",
         lambda r: messages.changes_text(r.changes),
@@ -55,7 +55,11 @@ SKU, CLOVER_NAME, ACTION, OUTCOME, WHY, FIX, CHANGES, BC_NAME = range(len(COLUMN
 
 class PlanTableModel(RowTableModel[PlanRow]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(COLUMNS, parent)
+        columns = list(COLUMNS)
+        # The fix depends on the rest of the plan (a SKU this plan creates needs nothing).
+        columns[FIX] = Column("What to do", self.fix_for, tooltip=self.fix_for)
+        super().__init__(columns, parent)
+        self.creating: frozenset[str] = frozenset()
         # Lower-cased "sku clover-name bc-name" per row: the search filter compares against it
         # without building strings for 100k rows on every keystroke.
         self.search_keys: list[str] = []
@@ -72,11 +76,19 @@ class PlanTableModel(RowTableModel[PlanRow]):
     def _key(row: PlanRow) -> str:
         return f"{row.sku or ''}\t{row.clover_name or ''}\t{row.bc_name or ''}".casefold()
 
+    def fix_for(self, row: PlanRow) -> str:
+        return messages.fix_for(row, self.creating)
+
+    def needs_attention(self, row: PlanRow) -> bool:
+        return messages.needs_attention(row, self.creating)
+
     def on_rows_set(self) -> None:
         self.search_keys = [self._key(r) for r in self._rows]
+        self.creating = messages.created_skus(self._rows)
 
     def on_rows_appended(self, first: int) -> None:
         self.search_keys.extend(self._key(r) for r in self._rows[first:])
+        self.creating = self.creating | messages.created_skus(self._rows[first:])
 
     def on_reordered(self, order: list[int]) -> None:
         self.search_keys = [self.search_keys[i] for i in order]
@@ -124,7 +136,7 @@ class PlanFilterProxyModel(RowFilterProxyModel):
         row = model.row_at(source_row)
         if self._outcomes is not None and row.outcome.value not in self._outcomes:
             return False
-        if self._attention and not messages.needs_attention(row):
+        if self._attention and not model.needs_attention(row):
             return False
         if self._action is not None and row.action != self._action:
             return False

@@ -117,6 +117,7 @@ class HistoryPage(widgets.Page):
         self.items_table = _table(self.items_proxy)
         for column, width in enumerate((110, 200, 130, 110, 230)):
             self.items_table.setColumnWidth(column, width)
+        self.items_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         items_layout.addWidget(self.items_table)
         splitter.addWidget(items_box)
         runs_layout.addWidget(splitter, 1)

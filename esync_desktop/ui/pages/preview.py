@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ EXPORT_FIELDS = ["SKU", "Clover name", "BigCommerce name", "Action", "Result", "
                  "What to do", "Changes", "Details"]  # fmt: skip
 
 
-def export_rows(path: Path, rows: list[Any]) -> None:
+def export_rows(path: Path, rows: list[Any], fix_for: Callable[[Any], str]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_FIELDS)
@@ -57,7 +58,7 @@ def export_rows(path: Path, rows: list[Any]) -> None:
                     messages.action_label(row.action),
                     messages.OUTCOME_LABELS[row.outcome],
                     messages.reason_text(row),
-                    messages.fix_for(row),
+                    fix_for(row),
                     messages.changes_text(row.changes),
                     row.detail,
                 ]
@@ -142,6 +143,7 @@ class PreviewPage(widgets.Page):
         header.setStretchLastSection(True)
         for column, width in enumerate((100, 190, 110, 90, 240, 420, 330)):
             self.table.setColumnWidth(column, width)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by SKU: an item's steps together
         self.table.selectionModel().currentRowChanged.connect(self._on_row_selected)
         self.body.addWidget(self.table, 1)
         # The selected row in full: long reasons and changes do not fit in a cell.
@@ -235,7 +237,7 @@ class PreviewPage(widgets.Page):
 
     def _explain(self, plan: TaskPlan) -> None:
         counts = plan.counts()
-        attention = sum(messages.needs_attention(r) for a in plan.actions for r in a.rows)
+        attention = sum(self.model.needs_attention(r) for r in self.model.rows())
         parts = []
         if plan.stopped_after:
             parts.append(
@@ -292,7 +294,7 @@ class PreviewPage(widgets.Page):
             parts.append(
                 f"Why: {html.escape(messages.reason_text(row))} ({html.escape(row.detail)})"
             )
-        fix = messages.fix_for(row)
+        fix = self.model.fix_for(row)
         if fix:
             parts.append(f"What to do: {html.escape(fix)}")
         if row.changes:
@@ -348,5 +350,5 @@ class PreviewPage(widgets.Page):
         name = f"preview-{self.plan.task}.csv".replace(" ", "-").lower()
         path, _ = QFileDialog.getSaveFileName(self, "Export the preview", name, "CSV (*.csv)")
         if path:
-            export_rows(Path(path), self.proxy.visible_rows())
+            export_rows(Path(path), self.proxy.visible_rows(), self.model.fix_for)
             self.banner.show_message("ok", f"Saved {self.proxy.rowCount()} rows to {path}.")

@@ -27,13 +27,13 @@ class WelcomePage(QWidget):
         layout.addWidget(heading)
         intro = widgets.subtitle(
             "Keep your Clover point of sale and your BigCommerce web store in step: new "
-            "products, stock and prices go from Clover to your web store. You always see a "
-            "preview of every change before anything is sent."
+            "products, stock and prices go from Clover to your web store. You see every "
+            "change before it is sent."
         )
         intro.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         intro.setFixedWidth(620)
         # A wrapped label in a centred layout is otherwise given the height of two lines.
-        intro.setMinimumHeight(intro.heightForWidth(620))
+        intro.setMinimumHeight(intro.fontMetrics().lineSpacing() * 3)
         layout.addWidget(intro, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(18)
 
@@ -62,7 +62,7 @@ class WelcomePage(QWidget):
         ):
             hint = widgets.subtitle(text)
             hint.setFixedWidth(300)
-            hint.setMinimumHeight(hint.heightForWidth(300))
+            hint.setMinimumHeight(hint.fontMetrics().lineSpacing() * 3)
             hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             hints.addWidget(hint)
         hints.addStretch(1)
