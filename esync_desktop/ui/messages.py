@@ -108,7 +108,7 @@ def fix_for(row: PlanRow, creating: frozenset[str] = frozenset()) -> str:
             "Nothing to do: it is already in your web store (the stock and price steps update it)"
         )
     if reason is Reason.NOT_IN_BIGCOMMERCE:
-        return f"Create {item} in BigCommerce first (the 'Create products' actions do that)"
+        return f"Create {item} in BigCommerce first (a 'Create products' step in Tasks does that)"
     if reason is Reason.NAME_MISMATCH:
         return "Make the names match, or untick 'Names must match' for this action in Tasks"
     if reason is Reason.REJECTED:
