@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -273,16 +274,19 @@ def test_failed_replace_leaves_the_old_file(
     assert [p.name for p in store.path.parent.iterdir()] == ["settings.json"]
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
-def test_read_only_folder_raises_a_clear_error(store: SettingsStore) -> None:
+def test_read_only_folder_raises_a_clear_error(
+    store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root ignores folder permissions, so the refusal a read-only folder gives is raised directly.
     store.save(Settings())
     before = store.path.read_bytes()
-    store.path.parent.chmod(0o500)
-    try:
-        with pytest.raises(SettingsError, match="not writable"):
-            store.save(full_settings())
-    finally:
-        store.path.parent.chmod(0o700)
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(SettingsError, match="not writable"):
+        store.save(full_settings())
     assert store.path.read_bytes() == before
 
 
