@@ -79,6 +79,10 @@ class GuiApp(QObject):
 
     def start(self) -> None:
         self.window.show()
+        problems = list(getattr(self.services, "settings_problems", None) or [])
+        if problems:
+            # A damaged settings file was kept as a backup and defaults used: never silently.
+            messages.notifier.info(messages.SETTINGS_RESET_TITLE, "\n".join(problems))
         self.controller.scheduler.start()
         if self.services.settings.demo and not getattr(self.services, "demo_running", False):
             # Chosen on an earlier start: the demo stores come back with their saved state.

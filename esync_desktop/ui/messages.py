@@ -306,6 +306,11 @@ NO_TRAY = (
     f"Your desktop has no system tray, so closing this window quits {APP_NAME} and scheduled "
     "syncs stop until you open it again."
 )
+SETTINGS_RESET_TITLE = "Some settings could not be read"
+DEMO_LEAVE = (
+    "The demo stores stay connected until eSync Desktop is restarted. Restart it, then enter "
+    "your own stores on this page."
+)
 TO_TRAY = f"{APP_NAME} keeps running in the tray and syncs on schedule. Quit from the tray menu."
 
 

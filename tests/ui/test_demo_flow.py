@@ -150,3 +150,9 @@ def test_cancel_mid_run(gui, qtbot) -> None:
     with qtbot.waitSignal(controller.history_loaded, timeout=30_000) as history:
         controller.load_history()
     assert history.args[0][0].result == "cancelled"
+    # Leaving the demo: remembered for the next start, said plainly.
+    page = window.connections
+    assert page.leave_demo_button.isVisibleTo(page)
+    page.leave_demo_button.click()
+    assert gui.services.settings.demo is False
+    assert "restart" in page.status.text().lower()

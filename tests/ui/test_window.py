@@ -107,3 +107,21 @@ def test_rules_table_passes_modeltester(qtmodeltester) -> None:
     qtmodeltester.check(model, force_py=True)
     model.remove_row(0)
     qtmodeltester.check(model, force_py=True)
+
+
+def test_damaged_settings_are_reported_at_start(qtbot, notices, esync_home, monkeypatch) -> None:
+    from esync_desktop.paths import app_paths
+    from esync_desktop.ui import app as ui_app
+
+    paths = app_paths().ensure()
+    paths.settings_file.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(ui_app.QApplication, "quit", lambda: None)
+    services = Services(environ={})
+    gui = ui_app.GuiApp(services)
+    qtbot.addWidget(gui.window)
+    try:
+        gui.start()
+        assert notices.shown and notices.shown[0][1] == messages.SETTINGS_RESET_TITLE
+    finally:
+        gui.controller.shutdown(5000)
+        services.stop()

@@ -51,8 +51,13 @@ class ConnectionsPage(widgets.Page):
         self._secrets = SecretsState(False, False)
         self._test_after_save = False
         self._saving = False
+        demo_row = QHBoxLayout()
         self.demo_banner = widgets.Banner()
-        self.body.addWidget(self.demo_banner)
+        demo_row.addWidget(self.demo_banner, 1)
+        self.leave_demo_button = QPushButton("Use my own stores instead")
+        self.leave_demo_button.clicked.connect(self.leave_demo)
+        demo_row.addWidget(self.leave_demo_button)
+        self.body.addLayout(demo_row)
         self.keyring_banner = widgets.Banner()
         self.body.addWidget(self.keyring_banner)
 
@@ -143,6 +148,7 @@ class ConnectionsPage(widgets.Page):
         ):
             field.setEnabled(not demo)
         self.save_button.setEnabled(not demo)
+        self.leave_demo_button.setVisible(demo and bool(s.demo))
         self._show_tokens()
         if demo:
             self.keyring_banner.clear_message()
@@ -159,6 +165,14 @@ class ConnectionsPage(widgets.Page):
                 field.setPlaceholderText("●●●●●●●● demo token (kept in memory only)")
             else:
                 field.setPlaceholderText(STORED if stored else NOT_STORED)
+
+    @Slot()
+    def leave_demo(self) -> None:
+        """The next start connects the owner's stores; the running demo stays until then."""
+        self.controller.settings.demo = False
+        self.controller.save_settings()
+        self.leave_demo_button.hide()
+        self.status.setText(messages.DEMO_LEAVE)
 
     # -- saving and testing ----------------------------------------------------------------------
 
