@@ -19,7 +19,7 @@ from esync_desktop.sandbox.bigcommerce.refunds import Refunds
 from esync_desktop.sandbox.bigcommerce.storeinfo import StoreInfo
 from esync_desktop.sandbox.bigcommerce.variants import Variants
 from esync_desktop.sandbox.credentials import SandboxCredentials
-from esync_desktop.sandbox.http import Request, Response, Router
+from esync_desktop.sandbox.http import Handler, Request, Response, Router
 from esync_desktop.sandbox.store import Store
 
 PREFIX = "/stores/"
@@ -38,6 +38,18 @@ REASONS = {
     504: "Gateway Timeout",
 }
 SETTINGS = ("plan", "window_ms", "quota", "read_lag_ms")
+
+
+class ListedRouter(Router):
+    """A Router that can list its routes, so a test can check every one is exercised."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.patterns: list[str] = []
+
+    def add(self, method: str, pattern: str, handler: Handler) -> None:
+        super().add(method, pattern, handler)
+        self.patterns.append(f"{method.upper()} {pattern}")
 
 
 def split_path(path: str) -> tuple[str, str, str]:
@@ -61,7 +73,7 @@ class BigCommerceApi:
         self.credentials = credentials
         self.limiter = RateLimiter(plan)
         self.db = BcDb(store, credentials.bc_store_hash)
-        self.router = Router()
+        self.router = ListedRouter()
         modules: list[Any] = [
             StoreInfo(self.db, self._plan),
             Products(self.db),

@@ -276,9 +276,11 @@ class Categories:
             raise v3_error(
                 422, "A filter is required to delete categories", {"category_id:in": "required"}
             )
-        for doc in select(self.db.sorted_rows(self.db.categories), preds):
+        rows = select(self.db.sorted_rows(self.db.categories), preds)
+        for doc in rows:
             self._delete(doc)
-        return Response.empty(202)
+        meta = {"total": len(rows), "success": len(rows), "failed": 0}
+        return Response.json(202, {"meta": meta})
 
     def nested(self, request: Request) -> Response:
         if to_int(request.params.get("tree_id")) != TREE_ID:

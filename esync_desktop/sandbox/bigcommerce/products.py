@@ -177,7 +177,8 @@ class Products:
                     if products
                     else 0
                 ),
-                "lowest_variant_price": min((p["price"] for p in products), default=0),
+                # The products spec types this one field as a string.
+                "lowest_variant_price": f"{min((p['price'] for p in products), default=0):.4f}",
                 "oldest_variant_date": min((p["date_created"] for p in products), default=""),
                 "newest_variant_date": max((p["date_created"] for p in products), default=""),
             }
