@@ -1,4 +1,4 @@
-"""The CLI's settings commands: tasks (create and edit without the window) and weight rules."""
+"""The CLI's settings commands: tasks, weight rules, the category map and the stock location."""
 
 from __future__ import annotations
 
@@ -63,6 +63,20 @@ def add_settings_commands(commands: Any) -> None:
     category.add_argument("weight")
     category.set_defaults(handler=_weights_category)
     wsub.add_parser("list", help="every weight rule").set_defaults(handler=_weights_list)
+
+    categories = commands.add_parser(
+        "categories", help="map Clover categories to BigCommerce categories of another name"
+    )
+    csub = categories.add_subparsers(dest="categories_command", metavar="SUBCOMMAND", required=True)
+    mapping = csub.add_parser("map", help="CLOVER_NAME BC_NAME ('none' removes the mapping)")
+    mapping.add_argument("clover")
+    mapping.add_argument("bigcommerce")
+    mapping.set_defaults(handler=_categories_map)
+    csub.add_parser("list", help="the category map").set_defaults(handler=_categories_list)
+
+    location = commands.add_parser("location", help="the BigCommerce location stock is set at")
+    location.add_argument("location_id", type=int, nargs="?", help="omit to show the current one")
+    location.set_defaults(handler=_location)
 
 
 def _services() -> Any:
@@ -240,7 +254,8 @@ def _weight(text: str) -> Decimal | None:
     return value
 
 
-def _save_weights(change: Any) -> int:
+def _save_settings(change: Any) -> int:
+    """Load settings, apply `change(services)`, save; a ValueError is a usage error."""
     services = _services()
     if services is None:
         return EXIT_USAGE
@@ -272,7 +287,7 @@ def _weights_import(args: argparse.Namespace) -> int:
         skipped = f" ({len(imported.problems)} lines skipped)" if imported.problems else ""
         return f"Imported {len(imported.weights)} SKU weights from {args.file}{skipped}"
 
-    return _save_weights(change)
+    return _save_settings(change)
 
 
 def _weights_default(args: argparse.Namespace) -> int:
@@ -281,7 +296,7 @@ def _weights_default(args: argparse.Namespace) -> int:
         services.settings.weights = replace(services.settings.weights, default=weight)
         return f"Default weight: {weight if weight is not None else 'none'}"
 
-    return _save_weights(change)
+    return _save_settings(change)
 
 
 def _weights_category(args: argparse.Namespace) -> int:
@@ -300,7 +315,7 @@ def _weights_category(args: argparse.Namespace) -> int:
             f"Category {args.category.strip()!r}: {weight if weight is not None else 'no weight'}"
         )
 
-    return _save_weights(change)
+    return _save_settings(change)
 
 
 def _weights_list(args: argparse.Namespace) -> int:
@@ -319,3 +334,59 @@ def _weights_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         services.stop()
+
+
+def _categories_map(args: argparse.Namespace) -> int:
+    def change(services: Any) -> str:
+        clover = args.clover.strip()
+        if not clover:
+            raise ValueError("give the Clover category's name")
+        mapping = {
+            k: v
+            for k, v in services.settings.category_map.items()
+            if k.strip().casefold() != clover.casefold()
+        }
+        target = args.bigcommerce.strip()
+        if target.lower() in ("", "none"):
+            services.settings.category_map = mapping
+            return f"Clover category {clover!r} matches BigCommerce categories of the same name"
+        mapping[clover] = target
+        services.settings.category_map = mapping
+        return f"Clover category {clover!r} -> BigCommerce category {target!r}"
+
+    return _save_settings(change)
+
+
+def _categories_list(args: argparse.Namespace) -> int:
+    services = _services()
+    if services is None:
+        return EXIT_USAGE
+    try:
+        mapping = services.settings.category_map
+        for clover, target in sorted(mapping.items()):
+            print(f"{clover} -> {target}")
+        if not mapping:
+            print("No mapping: Clover categories match BigCommerce ones of the same name.")
+        return EXIT_OK
+    finally:
+        services.stop()
+
+
+def _location(args: argparse.Namespace) -> int:
+    if args.location_id is None:
+        services = _services()
+        if services is None:
+            return EXIT_USAGE
+        try:
+            print(f"Stock is set at BigCommerce location {services.settings.location_id}")
+            return EXIT_OK
+        finally:
+            services.stop()
+
+    def change(services: Any) -> str:
+        if args.location_id < 1:
+            raise ValueError("a location id is a whole number from 1 (1 is the default location)")
+        services.settings.location_id = args.location_id
+        return f"Stock is set at BigCommerce location {args.location_id}"
+
+    return _save_settings(change)

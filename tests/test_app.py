@@ -62,12 +62,15 @@ def test_plan_writes_nothing_and_run_is_recorded(sandbox: Any) -> None:
     services.settings.weights = WeightRules(by_category={"Cards": Decimal("0.03")})
     try:
         plan = services.plan_task(task("send-standard", "send-prices", stop_when_empty=False))
+        counters = sandbox.counter_snapshot()
         writes = sum(
             n
-            for route, n in sandbox.counter_snapshot()["bigcommerce"]["endpoints"].items()
+            for api in ("clover", "bigcommerce")
+            for route, n in counters[api]["endpoints"].items()
             if not route.startswith("GET")
         )
-        assert writes == 0
+        assert writes == 0  # a preview writes nothing to either store
+        assert services.state.journal_entries() == []
         assert plan.api_calls["clover"] >= 1 and plan.api_calls["bigcommerce"] >= 1
         result = services.run_plan(plan, trigger="manual")
         assert result.counts["create"] == plan.counts()["create"]

@@ -171,3 +171,18 @@ def test_a_refused_item_exits_1_and_names_it(
     assert failed["sku"] == "CRD-005" and failed["reason"] == "rejected"
     assert "duplicate" in failed["detail"].lower()
     assert done["summary"]["create"] > 10
+
+
+def test_category_map_and_location(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["categories", "map", "Drinkware", "Mugs"]) == 0
+    assert run(["location", "3"]) == 0
+    assert run(["location", "0"]) == 2
+    capsys.readouterr()
+    assert run(["categories", "list"]) == 0
+    assert "Drinkware -> Mugs" in capsys.readouterr().out
+    assert run(["location"]) == 0
+    assert "location 3" in capsys.readouterr().out
+    assert run(["categories", "map", "drinkware", "none"]) == 0
+    capsys.readouterr()
+    assert run(["categories", "list"]) == 0
+    assert "No mapping" in capsys.readouterr().out
