@@ -50,9 +50,13 @@ def add_engine_commands(commands: Any) -> None:
 def open_services() -> Any:
     """The facade, or None after printing why it cannot be opened."""
     from esync_desktop.app import Services
+    from esync_desktop.storage.state import StateError
 
     try:
         return Services()
+    except StateError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        return None
     except OSError as exc:
         _fail(f"cannot open the settings or data folder: {exc}. Check ESYNC_HOME.", EXIT_USAGE)
         return None

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from esync_desktop.storage.settings import SettingsError
 from esync_desktop.sync.model import ACTION_IDS
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -107,6 +108,8 @@ def _edit(name: str, change: Any) -> int:
         services.save_settings()
         print(message)
         return EXIT_OK
+    except SettingsError as exc:
+        return _fail(str(exc))
     finally:
         services.stop()
 
@@ -175,6 +178,8 @@ def _tasks_add(args: argparse.Namespace) -> int:
         services.save_settings()
         print(f"Added {_describe(task)}")
         return EXIT_OK
+    except SettingsError as exc:
+        return _fail(str(exc))
     finally:
         services.stop()
 
@@ -264,7 +269,7 @@ def _save_settings(change: Any) -> int:
         services.save_settings()
         print(message)
         return EXIT_OK
-    except ValueError as exc:
+    except (ValueError, SettingsError) as exc:
         return _fail(str(exc))
     finally:
         services.stop()
