@@ -233,13 +233,24 @@ def test_create_with_duplicate_variant_sku_is_409(bc: httpx.Client) -> None:
 
 
 def test_single_put_is_partial_and_bumps_date_modified(bc: httpx.Client) -> None:
-    made = create(bc)
-    # Move the stored date back so a bump within the same second is visible.
-    response = bc.put(f"/catalog/products/{made['id']}", json={"price": 13, "is_visible": False})
-    updated = data(response)
-    assert updated["price"] == 13 and updated["is_visible"] is False
-    assert updated["name"] == made["name"] and updated["sku"] == made["sku"]
-    assert updated["date_modified"] >= made["date_modified"]
+    # A seeded product: its date_modified lies weeks back, so a bump is visible at once.
+    seeded = data(bc.get("/catalog/products", params={"sku": "COF-002"}))[0]
+    updated = data(bc.put(f"/catalog/products/{seeded['id']}", json={"price": 13}))
+    assert updated["price"] == 13
+    assert updated["name"] == seeded["name"] and updated["sku"] == seeded["sku"]
+    assert updated["is_visible"] == seeded["is_visible"]
+    assert updated["date_modified"] > seeded["date_modified"]
+    assert updated["date_created"] == seeded["date_created"]
+
+
+def test_variant_and_option_writes_bump_the_product(bc: httpx.Client) -> None:
+    tee = data(bc.get("/catalog/products", params={"name": "Pocket Tee", "include": "variants"}))[0]
+    variant = tee["variants"][0]
+    bc.put(f"/catalog/products/{tee['id']}/variants/{variant['id']}", json={"price": 30})
+    after = data(bc.get(f"/catalog/products/{tee['id']}"))
+    assert after["date_modified"] > tee["date_modified"]
+    found = data(bc.get("/catalog/products", params={"date_modified:min": after["date_modified"]}))
+    assert tee["id"] in [p["id"] for p in found]
 
 
 def test_put_duplicate_sku_and_name_are_409(bc: httpx.Client) -> None:

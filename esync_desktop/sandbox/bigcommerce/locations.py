@@ -12,6 +12,7 @@ from esync_desktop.sandbox.bigcommerce.common import (
     iso,
     json_array,
     now,
+    to_int,
     v3_error,
 )
 from esync_desktop.sandbox.bigcommerce.db import DEFAULT_LOCATION, BcDb
@@ -91,12 +92,12 @@ class Locations:
         self.plan = plan
 
     def register(self, router: Router) -> None:
-        router.add("GET", "/v3/inventory/locations", self.list)
+        router.add("GET", "/v3/inventory/locations", self.list_locations)
         router.add("POST", "/v3/inventory/locations", self.create)
         router.add("PUT", "/v3/inventory/locations", self.update)
         router.add("DELETE", "/v3/inventory/locations", self.delete)
 
-    def list(self, request: Request) -> Response:
+    def list_locations(self, request: Request) -> Response:
         page = v3_page(request, max_limit=READ_LIMIT)
         rows = select(self.db.sorted_rows(self.db.locations), predicates(request, SPEC))
         return v3_list(request, rows, dict, page=page)
@@ -130,7 +131,9 @@ class Locations:
         items = json_array(request)
         planned = []
         for item in items:
-            doc = self.db.locations.get(item.get("id") if isinstance(item, dict) else 0)
+            doc = self.db.locations.get(
+                to_int(item.get("id")) or 0 if isinstance(item, dict) else 0
+            )
             if doc is None:
                 raise v3_error(422, TITLE, {"id": "location does not exist"})
             if item.get("code") and self._code_taken(str(item["code"]), doc["id"]):

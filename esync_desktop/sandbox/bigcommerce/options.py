@@ -37,7 +37,7 @@ class Options:
 
     def register(self, router: Router) -> None:
         base = "/v3/catalog/products/{product_id}/options"
-        router.add("GET", base, self.list)
+        router.add("GET", base, self.list_options)
         router.add("POST", base, self.create)
         router.add("GET", base + "/{option_id}", self.get)
         router.add("PUT", base + "/{option_id}", self.update)
@@ -80,7 +80,7 @@ class Options:
 
     # -- options -------------------------------------------------------------------------------
 
-    def list(self, request: Request) -> Response:
+    def list_options(self, request: Request) -> Response:
         product = self._product(request)
         return v3_list(request, self.db.options_for(product["id"]), dict)
 

@@ -105,7 +105,7 @@ class Orders:
         self.db = db
 
     def register(self, router: Router) -> None:
-        router.add("GET", "/v2/orders", self.list)
+        router.add("GET", "/v2/orders", self.list_orders)
         router.add("GET", "/v2/orders/count", self.count)
         router.add("GET", "/v2/orders/{order_id}", self.get)
         router.add("PUT", "/v2/orders/{order_id}", self.update)
@@ -161,7 +161,7 @@ class Orders:
                 rows = [o for o in rows if o[name] == request.arg(name)]
         return rows
 
-    def list(self, request: Request) -> Response:
+    def list_orders(self, request: Request) -> Response:
         rows = self._filtered(request)
         field, _, direction = (request.arg("sort") or "id").partition(":")
         if field in SORTS:

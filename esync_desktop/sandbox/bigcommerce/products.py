@@ -76,7 +76,7 @@ class Products:
         }
 
     def register(self, router: Router) -> None:
-        router.add("GET", "/v3/catalog/products", self.list)
+        router.add("GET", "/v3/catalog/products", self.list_products)
         router.add("POST", "/v3/catalog/products", self.create)
         router.add("PUT", "/v3/catalog/products", self.update_batch)
         router.add("DELETE", "/v3/catalog/products", self.delete_many)
@@ -148,7 +148,7 @@ class Products:
             ]
         return rows
 
-    def list(self, request: Request) -> Response:
+    def list_products(self, request: Request) -> Response:
         fields = Fields(request)
         # Pages that include options or modifiers hold at most 10 products (products spec).
         cap = 10 if fields.include & {"options", "modifiers"} else None

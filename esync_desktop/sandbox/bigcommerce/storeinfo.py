@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 
 from esync_desktop.sandbox.bigcommerce.common import Doc, v2_error
 from esync_desktop.sandbox.bigcommerce.db import BcDb
@@ -84,9 +85,9 @@ def store_doc(store_hash: str) -> Doc:
 
 
 class StoreInfo:
-    def __init__(self, db: BcDb, plan: object) -> None:
+    def __init__(self, db: BcDb, plan: Callable[[], str]) -> None:
         self.db = db
-        self.plan = plan  # a callable returning the current plan name
+        self.plan = plan
 
     def register(self, router: Router) -> None:
         router.add("GET", "/v2/store", self.store)
@@ -96,7 +97,7 @@ class StoreInfo:
 
     def store(self, request: Request) -> Response:
         doc = dict(self.db.store_info())
-        plan = PLAN_NAMES.get(self.plan(), "Standard")  # type: ignore[operator]
+        plan = PLAN_NAMES.get(self.plan(), "Standard")
         doc["plan_name"] = doc["plan_level"] = plan
         return Response.json(200, doc)
 

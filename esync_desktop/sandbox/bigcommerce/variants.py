@@ -3,6 +3,8 @@ with the batch PUT of at most 50 that also creates)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from esync_desktop.sandbox.bigcommerce import writes
 from esync_desktop.sandbox.bigcommerce.common import (
     Doc,
@@ -58,7 +60,7 @@ class Variants:
             raise not_found_v3()
         return product, variant
 
-    def _render(self, request: Request):  # type: ignore[no-untyped-def]
+    def _render(self, request: Request) -> Callable[[Doc], Doc]:
         fields = Fields(request)
         products = self.db.products
 
@@ -144,12 +146,12 @@ class Variants:
                 product = self.db.products.rows[str(variant["product_id"])]
                 plans.append((product, variant, item))
             else:
-                product = self.db.product(to_int(item.get("product_id")) or 0)
-                if product is None:
+                parent = self.db.product(to_int(item.get("product_id")) or 0)
+                if parent is None:
                     raise v3_error(
                         422, "JSON data is missing or invalid", {"product_id": "unknown product"}
                     )
-                plans.append((product, None, item))
+                plans.append((parent, None, item))
             sku = item.get("sku")
             if isinstance(sku, str) and sku.strip():
                 if norm_sku(sku) in seen:
