@@ -167,3 +167,19 @@ def test_open_intents_of_another_store_pair_are_left_alone() -> None:
     _run(_plan(_snapshot(1), ["send-standard"], state, "p1"), bc, state)
     assert state.entries["OTHER|p0/send-standard:x-1"]["status"] == "intent"
     assert ("lookup", 1) not in bc.calls
+
+
+def test_lost_response_of_a_matrix_create_is_found_by_name_and_variant_sku() -> None:
+    bc, state = FakeBigCommerce(), MemoryState()
+    bc.lose_next = 1
+    snapshot = Snapshot(
+        clover_items=tuple(messy.VARIANTS[:2]),
+        clover_groups=(messy.GROUP_OK,),
+        bc_categories=tuple(messy.BC_CATEGORIES),
+    )
+    outcome = _run(_plan(snapshot, ["send-matrix"], state, "p1"), bc, state)
+    [result] = outcome.results["send-matrix"]
+    assert result.written and result.detail == "confirmed by lookup"
+    assert len(bc.products) == 1 and ("list", 1) in bc.calls
+    # The group is recorded as handled: the next plan does not create it again.
+    assert _plan(snapshot, ["send-matrix"], state, "p2").counts()["create"] == 0
