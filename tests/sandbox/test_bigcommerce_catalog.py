@@ -412,3 +412,75 @@ def test_legacy_categories_create_and_delete_rules(bc: httpx.Client) -> None:
     assert bc.delete(f"/catalog/categories/{made['id']}").status_code == 422
     bc.delete(f"/catalog/products/{product['id']}")
     assert bc.delete(f"/catalog/categories/{made['id']}").status_code == 204
+
+
+def _all_products(bc: httpx.Client) -> list[dict[str, Any]]:
+    body = bc.get("/catalog/products", params={"limit": 250}).json()
+    assert body["meta"]["pagination"]["total_pages"] == 1
+    return body["data"]  # type: ignore[no-any-return]
+
+
+FILTERS: list[tuple[dict[str, Any], Any]] = [
+    ({"id:not_in": "1,2"}, lambda p: p["id"] not in (1, 2)),
+    ({"id:min": 3, "id:max": 6}, lambda p: 3 <= p["id"] <= 6),
+    ({"id:greater": 3, "id:less": 6}, lambda p: 3 < p["id"] < 6),
+    ({"price:min": 20}, lambda p: p["price"] >= 20),
+    ({"is_visible": "true"}, lambda p: p["is_visible"]),
+    ({"type": "physical"}, lambda p: p["type"] == "physical"),
+    ({"inventory_level:max": 5}, lambda p: p["inventory_level"] <= 5),
+    ({"inventory_level:in": "0,99"}, lambda p: p["inventory_level"] in (0, 99)),
+    ({"categories:in": "1"}, lambda p: 1 in p["categories"]),
+    ({"categories": 4}, lambda p: p["categories"] == [4]),
+    ({"keyword": "candle"}, lambda p: "candle" in (p["name"] + p["description"]).lower()),
+    ({"name:like": "TEE"}, lambda p: "tee" in p["name"].lower()),
+    ({"sku:in": "MUG-001,tea-001"}, lambda p: p["sku"] in ("MUG-001", "TEA-001")),
+    (
+        {"out_of_stock": 1},
+        lambda p: p["inventory_tracking"] != "none" and p["inventory_level"] == 0,
+    ),
+    ({"unknown_filter": "x"}, lambda p: True),
+]
+
+
+@pytest.mark.parametrize(("params", "keep"), FILTERS, ids=[str(f[0]) for f in FILTERS])
+def test_product_filters_match_the_full_list(
+    bc: httpx.Client, params: dict[str, Any], keep: Any
+) -> None:
+    # All seeded products are physical and visible; one of each other kind makes those filters bite.
+    create(bc, name="Gift Voucher File", sku="DIG-1", type="digital", is_visible=False)
+    everything = _all_products(bc)
+    expected = [p["id"] for p in everything if keep(p)]
+    got = data(bc.get("/catalog/products", params={**params, "limit": 250}))
+    assert [p["id"] for p in got] == expected
+    assert 0 < len(expected) < len(everything) or params == {"unknown_filter": "x"}
+
+
+def test_variant_batch_creates_with_existing_option_values(bc: httpx.Client) -> None:
+    tee = data(bc.get("/catalog/products", params={"name": "Pocket Tee"}))[0]
+    options = data(bc.get(f"/catalog/products/{tee['id']}/options"))
+    size = next(o for o in options if o["display_name"] == "Size")
+    color = next(o for o in options if o["display_name"] == "Color")
+    xl = data(
+        bc.post(
+            f"/catalog/products/{tee['id']}/options/{size['id']}/values",
+            json={"label": "XL", "sort_order": 3},
+        )
+    )
+    batch = [
+        {
+            "product_id": tee["id"],
+            "sku": f"PT-XL-{v['label'][:3].upper()}",
+            "option_values": [
+                {"id": xl["id"], "option_id": size["id"]},
+                {"id": v["id"], "option_id": color["id"]},
+            ],
+        }
+        for v in color["option_values"]
+    ]
+    made = data(bc.put("/catalog/variants", json=batch))
+    assert [m["sku"] for m in made] == ["PT-XL-SAN", "PT-XL-OLI"]
+    assert all(m["product_id"] == tee["id"] and m["id"] for m in made)
+    twice = bc.put(
+        "/catalog/variants", json=[{**batch[0], "sku": "NEW-1"}, {**batch[0], "sku": "new-1"}]
+    )
+    assert twice.status_code == 409
