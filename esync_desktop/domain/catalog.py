@@ -60,9 +60,10 @@ class CloverItem:
         return self.available and not self.hidden and not self.deleted
 
     @property
-    def stock_changed_ms(self) -> int:
-        """When the stock last changed; stock writes do not move the item's own modifiedTime."""
-        return self.stock_modified_ms if self.stock_modified_ms is not None else self.modified_ms
+    def changed_ms(self) -> int:
+        """When the item or its stock last changed: a skip that a stock edit can clear (no stock
+        value) and one that an item edit can clear (inactive) are both seen again."""
+        return max(self.modified_ms, self.stock_modified_ms or 0)
 
 
 @dataclass(frozen=True)

@@ -105,11 +105,11 @@ def plan_send_standard(
     for item in snapshot.simple_items:
         digest = _item_hash(item)
         mark: dict[str, Any] = {
-            "source_ms": item.modified_ms,
+            "source_ms": item.changed_ms,
             "content_hash": digest,
             "cursor_key": item.id,
         }
-        if not cursor.is_candidate(item.id, item.modified_ms, digest):
+        if not cursor.is_candidate(item.id, item.changed_ms, digest):
             rows.append(_skip(SEND_STANDARD, item, Reason.UNCHANGED, "not modified", **mark))
             continue
         checked = _check(item, snapshot, rules)
@@ -181,7 +181,7 @@ def _plan_group(
     rules: Rules,
     visible: bool,
 ) -> list[PlanRow]:
-    source_ms = max(i.modified_ms for i in items)
+    source_ms = max(i.changed_ms for i in items)
     digest = content_hash(group.name, group.attributes, [_item_hash(i) for i in items])
     mark: dict[str, Any] = {"source_ms": source_ms, "content_hash": digest, "cursor_key": group.id}
     if not cursor.is_candidate(group.id, source_ms, digest):

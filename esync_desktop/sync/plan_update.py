@@ -54,8 +54,9 @@ def plan_send_inventory(
     rows: list[PlanRow] = []
     items = [i for i in snapshot.clover_items if (i.group_id is not None) == matrix]
     for item in items:
-        # Stock writes do not move the item's modifiedTime: the stock's own time is the cursor.
-        source = item.stock_changed_ms
+        # Stock writes do not move the item's modifiedTime, and an item edit (re-activated, a SKU
+        # given) does not move the stock's: the newer of the two is the cursor's source time.
+        source = item.changed_ms
         clover_name = groups[item.group_id].name if matrix and item.group_id in groups else None
         digest = content_hash(item.sku, str(item.stock), item.active, item.name, clover_name)
         mark: dict[str, Any] = {"source_ms": source, "content_hash": digest, "cursor_key": item.id}

@@ -96,3 +96,35 @@ def test_cursor_json_round_trip() -> None:
     assert Cursor.from_json(cursor.to_json()) == cursor
     assert Cursor.from_json(None) == Cursor()
     assert Cursor.from_json({"since_ms": "x", "hashes": []}) == Cursor()
+
+
+def _run(action: str, snapshot: Snapshot, cursor: Cursor):  # type: ignore[no-untyped-def]
+    spec = ACTIONS[action]
+    plan = spec.planner(snapshot, spec.defaults, cursor, messy.RULES)
+    return plan, advance(cursor, plan.rows, set(range(len(plan.rows))))
+
+
+def test_a_stock_set_later_clears_no_stock_value_for_the_create_action() -> None:
+    # Setting stock does not move the item's modifiedTime: only the stock's own time moves.
+    never = item("A", "A-1", stock=None, modified_ms=T0)
+    newer = item("B", "B-1", modified_ms=T0 + 3 * OVERLAP_MS)
+    plan, cursor = _run("send-standard", _snap(never, newer), Cursor())
+    assert plan.rows[0].reason is Reason.NO_STOCK_VALUE
+    stocked = replace(never, stock=Decimal(4), stock_modified_ms=T0 + 4 * OVERLAP_MS)
+    again, _ = _run("send-standard", _snap(stocked, newer), cursor)
+    assert [r.outcome for r in again.rows] == [Outcome.CREATE, Outcome.UNCHANGED]
+
+
+def test_an_item_reactivated_later_is_seen_again_by_the_stock_action() -> None:
+    # Re-activating moves the item's modifiedTime but not its stock's.
+    product = messy.product(1, "P-1", "Item P", inventory_level=0)
+    hidden = item("P", "P-1", hidden=True, stock=Decimal(7), modified_ms=T0, stock_modified_ms=T0)
+    other = item("Q", "Q-1", modified_ms=T0, stock_modified_ms=T0 + 3 * OVERLAP_MS)
+    snap = Snapshot(clover_items=(hidden, other), bc_products=(product,))
+    plan, cursor = _run("send-inventory-standard", snap, Cursor())
+    assert plan.rows[0].reason is Reason.INACTIVE
+    shown = replace(hidden, hidden=False, modified_ms=T0 + 4 * OVERLAP_MS)
+    snap = Snapshot(clover_items=(shown, other), bc_products=(product,))
+    again, _ = _run("send-inventory-standard", snap, cursor)
+    assert again.rows[0].outcome is Outcome.UPDATE
+    assert again.rows[0].changes == {"inventory_level": (0, 7)}
