@@ -178,7 +178,11 @@ class Services:
         if self._demo_credentials is not None:
             return self._demo_credentials
         from esync_desktop.connectors.clover import CLOVER_REGIONS
-        from esync_desktop.storage.secrets import SecretsUnavailable, resolve_credentials
+        from esync_desktop.storage.secrets import (
+            CredentialsError,
+            SecretsUnavailable,
+            resolve_credentials,
+        )
 
         advice = (
             "Enter them on the Connections page, or set ESYNC_CLOVER_MERCHANT_ID, "
@@ -200,6 +204,8 @@ class Services:
             creds = resolve_credentials(self.settings, self.secrets, self.environ)
         except SecretsUnavailable as exc:
             raise ConfigurationError(f"{exc} Or try the demo stores with --demo.") from exc
+        except CredentialsError as exc:
+            raise ConfigurationError(f"{exc}. Correct or unset it.") from exc
         labels = {
             "clover_merchant_id": "Clover merchant id",
             "clover_token": "Clover API token",

@@ -103,6 +103,11 @@ def test_exit_codes_and_messages(
     monkeypatch.setenv("ESYNC_CLOVER_BASE_URL", "http://127.0.0.1:9")
     assert run(["preview", "--action", "send-standard"]) == 3
     assert "error: " in capsys.readouterr().err
+    # A base URL that would send the token in clear: a configuration error naming the variable.
+    monkeypatch.setenv("ESYNC_BC_BASE_URL", "http://example.com")
+    assert run(["preview", "--action", "send-standard"]) == 2
+    err = capsys.readouterr().err
+    assert "ESYNC_BC_BASE_URL" in err and "https://" in err
 
 
 def test_tasks_commands(capsys: pytest.CaptureFixture[str]) -> None:
