@@ -287,12 +287,20 @@ def _weights_import(args: argparse.Namespace) -> int:
     for problem in imported.problems:
         print(f"skipped {problem}", file=sys.stderr)
 
+    if imported.problems and not imported.weights:
+        return _fail(
+            f"no weight could be read from {args.file}: correct the lines above and import "
+            "it again (nothing was changed)"
+        )
+
     def change(services: Any) -> str:
         services.settings.weights = services.settings.weights.with_sku_weights(imported.weights)
         skipped = f" ({len(imported.problems)} lines skipped)" if imported.problems else ""
         return f"Imported {len(imported.weights)} SKU weights from {args.file}{skipped}"
 
-    return _save_settings(change)
+    code = _save_settings(change)
+    # Some lines were not imported: like a sync with failed items, the run is not all ok.
+    return 1 if code == 0 and imported.problems else code
 
 
 def _weights_default(args: argparse.Namespace) -> int:

@@ -147,6 +147,17 @@ def test_weights_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     bad.write_text("code;kg\nA;1\n", encoding="utf-8")
     assert run(["weights", "import", str(bad)]) == 2
     assert "sku" in capsys.readouterr().err
+    # Every line bad: nothing imported, a usage error; some lines bad: the rest imported, exit 1.
+    bad.write_text("sku,weight\nA,heavy\nB,-1\n", encoding="utf-8")
+    assert run(["weights", "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "line 2" in err and "nothing was changed" in err
+    bad.write_text("sku,weight\nA,heavy\nB,2.5\n", encoding="utf-8")
+    assert run(["weights", "import", str(bad)]) == 1
+    assert "line 2" in capsys.readouterr().err
+    assert run(["weights", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "sku B: 2.5" in out and "sku A:" not in out
 
 
 def test_a_refused_item_exits_1_and_names_it(
