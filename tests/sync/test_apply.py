@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from esync_desktop.domain.catalog import BcVariant
 from esync_desktop.sync.actions import plan_actions
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.model import Outcome, PlanRow, Reason, TaskPlan
@@ -159,6 +160,25 @@ def test_prices_use_product_and_variant_batches() -> None:
     plan = _plan(Snapshot(clover_items=items, bc_products=products), ["send-prices"], state, "p")
     _run(plan, bc, state)
     assert [n for kind, n in bc.calls if kind == "products"] == [10, 10, 3]
+
+
+def test_variant_prices_are_batched_at_50() -> None:
+    bc, state = FakeBigCommerce(), MemoryState()
+    items = tuple(
+        messy.variant(f"V{k}", f"TEE-{k:03d}", "G", {"Size": str(k)}, price_cents=1999)
+        for k in range(120)
+    )
+    variants = tuple(
+        BcVariant(5000 + k, 7, f"TEE-{k:03d}", Decimal("17.99"), 3, (("Size", str(k)),))
+        for k in range(120)
+    )
+    tee = product(7, "TEE", "Tee", variants=variants)
+    snapshot = Snapshot(clover_items=items, bc_products=(tee,))
+    plan = _plan(snapshot, ["send-prices"], state, "p")
+    assert plan.actions[0].counts()["update"] == 120
+    _run(plan, bc, state)
+    assert [n for kind, n in bc.calls if kind == "variants"] == [50, 50, 20]
+    assert not [n for kind, n in bc.calls if kind == "products"]
 
 
 def test_open_intents_of_another_store_pair_are_left_alone() -> None:
