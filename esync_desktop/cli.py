@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="esync-desktop",
         description="Keep a Clover POS and a BigCommerce store in step. "
         "Without a command, opens the window.",
+        epilog="Exit codes: 0 done, 1 some items failed (each is named), 2 usage or "
+        "configuration error, 3 cannot connect or authenticate, 130 aborted by a second Ctrl+C "
+        '(a first Ctrl+C stops between writes and exits 0, with "cancelled": true in --json).',
     )
     parser.add_argument("--version", action="version", version=f"eSync Desktop {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

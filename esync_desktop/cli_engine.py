@@ -11,6 +11,7 @@ from typing import Any
 from esync_desktop.sync.model import ACTION_IDS
 
 EXIT_OK, EXIT_ITEMS_FAILED, EXIT_USAGE, EXIT_CONNECT = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's code for a run ended by Ctrl+C
 
 
 def _fail(message: str, code: int) -> int:
@@ -118,7 +119,9 @@ def _run_engine(args: argparse.Namespace) -> int:
                 # Another sync ran between reading and writing: read again, once.
                 plan = services.plan_task(task, progress=bar, cancel=cancel)
                 result = services.run_plan(plan, progress=bar, cancel=cancel, trigger="cli")
-            document, failed = result.document, bool(result.failures)
+            # A cancelled sync did only part of the plan: say so to scripts as well.
+            document = {**result.document, "cancelled": result.cancelled}
+            failed = bool(result.failures)
         else:
             document, failed = plan_document(plan, plan.api_calls), False
         bar.close()
@@ -143,6 +146,13 @@ def _run_engine(args: argparse.Namespace) -> int:
         return _fail(f"{exc.title}: {exc.message}", EXIT_CONNECT)
     except ApiError as exc:
         return _fail(f"{exc.title}: {exc.message}", EXIT_CONNECT)
+    except KeyboardInterrupt:
+        # The second Ctrl+C: the journal still holds any write in flight as an open intent.
+        bar.close()
+        return _fail(
+            "aborted; the next sync checks any write that was in flight before sending it again",
+            EXIT_INTERRUPTED,
+        )
     except Exception as exc:
         if type(exc).__name__ == "Cancelled":
             bar.close()

@@ -202,3 +202,55 @@ def test_category_map_and_location(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert run(["categories", "list"]) == 0
     assert "No mapping" in capsys.readouterr().out
+
+
+def _wait_for_creates(sandbox: Any, n: int, proc: Any) -> None:
+    import time
+
+    from tests.sync.live import endpoint_count
+
+    deadline = time.monotonic() + 60
+    while endpoint_count(sandbox, "bigcommerce", "POST", "/catalog/products") < n:
+        assert proc.poll() is None, "the sync ended before it was interrupted"
+        assert time.monotonic() < deadline, "no product was created within a minute"
+        time.sleep(0.02)
+
+
+def test_ctrl_c_stops_between_writes_and_the_next_sync_does_the_rest(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.sync.live import admin, endpoint_count
+
+    assert run(["weights", "category", "Cards", "0.03"]) == 0  # a few dozen creates
+    capsys.readouterr()
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    env = dict(os.environ)
+    argv = [sys.executable, "-m", "esync_desktop", "sync", "--action", "send-standard", "--json"]
+    # Slow writes, so that the interrupt lands while products are being created.
+    admin(sandbox, "/_sandbox/faults", {"bigcommerce": {"latency_ms": 150}})
+    with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        _wait_for_creates(sandbox, 2, proc)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    first = json.loads(out)
+    assert first["cancelled"] is True and b"stopping after the current write" in err
+    done = first["summary"]["create"]
+    assert 2 <= done < 20
+    admin(sandbox, "/_sandbox/faults", {"bigcommerce": {"latency_ms": 0}})
+    rest = subprocess.run(argv, env=env, capture_output=True, timeout=120, check=False)
+    assert rest.returncode == 0, rest.stderr
+    second = json.loads(rest.stdout)
+    assert second["cancelled"] is False
+    total = endpoint_count(sandbox, "bigcommerce", "POST", "/catalog/products")
+    assert total == done + second["summary"]["create"]
+    assert second["summary"]["create"] > 0
+    # Nothing is left: a third look finds nothing to create, so every product exists once.
+    assert run(["preview", "--action", "send-standard", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["create"] == 0
