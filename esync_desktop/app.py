@@ -40,6 +40,7 @@ __all__ = [
     "RunResult",
     "Services",
     "StalePlan",
+    "StockLocation",
 ]
 
 ProgressCallback = Callable[[Progress], None]
@@ -62,6 +63,25 @@ class ConnectionReport:
     @property
     def ok(self) -> bool:
         return self.clover_ok and self.bc_ok
+
+
+@dataclass(frozen=True)
+class StockLocation:
+    """A BigCommerce inventory location, as the owner picks one for the stock steps."""
+
+    id: int
+    label: str
+    code: str = ""
+    is_default: bool = False
+    is_active: bool = True
+
+    @property
+    def title(self) -> str:
+        name = self.label or f"Location {self.id}"
+        notes = [
+            n for n, on in (("default", self.is_default), ("inactive", not self.is_active)) if on
+        ]
+        return f"{name} ({', '.join(notes)})" if notes else name
 
 
 @dataclass(frozen=True)
@@ -261,6 +281,28 @@ class Services:
         return ConnectionReport(
             clover_error is None, clover_name, clover_error, bc_error is None, bc_name, bc_error
         )
+
+    def stock_locations(self) -> list[StockLocation]:
+        """The store's inventory locations, default first; raises ConfigurationError or an
+        ApiError (the owner's message) when the store cannot be read."""
+        clover, bc, _ = self._clients()
+        try:
+            found = [
+                StockLocation(
+                    id=int(doc["id"]),
+                    label=str(doc.get("label") or ""),
+                    code=str(doc.get("code") or ""),
+                    # The location document has no default flag: the store's first one is.
+                    is_default=int(doc["id"]) == 1,
+                    is_active=bool(doc.get("enabled", True)),
+                )
+                for doc in bc.iter_locations()
+                if isinstance(doc.get("id"), int)
+            ]
+        finally:
+            clover.close()
+            bc.close()
+        return sorted(found, key=lambda loc: (not loc.is_default, loc.id))
 
     # -- the engine ------------------------------------------------------------------------
 

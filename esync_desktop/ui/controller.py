@@ -22,13 +22,14 @@ log = logging.getLogger(__name__)
 # the engine holds its run lock for plan and run).
 DEMO, TEST, PLAN, RUN, SCHEDULED = "demo", "test", "plan", "run", "scheduled"
 # Kinds on the read lane (history, log, keyring): never wait behind a long sync.
-HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE = (
+HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS = (
     "history",
     "items",
     "log",
     "due",
     "secrets-load",
     "secrets-save",
+    "locations",
 )
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
 # this long, not on every one-minute check.
@@ -63,6 +64,7 @@ class AppController(QObject):
     secrets_saved = Signal(object)  # secrets_bridge.SecretsState
     secrets_failed = Signal(object)  # exception
     settings_changed = Signal()
+    locations_loaded = Signal(object)  # list of app.StockLocation
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
 
     def __init__(
@@ -219,6 +221,14 @@ class AppController(QObject):
 
         self.reads.submit(Job(DUE, job))
 
+    def load_locations(self) -> bool:
+        """Read the BigCommerce store's inventory locations (queued behind other reads)."""
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            return self.services.stock_locations()
+
+        return self.reads.submit(Job(LOCATIONS, job, "Reading the store's locations"))
+
     def load_secrets(self) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
             return secrets_bridge.load_state(self.services)
@@ -271,6 +281,8 @@ class AppController(QObject):
         elif kind == DUE:
             assert isinstance(result, dict)
             self.scheduler.set_due_times(result)
+        elif kind == LOCATIONS:
+            self.locations_loaded.emit(result)
         elif kind == SECRETS_LOAD:
             self.secrets_loaded.emit(result)
         elif kind == SECRETS_SAVE:

@@ -86,7 +86,8 @@ def main(argv: list[str]) -> int:
         task.schedule = Schedule(mode="daily", at="02:00")
         controller.save_settings()
         window.tasks.reload()
-        window.tasks.action_list.setCurrentRow(2)
+        # The stock step's options name the store's locations once they are read.
+        wait_for(controller.locations_loaded, lambda: window.tasks.action_list.setCurrentRow(2))
         shoot(window, out / "03-tasks.png")
         window.show_page(WEIGHTS)
         shoot(window, out / "04-weight-rules.png")

@@ -81,6 +81,33 @@ def test_build_a_task_from_the_dropdown(gui) -> None:
         reloaded.stop()
 
 
+def test_stock_location_is_picked_by_name_from_the_store(gui, qtbot) -> None:
+    page = gui.window.tasks
+    task = page.add_task("Stock")
+    page.action_picker.setCurrentIndex(page.action_picker.findData("send-inventory-standard"))
+    page.add_button.click()
+    page.action_list.setCurrentRow(0)
+    box = page.location_box
+    # No connection yet: the saved location stays, with why no names are shown.
+    qtbot.waitUntil(lambda: "could not read" in box.currentText(), timeout=10_000)
+    assert box.currentData() == 1
+    with qtbot.waitSignal(gui.controller.demo_started, timeout=30_000):
+        gui.controller.start_demo()
+    page.action_list.setCurrentRow(0)
+    box = page.location_box
+    qtbot.waitUntil(lambda: box.count() == 2, timeout=10_000)
+    assert [box.itemText(i) for i in range(2)] == ["Main Store (default)", "Warehouse"]
+    assert box.currentData() == 1
+    box.setCurrentIndex(1)
+    assert gui.controller.settings.location_id == 2
+    assert task.actions[0].action == "send-inventory-standard"
+    reloaded = Services(environ={})
+    try:
+        assert reloaded.settings.location_id == 2
+    finally:
+        reloaded.stop()
+
+
 def test_weight_rules_and_csv_import(gui, tmp_path) -> None:
     page = gui.window.weights
     csv_file = tmp_path / "weights.csv"

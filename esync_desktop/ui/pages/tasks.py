@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from esync_desktop.storage.settings import ActionConfig, Schedule, TaskConfig
 from esync_desktop.sync.actions import ACTIONS
 from esync_desktop.ui import messages, widgets
-from esync_desktop.ui.controller import AppController
+from esync_desktop.ui.controller import LOCATIONS, AppController
 
 MIN_MINUTES = 5
 STOCK_ACTIONS = ("send-inventory-standard", "send-inventory-matrix")
@@ -143,7 +143,15 @@ class TasksPage(widgets.Page):
         self.preview_button.clicked.connect(self._on_preview)
         footer.addWidget(self.preview_button)
         editor.addLayout(footer)
+        controller.settings_changed.connect(self._forget_locations)
         controller.settings_changed.connect(self.reload)
+        controller.locations_loaded.connect(self._on_locations_loaded)
+        controller.job_failed.connect(self._on_job_failed)
+        # The store's inventory locations, read when a stock step's options are first shown.
+        self._locations: list[Any] | None = None
+        self._locations_problem = ""
+        self._reading = False
+        self.location_box: QComboBox | None = None
         self.reload()
 
     # -- the task list -----------------------------------------------------------------------------
@@ -305,13 +313,18 @@ class TasksPage(widgets.Page):
                 box.setObjectName(option)
                 box.toggled.connect(self._on_option_toggled)
                 self.options_form.addRow(box)
+        self.location_box = None
         if action.action in STOCK_ACTIONS:
-            location = QSpinBox()
-            location.setRange(1, 10_000)
-            location.setValue(int(self.controller.settings.location_id or 1))
-            location.setToolTip("The BigCommerce location whose stock is set (1 = the default).")
-            location.valueChanged.connect(self._on_location_changed)
-            self.options_form.addRow("Stock location (all stock steps)", location)
+            self.location_box = QComboBox()
+            self.location_box.setToolTip(
+                "The BigCommerce location whose stock these steps set (the same for all stock "
+                "steps). The web store shows the default location's stock."
+            )
+            self._fill_locations()
+            self.location_box.currentIndexChanged.connect(self._on_location_changed)
+            self.options_form.addRow("Stock location (all stock steps)", self.location_box)
+            if self._locations is None and not self._locations_problem and not self._reading:
+                self._reading = self.controller.load_locations()
         if not self.options_form.rowCount():
             self.options_form.addRow(QLabel("This step has no options."))
 
@@ -323,9 +336,51 @@ class TasksPage(widgets.Page):
             action.options[sender.objectName()] = checked
             self._save()
 
+    def _fill_locations(self) -> None:
+        box = self.location_box
+        if box is None:
+            return
+        current = int(self.controller.settings.location_id or 1)
+        box.blockSignals(True)
+        box.clear()
+        for location in self._locations or []:
+            box.addItem(location.title, location.id)
+        if box.findData(current) < 0:
+            if self._locations is None:
+                note = self._locations_problem or "reading the store's locations…"
+            else:
+                note = "not found in BigCommerce: choose another"
+            box.addItem(f"Location {current} ({note})", current)
+        box.setCurrentIndex(box.findData(current))
+        box.blockSignals(False)
+
+    @Slot(object)
+    def _on_locations_loaded(self, locations: Any) -> None:
+        self._locations, self._locations_problem = list(locations), ""
+        self._reading = False
+        self._fill_locations()
+
+    @Slot(str, object)
+    def _on_job_failed(self, kind: str, error: Any) -> None:
+        if kind == LOCATIONS:
+            self._reading = False
+            self._locations_problem = "could not read the store's locations"
+            self._fill_locations()
+            if self.location_box is not None:
+                problem = messages.describe_error(error)
+                self.location_box.setToolTip(f"{problem.title}: {problem.message}")
+
+    @Slot()
+    def _forget_locations(self) -> None:
+        # Another store may be connected now; a failed read is tried again next time.
+        if not self._saving:
+            self._locations, self._locations_problem = None, ""
+
     @Slot(int)
-    def _on_location_changed(self, value: int) -> None:
-        self.controller.settings.location_id = value
+    def _on_location_changed(self, index: int) -> None:
+        if self.location_box is None or index < 0:
+            return
+        self.controller.settings.location_id = int(self.location_box.itemData(index))
         self._save()
 
     @Slot(bool)
