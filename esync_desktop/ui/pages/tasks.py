@@ -297,6 +297,7 @@ class TasksPage(widgets.Page):
         return task.actions[row] if task is not None and 0 <= row < len(task.actions) else None
 
     def _show_options(self) -> None:
+        self.location_box = None  # deleted with its row below
         while self.options_form.rowCount():
             self.options_form.removeRow(0)
         action = self._selected_action()
@@ -313,7 +314,6 @@ class TasksPage(widgets.Page):
                 box.setObjectName(option)
                 box.toggled.connect(self._on_option_toggled)
                 self.options_form.addRow(box)
-        self.location_box = None
         if action.action in STOCK_ACTIONS:
             self.location_box = QComboBox()
             self.location_box.setToolTip(
