@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from esync_desktop.storage.settings import TaskConfig
-from esync_desktop.sync.model import TaskPlan
-from esync_desktop.ui import secrets_bridge
+from esync_desktop.sync.model import PlanRow, TaskPlan
+from esync_desktop.ui import preview_export, secrets_bridge
 from esync_desktop.ui.scheduler import Scheduler
 from esync_desktop.ui.workers import Job, JobLane, ProgressFn
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 # the engine holds its run lock for plan and run).
 DEMO, TEST, PLAN, RUN, SCHEDULED = "demo", "test", "plan", "run", "scheduled"
 # Kinds on the read lane (history, log, keyring): never wait behind a long sync.
-HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS = (
+HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT = (
     "history",
     "items",
     "log",
@@ -30,6 +31,7 @@ HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS = (
     "secrets-load",
     "secrets-save",
     "locations",
+    "export",
 )
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
 # this long, not on every one-minute check.
@@ -66,6 +68,7 @@ class AppController(QObject):
     settings_changed = Signal()
     locations_loaded = Signal(object)  # list of app.StockLocation
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
+    exported = Signal(str, int)  # path, rows written
 
     def __init__(
         self, services: Any, scheduler: Scheduler | None = None, parent: QObject | None = None
@@ -229,6 +232,17 @@ class AppController(QObject):
 
         return self.reads.submit(Job(LOCATIONS, job, "Reading the store's locations"))
 
+    def export_preview(
+        self, path: Path, rows: Sequence[PlanRow], fix_for: Callable[[PlanRow], str]
+    ) -> bool:
+        """Write preview rows to a CSV file off the GUI thread (`exported` when done)."""
+        rows = list(rows)
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            return preview_export.export_rows(path, rows, fix_for)
+
+        return self.reads.submit(Job(EXPORT, job, "Saving the preview", path=str(path)))
+
     def load_secrets(self) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
             return secrets_bridge.load_state(self.services)
@@ -283,6 +297,9 @@ class AppController(QObject):
             self.scheduler.set_due_times(result)
         elif kind == LOCATIONS:
             self.locations_loaded.emit(result)
+        elif kind == EXPORT:
+            assert isinstance(result, int)
+            self.exported.emit(job.info["path"], result)
         elif kind == SECRETS_LOAD:
             self.secrets_loaded.emit(result)
         elif kind == SECRETS_SAVE:

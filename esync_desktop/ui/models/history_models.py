@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +56,27 @@ def _count_column(title: str, outcome: str) -> Column[Any]:
                   align_right=True)  # fmt: skip
 
 
+class FieldFilterTableModel(RowTableModel[Any]):
+    """Rows filtered by one attribute (`outcome`, `result`, `kind`) being in a set of values."""
+
+    def __init__(
+        self, columns: list[Column[Any]], field: str, parent: QObject | None = None
+    ) -> None:
+        super().__init__(columns, parent)
+        self._field = field
+        self._values: frozenset[str] | None = None
+
+    def set_values(self, values: Iterable[str] | None) -> None:
+        self._values = None if values is None else frozenset(values)
+        self.refilter()
+
+    def row_filter(self) -> Callable[[Any], bool] | None:
+        values, field = self._values, self._field
+        if values is None:
+            return None
+        return lambda row: str(getattr(row, field, "")) in values
+
+
 RUN_COLUMNS: list[Column[Any]] = [
     Column("When", lambda r: _when(r.started_at), lambda r: _when_key(r.started_at)),
     Column("Task", lambda r: str(r.task)),
@@ -75,9 +96,9 @@ RUN_COLUMNS: list[Column[Any]] = [
 RUN_RESULT = len(RUN_COLUMNS) - 1
 
 
-class RunsTableModel(RowTableModel[Any]):
+class RunsTableModel(FieldFilterTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(RUN_COLUMNS, parent)
+        super().__init__(RUN_COLUMNS, "result", parent)
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         bad = row.result in ("error", "failed_items")
@@ -104,9 +125,9 @@ ITEM_COLUMNS: list[Column[Any]] = [
 ITEM_RESULT = 3
 
 
-class RunItemsTableModel(RowTableModel[Any]):
+class RunItemsTableModel(FieldFilterTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(ITEM_COLUMNS, parent)
+        super().__init__(ITEM_COLUMNS, "outcome", parent)
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         bad = row.outcome == "fail"
@@ -116,34 +137,12 @@ class RunItemsTableModel(RowTableModel[Any]):
 
 
 class OutcomeSearchProxyModel(RowFilterProxyModel):
-    """Filters rows whose `outcome` (or `kind`) is in a set, and searches the displayed text."""
-
-    def __init__(self, field: str = "outcome", parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._field = field
-        self._values: frozenset[str] | None = None
-        self._text = ""
+    """The view adapter of the history tables: filter and search happen in the source."""
 
     def set_values(self, values: Iterable[str] | None) -> None:
-        def change() -> None:
-            self._values = None if values is None else frozenset(values)
-
-        self.refilter(change)
-
-    def set_search(self, text: str) -> None:
-        def change() -> None:
-            self._text = text.strip().casefold()
-
-        self.refilter(change)
-
-    def accepts(self, source_row: int) -> bool:
         model = self.source_rows()
-        row = model.row_at(source_row)
-        if self._values is not None and str(getattr(row, self._field, "")) not in self._values:
-            return False
-        if not self._text:
-            return True
-        return any(self._text in c.text(row).casefold() for c in model.columns)
+        assert isinstance(model, FieldFilterTableModel)
+        model.set_values(values)
 
 
 def _log_text(entry: Any) -> str:
@@ -180,9 +179,9 @@ LOG_COLUMNS: list[Column[Any]] = [
 ]
 
 
-class LogTableModel(RowTableModel[Any]):
+class LogTableModel(FieldFilterTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(LOG_COLUMNS, parent)
+        super().__init__(LOG_COLUMNS, "kind", parent)
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -54,15 +54,18 @@ SKU, CLOVER_NAME, ACTION, OUTCOME, WHY, FIX, CHANGES, BC_NAME = range(len(COLUMN
 
 
 class PlanTableModel(RowTableModel[PlanRow]):
+    """The preview's rows, filtered by outcome, by action, to those needing attention, and by
+    a search of SKU and both names."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         columns = list(COLUMNS)
         # The fix depends on the rest of the plan (a SKU this plan creates needs nothing).
         columns[FIX] = Column("What to do", self.fix_for, tooltip=self.fix_for)
         super().__init__(columns, parent)
         self.creating: frozenset[str] = frozenset()
-        # Lower-cased "sku clover-name bc-name" per row: the search filter compares against it
-        # without building strings for 100k rows on every keystroke.
-        self.search_keys: list[str] = []
+        self._outcomes: frozenset[Outcome] | None = None
+        self._attention = False
+        self._action: str | None = None
 
     def set_plan(self, plan: TaskPlan | None) -> None:
         self.set_rows([] if plan is None else [r for a in plan.actions for r in a.rows])
@@ -72,9 +75,8 @@ class PlanTableModel(RowTableModel[PlanRow]):
             return QBrush(OUTCOME_COLOURS[row.outcome])
         return None
 
-    @staticmethod
-    def _key(row: PlanRow) -> str:
-        return f"{row.sku or ''}\t{row.clover_name or ''}\t{row.bc_name or ''}".casefold()
+    def search_text(self, row: PlanRow) -> str:
+        return f"{row.sku or ''}\t{row.clover_name or ''}\t{row.bc_name or ''}"
 
     def fix_for(self, row: PlanRow) -> str:
         return messages.fix_for(row, self.creating)
@@ -83,61 +85,55 @@ class PlanTableModel(RowTableModel[PlanRow]):
         return messages.needs_attention(row, self.creating)
 
     def on_rows_set(self) -> None:
-        self.search_keys = [self._key(r) for r in self._rows]
-        self.creating = messages.created_skus(self._rows)
+        self.creating = messages.created_skus(self._all)
 
     def on_rows_appended(self, first: int) -> None:
-        self.search_keys.extend(self._key(r) for r in self._rows[first:])
-        self.creating = self.creating | messages.created_skus(self._rows[first:])
+        self.creating = self.creating | messages.created_skus(self._all[first:])
 
-    def on_reordered(self, order: list[int]) -> None:
-        self.search_keys = [self.search_keys[i] for i in order]
-
-
-class PlanFilterProxyModel(RowFilterProxyModel):
-    """Filters by outcome and action, and searches SKU and both names."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._outcomes: frozenset[str] | None = None
-        self._attention = False
-        self._action: str | None = None
-        self._text = ""
+    # -- filters ---------------------------------------------------------------------------------
 
     def set_outcomes(self, outcomes: Iterable[str] | None) -> None:
-        def change() -> None:
-            self._outcomes = None if outcomes is None else frozenset(outcomes)
-
-        self.refilter(change)
+        self._outcomes = None if outcomes is None else frozenset(Outcome(o) for o in outcomes)
+        self.refilter()
 
     def set_attention_only(self, on: bool) -> None:
         """Only rows the owner can do something about (see messages.needs_attention)."""
-
-        def change() -> None:
-            self._attention = on
-
-        self.refilter(change)
+        self._attention = on
+        self.refilter()
 
     def set_action(self, action: str | None) -> None:
-        def change() -> None:
-            self._action = action or None
+        self._action = action or None
+        self.refilter()
 
-        self.refilter(change)
+    def row_filter(self) -> Callable[[PlanRow], bool] | None:
+        outcomes, action, attention = self._outcomes, self._action, self._attention
+        if outcomes is None and action is None and not attention:
+            return None
+        needs_attention = self.needs_attention
 
-    def set_search(self, text: str) -> None:
-        def change() -> None:
-            self._text = text.strip().casefold()
+        def passes(row: PlanRow) -> bool:
+            return (
+                (outcomes is None or row.outcome in outcomes)
+                and (action is None or row.action == action)
+                and (not attention or needs_attention(row))
+            )
 
-        self.refilter(change)
+        return passes
 
-    def accepts(self, source_row: int) -> bool:
+
+class PlanFilterProxyModel(RowFilterProxyModel):
+    """The preview table's view adapter: the filters are PlanTableModel's (see RowTableModel)."""
+
+    def plan_rows(self) -> PlanTableModel:
         model = self.source_rows()
         assert isinstance(model, PlanTableModel)
-        row = model.row_at(source_row)
-        if self._outcomes is not None and row.outcome.value not in self._outcomes:
-            return False
-        if self._attention and not model.needs_attention(row):
-            return False
-        if self._action is not None and row.action != self._action:
-            return False
-        return not self._text or self._text in model.search_keys[source_row]
+        return model
+
+    def set_outcomes(self, outcomes: Iterable[str] | None) -> None:
+        self.plan_rows().set_outcomes(outcomes)
+
+    def set_attention_only(self, on: bool) -> None:
+        self.plan_rows().set_attention_only(on)
+
+    def set_action(self, action: str | None) -> None:
+        self.plan_rows().set_action(action)

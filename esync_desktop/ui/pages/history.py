@@ -87,7 +87,7 @@ class HistoryPage(widgets.Page):
         runs_layout.addLayout(top)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.runs = RunsTableModel(self)
-        self.runs_proxy = OutcomeSearchProxyModel("result", self)
+        self.runs_proxy = OutcomeSearchProxyModel(self)
         self.runs_proxy.setSourceModel(self.runs)
         self.runs_table = _table(self.runs_proxy)
         for column, width in enumerate((130, 170, 85, 70, 70, 90, 70, 60, 70)):
@@ -112,7 +112,7 @@ class HistoryPage(widgets.Page):
         filters.addWidget(self.item_search)
         items_layout.addLayout(filters)
         self.items = RunItemsTableModel(self)
-        self.items_proxy = OutcomeSearchProxyModel("outcome", self)
+        self.items_proxy = OutcomeSearchProxyModel(self)
         self.items_proxy.setSourceModel(self.items)
         self.items_table = _table(self.items_proxy)
         for column, width in enumerate((110, 200, 130, 110, 230)):
@@ -141,7 +141,7 @@ class HistoryPage(widgets.Page):
         row.addWidget(self.log_folder_button)
         log_layout.addLayout(row)
         self.log = LogTableModel(self)
-        self.log_proxy = OutcomeSearchProxyModel("kind", self)
+        self.log_proxy = OutcomeSearchProxyModel(self)
         self.log_proxy.setSourceModel(self.log)
         self.log_table = _table(self.log_proxy)
         for column, width in enumerate((140, 100, 100, 60)):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import html
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from esync_desktop.sync.model import Outcome, TaskPlan
 from esync_desktop.ui import messages, widgets
-from esync_desktop.ui.controller import PLAN, AppController
+from esync_desktop.ui.controller import EXPORT, PLAN, AppController
 from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.models.plan_model import PlanFilterProxyModel, PlanTableModel
 
@@ -41,28 +39,10 @@ OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
 ]
 # Search waits for a pause in typing: with 100k rows each refilter takes a noticeable moment.
 SEARCH_DELAY_MS = 250
-EXPORT_FIELDS = ["SKU", "Clover name", "BigCommerce name", "Action", "Result", "Why",
-                 "What to do", "Changes", "Details"]  # fmt: skip
 
 
-def export_rows(path: Path, rows: list[Any], fix_for: Callable[[Any], str]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(EXPORT_FIELDS)
-        for row in rows:
-            writer.writerow(
-                [
-                    row.sku or "",
-                    row.clover_name or "",
-                    row.bc_name or "",
-                    messages.action_label(row.action),
-                    messages.OUTCOME_LABELS[row.outcome],
-                    messages.reason_text(row),
-                    fix_for(row),
-                    messages.changes_text(row.changes),
-                    row.detail,
-                ]
-            )
+def _rows_text(count: int) -> str:
+    return "1 row" if count == 1 else f"{count:,} rows"
 
 
 class PreviewPage(widgets.Page):
@@ -145,6 +125,8 @@ class PreviewPage(widgets.Page):
             self.table.setColumnWidth(column, width)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by SKU: an item's steps together
         self.table.selectionModel().currentRowChanged.connect(self._on_row_selected)
+        # A filter change resets the model, and with it the selection, without a signal.
+        self.proxy.modelReset.connect(lambda: self._on_row_selected(QModelIndex(), QModelIndex()))
         self.body.addWidget(self.table, 1)
         # The selected row in full: long reasons and changes do not fit in a cell.
         self.details = QLabel("Select a row to see it in full here.")
@@ -159,6 +141,7 @@ class PreviewPage(widgets.Page):
         controller.busy_changed.connect(self._on_busy)
         controller.settings_changed.connect(self.reload_tasks)
         controller.run_finished.connect(self._on_run_finished)
+        controller.exported.connect(self._on_exported)
         self.reload_tasks()
         self._update_buttons()
 
@@ -257,7 +240,9 @@ class PreviewPage(widgets.Page):
 
     @Slot(str, object)
     def _on_failed(self, kind: str, error: Any) -> None:
-        if kind != PLAN:
+        if kind == EXPORT:
+            self._update_buttons()
+        elif kind != PLAN:
             return
         self.progress.hide()
         problem = messages.describe_error(error)
@@ -319,7 +304,7 @@ class PreviewPage(widgets.Page):
         self.outcome_filter.setCurrentIndex(1)
 
     def _update_shown(self) -> None:
-        total = self.model.rowCount()
+        total = self.model.total_count()
         shown = self.proxy.rowCount()
         self.shown.setText(f"{shown} of {total} shown" if total else "")
 
@@ -350,5 +335,12 @@ class PreviewPage(widgets.Page):
         name = f"preview-{self.plan.task}.csv".replace(" ", "-").lower()
         path, _ = QFileDialog.getSaveFileName(self, "Export the preview", name, "CSV (*.csv)")
         if path:
-            export_rows(Path(path), self.proxy.visible_rows(), self.model.fix_for)
-            self.banner.show_message("ok", f"Saved {self.proxy.rowCount()} rows to {path}.")
+            rows = self.proxy.visible_rows()
+            self.controller.export_preview(Path(path), rows, self.model.fix_for)
+            self.export_button.setEnabled(False)
+            self.banner.show_message("info", f"Saving {_rows_text(len(rows))} to {path}…")
+
+    @Slot(str, int)
+    def _on_exported(self, path: str, count: int) -> None:
+        self._update_buttons()
+        self.banner.show_message("ok", f"Saved {_rows_text(count)} to {path}.")

@@ -1,0 +1,35 @@
+"""The preview page's filters over the model: counts shown, the detail line, 100k rows."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from esync_desktop.sync.model import ActionPlan, Outcome, TaskPlan
+from tests.ui.conftest import make_rows
+
+
+def _plan(rows) -> TaskPlan:
+    by_action = groupby(sorted(rows, key=lambda r: r.action), lambda r: r.action)
+    return TaskPlan("Demo", tuple(ActionPlan(a, tuple(rs)) for a, rs in by_action))
+
+
+def test_filters_count_what_is_shown_and_clear_the_detail_line(gui) -> None:
+    page = gui.window.preview
+    rows = make_rows(100_000)
+    page.set_plan(_plan(rows))
+    assert page.shown.text() == "100000 of 100000 shown"
+    page.table.selectRow(0)
+    first = page.proxy.visible_rows()[0]
+    assert first.sku in page.details.text()
+    page.outcome_filter.setCurrentIndex(page.outcome_filter.findText("Skipped"))
+    skipped = sum(r.outcome is Outcome.SKIP for r in rows)
+    assert page.shown.text() == f"{skipped} of 100000 shown"
+    assert page.details.text() == "Select a row to see it in full here."
+    page.search.setText("SKU-00005")
+    page._apply_search()  # what the pause in typing triggers
+    expected = [r for r in rows if r.outcome is Outcome.SKIP and "sku-00005" in r.sku.lower()]
+    assert page.proxy.visible_rows() == sorted(expected, key=lambda r: r.sku.casefold())
+    page.outcome_filter.setCurrentIndex(page.outcome_filter.findText("All results"))
+    page.search.clear()
+    page._apply_search()
+    assert page.shown.text() == "100000 of 100000 shown"
