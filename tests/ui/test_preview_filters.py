@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from esync_desktop.sync.model import ActionPlan, Outcome, TaskPlan
+from esync_desktop.ui.main_window import PREVIEW
 from tests.ui.conftest import make_rows
 
 
@@ -17,13 +18,13 @@ def test_filters_count_what_is_shown_and_clear_the_detail_line(gui) -> None:
     page = gui.window.preview
     rows = make_rows(100_000)
     page.set_plan(_plan(rows))
-    assert page.shown.text() == "100000 of 100000 shown"
+    assert page.shown.text() == "100,000 of 100,000 shown"
     page.table.selectRow(0)
     first = page.proxy.visible_rows()[0]
     assert first.sku in page.details.text()
     page.outcome_filter.setCurrentIndex(page.outcome_filter.findText("Skipped"))
     skipped = sum(r.outcome is Outcome.SKIP for r in rows)
-    assert page.shown.text() == f"{skipped} of 100000 shown"
+    assert page.shown.text() == f"{skipped:,} of 100,000 shown"
     assert page.details.text() == "Select a row to see it in full here."
     page.search.setText("SKU-00005")
     page._apply_search()  # what the pause in typing triggers
@@ -32,4 +33,18 @@ def test_filters_count_what_is_shown_and_clear_the_detail_line(gui) -> None:
     page.outcome_filter.setCurrentIndex(page.outcome_filter.findText("All results"))
     page.search.clear()
     page._apply_search()
-    assert page.shown.text() == "100000 of 100000 shown"
+    assert page.shown.text() == "100,000 of 100,000 shown"
+
+
+def test_every_column_is_in_view_at_1280_pixels(gui, qtbot, plan_rows) -> None:
+    window = gui.window
+    window.resize(1280, 800)
+    window.show()
+    window.show_page(PREVIEW)
+    window.preview.set_plan(_plan(plan_rows))
+    table = window.preview.table
+    qtbot.waitUntil(lambda: table.viewport().width() > 600)
+    widths = [table.columnWidth(c) for c in range(table.model().columnCount())]
+    assert sum(widths) <= table.viewport().width()
+    assert min(widths) >= 60, widths
+    assert not table.horizontalScrollBar().isVisible()

@@ -35,7 +35,12 @@ COLUMNS: list[Column[PlanRow]] = [
     Column(
         "Clover name", lambda r: r.clover_name or "", lambda r: (r.clover_name or "").casefold()
     ),
-    Column("Step", lambda r: messages.action_short_label(r.action), lambda r: r.action),
+    Column(
+        "Step",
+        lambda r: messages.action_short_label(r.action),
+        lambda r: r.action,
+        tooltip=lambda r: messages.action_label(r.action),
+    ),
     Column(
         "Result",
         lambda r: messages.OUTCOME_LABELS[r.outcome],
@@ -44,7 +49,7 @@ COLUMNS: list[Column[PlanRow]] = [
     Column("Why", _why, tooltip=_tooltip),
     Column("What to do", lambda r: "", tooltip=lambda r: ""),  # per model: see PlanTableModel
     Column(
-        "Changes (now → after sync)",
+        "Changes",
         lambda r: messages.changes_text(r.changes),
         tooltip=lambda r: messages.changes_text(r.changes),
     ),

@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,7 +25,18 @@ from esync_desktop.sync.model import Outcome, TaskPlan
 from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import EXPORT, PLAN, AppController
 from esync_desktop.ui.models.base import ROW_ROLE
-from esync_desktop.ui.models.plan_model import PlanFilterProxyModel, PlanTableModel
+from esync_desktop.ui.models.plan_model import (
+    ACTION,
+    BC_NAME,
+    CHANGES,
+    CLOVER_NAME,
+    FIX,
+    OUTCOME,
+    SKU,
+    WHY,
+    PlanFilterProxyModel,
+    PlanTableModel,
+)
 
 ATTENTION = "attention"
 OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
@@ -39,6 +50,16 @@ OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
 ]
 # Search waits for a pause in typing: with 100k rows each refilter takes a noticeable moment.
 SEARCH_DELAY_MS = 250
+
+
+# The widest words of the narrow columns, and the share of the rest each long column gets.
+FIXED_COLUMN_SAMPLES = {
+    SKU: ["TOTE-BLU-XL", "(no SKU)"],
+    ACTION: list(messages.ACTION_SHORT_LABELS.values()),
+    OUTCOME: list(messages.OUTCOME_LABELS.values()),
+}
+SHARED_COLUMN_SHARES = {CLOVER_NAME: 0.17, WHY: 0.22, FIX: 0.31, CHANGES: 0.17, BC_NAME: 0.13}
+FIXED_COLUMN_MAX = 150
 
 
 def _rows_text(count: int) -> str:
@@ -119,10 +140,10 @@ class PreviewPage(widgets.Page):
         self.table.verticalHeader().hide()
         # Fixed row heights: with 100k rows, per-row size hints would be asked of every row.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((100, 190, 110, 90, 240, 420, 330)):
-            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.viewport().installEventFilter(self)
+        self._fit_columns()
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by SKU: an item's steps together
         self.table.selectionModel().currentRowChanged.connect(self._on_row_selected)
         # A filter change resets the model, and with it the selection, without a signal.
@@ -144,6 +165,34 @@ class PreviewPage(widgets.Page):
         controller.exported.connect(self._on_exported)
         self.reload_tasks()
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Every column in view at any window width: the short ones get what their words need,
+        the long texts share the rest (cut text is whole in the tooltip and the detail line)."""
+        width = self.table.viewport().width()
+        header = self.table.horizontalHeader()
+        cell, title = self.table.fontMetrics(), header.fontMetrics()
+        widths = {
+            column: min(
+                max(
+                    max(cell.horizontalAdvance(text) for text in samples),
+                    title.horizontalAdvance(self.model.columns[column].title),
+                )
+                + 24,
+                FIXED_COLUMN_MAX,
+            )
+            for column, samples in FIXED_COLUMN_SAMPLES.items()
+        }
+        left = max(width - sum(widths.values()), 420)
+        for column, share in SHARED_COLUMN_SHARES.items():
+            widths[column] = int(left * share)
+        for column, column_width in widths.items():
+            self.table.setColumnWidth(column, column_width)
 
     # -- tasks -------------------------------------------------------------------------------------
 
@@ -306,7 +355,7 @@ class PreviewPage(widgets.Page):
     def _update_shown(self) -> None:
         total = self.model.total_count()
         shown = self.proxy.rowCount()
-        self.shown.setText(f"{shown} of {total} shown" if total else "")
+        self.shown.setText(f"{shown:,} of {total:,} shown" if total else "")
 
     # -- actions -----------------------------------------------------------------------------------
 
