@@ -14,6 +14,10 @@ from typing import Any, Protocol
 
 from esync_desktop import APP_NAME, __version__
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
+from esync_desktop.ui.log_text import log_details as log_details
+from esync_desktop.ui.log_text import log_item as log_item
+from esync_desktop.ui.log_text import log_what as log_what
+from esync_desktop.ui.log_text import log_when as log_when
 
 # --- outcomes, reasons and fixes ----------------------------------------------------------
 
@@ -158,7 +162,19 @@ def fix_for(
         return "Make the names match, or untick 'Names must match' for this action in Tasks"
     if reason is Reason.REJECTED:
         return f"Correct {item} as BigCommerce asks ({row.detail}), then sync again"
+    if row.outcome == Outcome.FAIL:
+        return "Sync again later; if it fails again, look it up in the Integration log"
     return ""
+
+
+def item_fix(item: Any, creating: frozenset[str] = frozenset(),
+             create_skips: Mapping[str, Any] | None = None) -> str:  # fmt: skip
+    """'What to do' for an item of a past run: only skipped, failed and not-done items."""
+    if item.outcome == "not_done":
+        return "Nothing to fix: the sync stopped before it, and the next sync sends it"
+    if item.outcome not in (Outcome.SKIP, Outcome.FAIL):
+        return ""
+    return fix_for(item, creating, create_skips)
 
 
 FIELD_LABELS: dict[str, str] = {

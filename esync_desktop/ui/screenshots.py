@@ -111,8 +111,10 @@ def main(argv: list[str]) -> int:
         window.show_page(SYNC)
         shoot(window, out / "08-sync-done.png")
         wait_for(controller.items_loaded, lambda: window.show_page(HISTORY))
+        window.history.items_table.selectRow(0)
         shoot(window, out / "09-history.png")
         window.history.tabs.setCurrentIndex(1)
+        window.history.log_table.selectRow(1)
         shoot(window, out / "10-integration-log.png")
     finally:
         gui.quit()

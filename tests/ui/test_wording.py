@@ -3,6 +3,10 @@ the integration log in plain words."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
+from esync_desktop.storage.state.records import EXCHANGE, MAPPING_ERROR, ItemResult, LogEntry
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
 from esync_desktop.ui import messages
 
@@ -95,3 +99,91 @@ def test_items_are_counted_once_across_their_steps() -> None:
         ),
     ]
     assert messages.count_items(rows) == 3
+
+
+def test_what_to_do_for_the_items_of_a_past_run() -> None:
+    def item(seq: int, action: str, sku: str | None, outcome: str, reason: str | None = None,
+             **kw) -> ItemResult:  # fmt: skip
+        return ItemResult(1, seq, action, sku, outcome, reason=reason, **kw)
+
+    items = [
+        item(1, "send-standard", "MUG-9", "skip", "missing_weight"),
+        item(2, "send-prices", "MUG-9", "skip", "not_in_bigcommerce"),
+        item(3, "send-standard", "CUP-1", "fail", "rejected", detail="price: must be >= 0"),
+        item(4, "send-standard", "CUP-2", "not_done"),
+        item(5, "send-standard", "CUP-3", "create"),
+        item(6, "send-prices", "CUP-4", "fail"),
+    ]
+    creating, skips = messages.created_skus(items), messages.create_skips(items)
+    fixes = [messages.item_fix(i, creating, skips) for i in items]
+    assert fixes[0].startswith("Add a weight for SKU MUG-9")
+    assert fixes[1].startswith("The “New product” step skips it") and "MUG-9" in fixes[1]
+    assert "as BigCommerce asks (price: must be >= 0)" in fixes[2]
+    assert "next sync sends it" in fixes[3]
+    assert fixes[4] == ""
+    assert fixes[5].startswith("Sync again later")
+
+
+def _exchange(**kw) -> LogEntry:
+    base = dict(id=1, run_id=1, at=datetime(2026, 3, 4, 5, 6, 7).astimezone(), kind=EXCHANGE,
+                api="bigcommerce", method="POST", path="/stores/abc123/v3/catalog/products",
+                status=200, duration_ms=13.0, attempt=1)  # fmt: skip
+    base.update(kw)
+    return LogEntry(**base)
+
+
+def test_log_lines_in_plain_words_with_seconds_and_the_item() -> None:
+    body = json.dumps({"name": "Mug", "sku": "MUG-4", "price": 20.99})
+    entry = _exchange(request_body=body, response_body=json.dumps({"data": {"id": 17}}))
+    assert messages.log_when(entry.at).endswith("05:06:07")
+    assert messages.log_item(entry) == "MUG-4"
+    assert messages.log_what(entry) == ("Create a product → 200 OK, 13 ms · POST catalog/products")
+    group = json.dumps({"name": "Tee", "variants": [{"sku": f"T-{n}"} for n in range(5)]})
+    assert messages.log_item(_exchange(request_body=group)) == "T-0, T-1, T-2 and 2 more"
+    # A batch update names products by id: the answer names their SKUs.
+    update = _exchange(method="PUT", request_body='[{"id": 7, "price": 32.99}]',
+                       response_body='{"data":[{"id":7,"sku":"COF-001"}]}')  # fmt: skip
+    assert messages.log_item(update) == "COF-001"
+    assert messages.log_what(update).startswith("Update products → 200 OK")
+    stock = _exchange(method="PUT", path="/stores/abc123/v3/inventory/adjustments/absolute",
+                      request_body='{"reason": "x", "items": [{"product_id": 2}, '
+                      '{"variant_id": 3}]}')  # fmt: skip
+    assert messages.log_item(stock) == "2 items"
+    assert messages.log_what(stock).startswith("Set stock levels → 200 OK")
+    # A read names many items: none are listed.
+    read = _exchange(method="GET", response_body='{"data":[{"sku":"A"},{"sku":"B"}]}')
+    assert messages.log_item(read) == ""
+    assert messages.log_what(read).startswith("Read products → 200 OK")
+    clover = _exchange(api="clover", method="GET", path="/v3/merchants/M1/item_stocks")
+    assert messages.log_what(clover).startswith("Read stock counts → 200 OK")
+    refused = _exchange(status=422, attempt=2)
+    assert messages.log_what(refused).startswith("Create a product → 422 refused: invalid values")
+    assert "attempt 2" in messages.log_what(refused)
+    lost = _exchange(status=None, error="timed out")
+    assert "no answer: timed out" in messages.log_what(lost)
+    mapping = LogEntry(id=2, run_id=1, at=entry.at, kind=MAPPING_ERROR, action="send-standard",
+                       sku="MUG-4", message="MUG-4 (Mug): price must be >= 0")  # fmt: skip
+    assert messages.log_item(mapping) == "MUG-4"
+    assert messages.log_what(mapping) == "MUG-4 (Mug): price must be >= 0"
+
+
+def test_log_details_are_readable_redacted_and_short() -> None:
+    answer = {"data": {"id": 17, **{f"field_{n}": n for n in range(40)}}}
+    entry = _exchange(
+        request_body=json.dumps(
+            {"sku": "MUG-4", "categories": [1, 2], "description": "A mug for the morning " * 3}
+        ),
+        response_body=json.dumps(answer),
+        error='sent with "Authorization": "Bearer sekrit-token-123"',
+    )
+    text = messages.log_details(entry)
+    assert text.splitlines()[0] == messages.log_what(entry)
+    assert "POST /stores/abc123/v3/catalog/products" in text
+    assert "Items: MUG-4" in text
+    assert '  "sku": "MUG-4",' in text and '"categories": [1, 2]' in text  # one key a line
+    assert "sekrit-token-123" not in text and "[REDACTED]" in text
+    assert "more lines" in text and len(text.splitlines()) < 40
+    assert "field_39" in messages.log_details(entry, max_lines=200)
+    # Not JSON (a cut body): shown as it is, long lines shortened.
+    cut = messages.log_details(_exchange(response_body="x" * 500))
+    assert max(len(line) for line in cut.splitlines()) <= 110
