@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 from esync_desktop import APP_NAME, __version__
@@ -220,6 +221,24 @@ def counts_text(counts: Mapping[str, int], words: Mapping[str, str] = OUTCOME_CO
     return ", ".join(f"{counts.get(o.value, 0)} {words[o.value]}" for o in Outcome)
 
 
+def sent_text(done: int, total: int) -> str:
+    """The sync's progress bar: writes sent so far (a refused one counts as sent)."""
+    return f"{done} of {plural(total, 'change')} sent"
+
+
+def run_summary(counts: Mapping[str, int], *, cancelled: bool, seconds: float) -> str:
+    """What a sync did: the changes made, then every result (one per item and step)."""
+    made = counts.get(Outcome.CREATE, 0) + counts.get(Outcome.UPDATE, 0)
+    failed = counts.get(Outcome.FAIL, 0)
+    took = f" in {seconds:.0f} s" if seconds >= 1 else ""
+    head = f"Stopped on request{took}" if cancelled else f"Finished{took}"
+    before = " before stopping" if cancelled else ""
+    text = f"{head}: {plural(made, 'change')} made in BigCommerce{before}"
+    text += f", {failed} failed." if failed else "."
+    total = sum(counts.get(o.value, 0) for o in Outcome)
+    return f"{text} {plural(total, 'result')}, one per item and step: {counts_text(counts)}."
+
+
 ACTION_LABELS: dict[str, str] = {
     "send-standard": "Create simple products from Clover items",
     "send-matrix": "Create products with variants from Clover item groups",
@@ -291,6 +310,13 @@ def create_skips(rows: Iterable[Any]) -> dict[str, Any]:
         ):
             found.setdefault(r.sku.casefold(), r)
     return found
+
+
+def run_attention(document: Mapping[str, Any]) -> int:
+    """How many items of a run (its document: RunResult.document) need the owner."""
+    rows = [SimpleNamespace(**r) for a in document.get("actions", ()) for r in a.get("rows", ())]
+    creating = created_skus(rows)
+    return count_items(rows, lambda r: needs_attention(r, creating))
 
 
 def item_key(row: Any) -> str:

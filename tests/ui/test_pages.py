@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from esync_desktop.app import RunResult
 from esync_desktop.storage.state.records import EXCHANGE, ItemResult, LogEntry
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason, TaskPlan
+from esync_desktop.ui.controller import RUN
+from esync_desktop.ui.main_window import HISTORY
 from esync_desktop.ui.models.base import ROW_ROLE
+from esync_desktop.ui.pages.history import FAILED_ITEMS, SKIPPED_ITEMS
+from esync_desktop.ui.pages.sync_page import FAILURES_LINK, HISTORY_LINK, SKIPPED_LINK
 
 
 def _plan() -> TaskPlan:
@@ -32,6 +37,57 @@ def test_preview_banner_counts_items_not_rows(gui) -> None:
     assert "2 items need your attention (in 3 rows)" in text
     assert "Sync now will make 1 change." in text
     assert "(s)" not in text
+
+
+def _result(counts: dict[str, int], *, cancelled: bool = False) -> RunResult:
+    rows = [
+        {"action": "send-standard", "sku": "MUG-9", "outcome": "skip", "reason": "missing_weight",
+         "clover_id": "1", "clover_name": "Mug", "changes": {}},
+        {"action": "send-prices", "sku": "MUG-9", "outcome": "skip",
+         "reason": "not_in_bigcommerce", "clover_id": "1", "clover_name": "Mug", "changes": {}},
+    ]  # fmt: skip
+    return RunResult(7, counts, cancelled, {}, 11.4, [], {"actions": [{"rows": rows}]})
+
+
+def test_sync_page_summary_links_and_cancel(gui, qtbot) -> None:
+    window, page = gui.window, gui.window.sync
+    assert not page.cancel_button.isVisibleTo(page)  # nothing runs: no Cancel to press
+    page._on_started(RUN, "Catalogue")
+    assert page.cancel_button.isVisibleTo(page) and page.cancel_button.isEnabled()
+    page._on_progress(RUN, 40, 166, "MUG-9")
+    assert page.progress.text() == "40 of 166 changes sent"
+    counts = {"create": 120, "update": 46, "unchanged": 32, "skip": 509, "fail": 3}
+    page._on_finished(_result(counts), "manual")
+    assert not page.cancel_button.isVisibleTo(page)
+    text = page.summary.text()
+    assert "166 changes made in BigCommerce, 3 failed." in text
+    assert "710 results, one per item and step" in text
+    assert "1 item needs your attention." in text
+    assert f'href="{FAILURES_LINK}">Show the 3 failures<' in text
+    assert f'href="{SKIPPED_LINK}">Show the 509 skipped' in text
+    assert f'href="{HISTORY_LINK}"' in text
+    assert "(s)" not in text
+    assert page.summary.kind == "error"
+
+    page.summary.linkActivated.emit(SKIPPED_LINK)
+    assert window.stack.currentIndex() == HISTORY
+    assert window.history.item_filter.currentIndex() == SKIPPED_ITEMS
+    page.summary.linkActivated.emit(FAILURES_LINK)
+    assert window.history.item_filter.currentIndex() == FAILED_ITEMS
+    # "Every result" shows every item again, not the last filter.
+    page.summary.linkActivated.emit(HISTORY_LINK)
+    assert window.history.item_filter.currentIndex() == 0
+
+
+def test_sync_page_with_nothing_to_write(gui) -> None:
+    page = gui.window.sync
+    page._on_started(RUN, "Catalogue")
+    counts = {"create": 0, "update": 0, "unchanged": 5, "skip": 0, "fail": 0}
+    page._on_finished(RunResult(8, counts, False, {}, 0.3, []), "manual")
+    assert page.progress.text() == "No changes sent"
+    text = page.summary.text()
+    assert "0 changes made" in text and "Show the" not in text and "attention" not in text
+    assert page.summary.kind == "ok"
 
 
 def test_history_item_says_what_to_do(gui) -> None:

@@ -124,6 +124,42 @@ def test_what_to_do_for_the_items_of_a_past_run() -> None:
     assert fixes[5].startswith("Sync again later")
 
 
+def test_run_summary_says_what_is_counted() -> None:
+    counts = {"create": 120, "update": 46, "unchanged": 32, "skip": 509, "fail": 3}
+    text = messages.run_summary(counts, cancelled=False, seconds=11.2)
+    assert text.startswith("Finished in 11 s: 166 changes made in BigCommerce, 3 failed.")
+    assert "710 results, one per item and step: 120 created, 46 updated" in text
+    one = {"create": 0, "update": 1, "unchanged": 0, "skip": 0, "fail": 0}
+    text = messages.run_summary(one, cancelled=True, seconds=0.2)
+    assert text.startswith("Stopped on request: 1 change made in BigCommerce before stopping.")
+    assert "1 result, one per item and step" in text
+    assert messages.sent_text(1, 1) == "1 of 1 change sent"
+    assert messages.sent_text(40, 166) == "40 of 166 changes sent"
+
+
+def test_run_attention_counts_items_from_the_run_document() -> None:
+    doc = {
+        "actions": [
+            {"rows": [
+                {"action": "send-standard", "sku": "A", "outcome": "skip",
+                 "reason": "missing_weight", "clover_id": "1", "clover_name": "A", "changes": {}},
+                {"action": "send-standard", "sku": "B", "outcome": "create", "reason": None,
+                 "clover_id": "2", "clover_name": "B", "changes": {}},
+            ]},
+            {"rows": [
+                {"action": "send-prices", "sku": "A", "outcome": "skip",
+                 "reason": "not_in_bigcommerce", "clover_id": "1", "clover_name": "A",
+                 "changes": {}},
+                {"action": "send-prices", "sku": "B", "outcome": "skip",
+                 "reason": "not_in_bigcommerce", "clover_id": "2", "clover_name": "B",
+                 "changes": {}},
+            ]},
+        ]
+    }  # fmt: skip
+    assert messages.run_attention(doc) == 1
+    assert messages.run_attention({}) == 0
+
+
 def _exchange(**kw) -> LogEntry:
     base = dict(id=1, run_id=1, at=datetime(2026, 3, 4, 5, 6, 7).astimezone(), kind=EXCHANGE,
                 api="bigcommerce", method="POST", path="/stores/abc123/v3/catalog/products",
