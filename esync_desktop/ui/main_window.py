@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.tasks.preview_requested.connect(self._on_preview_requested)
         self.preview.sync_requested.connect(self._on_sync_requested)
         self.sync.failures_requested.connect(self._on_failures_requested)
+        self.sync.skipped_requested.connect(self._on_skipped_requested)
         self.sync.history_requested.connect(self._on_history_requested)
         controller.demo_started.connect(self._on_demo_started)
         controller.job_failed.connect(self._on_job_failed)
@@ -181,6 +182,11 @@ class MainWindow(QMainWindow):
     def _on_failures_requested(self, run_id: int) -> None:
         self.show_page(HISTORY)
         self.history.show_failures(run_id)
+
+    @Slot(int)
+    def _on_skipped_requested(self, run_id: int) -> None:
+        self.show_page(HISTORY)
+        self.history.show_skipped(run_id)
 
     @Slot(int)
     def _on_history_requested(self, run_id: int) -> None:

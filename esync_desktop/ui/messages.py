@@ -6,14 +6,19 @@ Tests replace `notifier` to see what would have been shown without opening modal
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 from esync_desktop import APP_NAME, __version__
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
+from esync_desktop.ui.log_text import log_details as log_details
+from esync_desktop.ui.log_text import log_item as log_item
+from esync_desktop.ui.log_text import log_what as log_what
+from esync_desktop.ui.log_text import log_when as log_when
 
 # --- outcomes, reasons and fixes ----------------------------------------------------------
 
@@ -61,10 +66,35 @@ REASON_TEXT: dict[str, str] = {
 _CATEGORY_DETAIL = re.compile(r"no BigCommerce category named (?P<names>.+)$")
 
 
-def _item(row: PlanRow) -> str:
+_HELD_BACK = re.compile(r"held back: variant (?P<sku>.+) of the group")
+# The steps that create products: a later step cannot find an item they skipped.
+CREATE_ACTIONS = ("send-standard", "send-matrix")
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 item', '2 items', '0 items' ('1 entry', '3 entries' with `many`)."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def verb(n: int, one: str, many: str) -> str:
+    """The verb agreeing with a count: verb(1, 'needs', 'need') -> 'needs'."""
+    return one if n == 1 else many
+
+
+def _item(row: Any) -> str:
     if row.sku:
         return f"SKU {row.sku}"
     return f"'{row.clover_name}'" if row.clover_name else "this item"
+
+
+def _reason(value: Any) -> Reason | None:
+    """A reason code, also from the plain string a run's item record keeps."""
+    if value is None or isinstance(value, Reason):
+        return value
+    try:
+        return Reason(value)
+    except ValueError:
+        return None
 
 
 def reason_text(row: PlanRow) -> str:
@@ -74,19 +104,39 @@ def reason_text(row: PlanRow) -> str:
     return REASON_TEXT.get(row.reason, row.reason.replace("_", " ").capitalize())
 
 
-def fix_for(row: PlanRow, creating: frozenset[str] = frozenset()) -> str:
+def fix_for(
+    row: PlanRow,
+    creating: frozenset[str] = frozenset(),
+    create_skips: Mapping[str, Any] | None = None,
+) -> str:
     """What the owner can do so that the row goes through next time; empty when nothing.
-    `creating`: the SKUs (case-folded) that the same plan creates."""
-    reason = row.reason
-    if reason is Reason.NOT_IN_BIGCOMMERCE and row.sku and row.sku.casefold() in creating:
+    `creating`: the SKUs (case-folded) that the same plan creates; `create_skips`: the SKUs
+    (case-folded) that its create steps skip, each to that row (see `create_skips`).
+    Also takes a run's item records (reason and outcome as plain strings)."""
+    reason = _reason(row.reason)
+    skips = create_skips or {}
+    sku = row.sku.casefold() if row.sku else ""
+    if reason is Reason.NOT_IN_BIGCOMMERCE and sku in creating:
         return "Nothing to do: this sync creates it, and the next one keeps it up to date"
+    cause = skips.get(sku) if reason is Reason.NOT_IN_BIGCOMMERCE else None
+    if cause is not None and _reason(cause.reason) is not Reason.NOT_IN_BIGCOMMERCE:
+        fix = fix_for(cause, creating, skips)
+        step = action_short_label(cause.action)
+        return f"The “{step}” step skips it, so it is not created. {fix}".strip()
+    held = _HELD_BACK.search(row.detail or "")
+    if held:
+        other = skips.get(held["sku"].casefold())
+        if other is None or other is row or _HELD_BACK.search(other.detail or ""):
+            other = replace(row, sku=held["sku"], detail="")
+        return f"{fix_for(other, creating)}; the whole group waits for SKU {held['sku']}"
     item = _item(row)
     if reason is Reason.MISSING_WEIGHT:
         return f"Add a weight for {item} in Weight rules (or one for its category, or a default)"
     if reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE:
         match = _CATEGORY_DETAIL.search(row.detail or "")
-        names = match.group("names") if match else "of this item"
-        return f"Create category '{names}' in BigCommerce or map it in Weight rules"
+        if match is None:
+            return f"Create the category of {item} in BigCommerce or map it in Weight rules"
+        return f"Create category '{match['names']}' in BigCommerce or map it in Weight rules"
     if reason is Reason.MISSING_SKU:
         return f"Give '{row.clover_name or 'the item'}' a SKU in Clover"
     if reason is Reason.DUPLICATE_SKU:
@@ -113,7 +163,19 @@ def fix_for(row: PlanRow, creating: frozenset[str] = frozenset()) -> str:
         return "Make the names match, or untick 'Names must match' for this action in Tasks"
     if reason is Reason.REJECTED:
         return f"Correct {item} as BigCommerce asks ({row.detail}), then sync again"
+    if row.outcome == Outcome.FAIL:
+        return "Sync again later; if it fails again, look it up in the Integration log"
     return ""
+
+
+def item_fix(item: Any, creating: frozenset[str] = frozenset(),
+             create_skips: Mapping[str, Any] | None = None) -> str:  # fmt: skip
+    """'What to do' for an item of a past run: only skipped, failed and not-done items."""
+    if item.outcome == "not_done":
+        return "Nothing to fix: the sync stopped before it, and the next sync sends it"
+    if item.outcome not in (Outcome.SKIP, Outcome.FAIL):
+        return ""
+    return fix_for(item, creating, create_skips)
 
 
 FIELD_LABELS: dict[str, str] = {
@@ -159,6 +221,24 @@ def counts_text(counts: Mapping[str, int], words: Mapping[str, str] = OUTCOME_CO
     return ", ".join(f"{counts.get(o.value, 0)} {words[o.value]}" for o in Outcome)
 
 
+def sent_text(done: int, total: int) -> str:
+    """The sync's progress bar: writes sent so far (a refused one counts as sent)."""
+    return f"{done} of {plural(total, 'change')} sent"
+
+
+def run_summary(counts: Mapping[str, int], *, cancelled: bool, seconds: float) -> str:
+    """What a sync did: the changes made, then every result (one per item and step)."""
+    made = counts.get(Outcome.CREATE, 0) + counts.get(Outcome.UPDATE, 0)
+    failed = counts.get(Outcome.FAIL, 0)
+    took = f" in {seconds:.0f} s" if seconds >= 1 else ""
+    head = f"Stopped on request{took}" if cancelled else f"Finished{took}"
+    before = " before stopping" if cancelled else ""
+    text = f"{head}: {plural(made, 'change')} made in BigCommerce{before}"
+    text += f", {failed} failed." if failed else "."
+    total = sum(counts.get(o.value, 0) for o in Outcome)
+    return f"{text} {plural(total, 'result')}, one per item and step: {counts_text(counts)}."
+
+
 ACTION_LABELS: dict[str, str] = {
     "send-standard": "Create simple products from Clover items",
     "send-matrix": "Create products with variants from Clover item groups",
@@ -195,15 +275,62 @@ def action_short_label(action: str) -> str:
 
 def needs_attention(row: PlanRow, creating: frozenset[str] = frozenset()) -> bool:
     """Skipped or failed for a reason the owner can do something about."""
-    if row.outcome is Outcome.FAIL:
+    if row.outcome == Outcome.FAIL:
         return True
-    if row.reason is Reason.NOT_IN_BIGCOMMERCE and row.sku and row.sku.casefold() in creating:
+    if row.reason == Reason.NOT_IN_BIGCOMMERCE and row.sku and row.sku.casefold() in creating:
         return False
-    return row.outcome is Outcome.SKIP and row.reason not in NO_ATTENTION_REASONS
+    return row.outcome == Outcome.SKIP and row.reason not in NO_ATTENTION_REASONS
+
+
+def _variant_skus(row: Any) -> list[str]:
+    """The SKUs of the variants a new product with variants brings (its row has no SKU)."""
+    value = (row.changes or {}).get("variants")
+    new = value[-1] if isinstance(value, list | tuple) and value else None
+    return [s for s in new if isinstance(s, str) and s] if isinstance(new, list | tuple) else []
 
 
 def created_skus(rows: Iterable[PlanRow]) -> frozenset[str]:
-    return frozenset(r.sku.casefold() for r in rows if r.outcome is Outcome.CREATE and r.sku)
+    """The SKUs (case-folded) the rows create, the variants of new products included."""
+    skus: set[str] = set()
+    for r in rows:
+        if r.outcome == Outcome.CREATE:
+            skus.update(s.casefold() for s in ([r.sku] if r.sku else _variant_skus(r)))
+    return frozenset(skus)
+
+
+def create_skips(rows: Iterable[Any]) -> dict[str, Any]:
+    """The SKUs (case-folded) that a create step skips or fails for something the owner can
+    fix, each to the first such row: a later step's "Not found in BigCommerce" points to it."""
+    found: dict[str, Any] = {}
+    for r in rows:
+        if r.action not in CREATE_ACTIONS or not r.sku:
+            continue
+        if r.outcome in (Outcome.SKIP, Outcome.FAIL) and _reason(r.reason) not in (
+            NO_ATTENTION_REASONS
+        ):
+            found.setdefault(r.sku.casefold(), r)
+    return found
+
+
+def run_attention(document: Mapping[str, Any]) -> int:
+    """How many items of a run (its document: RunResult.document) need the owner."""
+    rows = [SimpleNamespace(**r) for a in document.get("actions", ()) for r in a.get("rows", ())]
+    creating = created_skus(rows)
+    return count_items(rows, lambda r: needs_attention(r, creating))
+
+
+def item_key(row: Any) -> str:
+    """What makes the rows of one item one item: its SKU, else its Clover id or name."""
+    if row.sku:
+        return "sku:" + row.sku.casefold()
+    if row.clover_id or row.clover_name:
+        return f"clover:{row.clover_id or ''}:{(row.clover_name or '').casefold()}"
+    return f"row:{id(row)}"
+
+
+def count_items(rows: Iterable[Any], wanted: Callable[[Any], bool] = bool) -> int:
+    """How many distinct items (see item_key) have a row that is `wanted`."""
+    return len({item_key(r) for r in rows if wanted(r)})
 
 
 def option_label(option: str) -> str:

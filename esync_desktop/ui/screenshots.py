@@ -67,6 +67,7 @@ def main(argv: list[str]) -> int:
     from esync_desktop.storage.settings import Schedule
     from esync_desktop.ui.app import GuiApp, apply_style, create_application
     from esync_desktop.ui.main_window import CONNECTIONS, HISTORY, PREVIEW, SYNC, TASKS, WEIGHTS
+    from esync_desktop.ui.pages.history import SKIPPED_ITEMS
 
     app = create_application([])
     apply_style(app)
@@ -111,8 +112,12 @@ def main(argv: list[str]) -> int:
         window.show_page(SYNC)
         shoot(window, out / "08-sync-done.png")
         wait_for(controller.items_loaded, lambda: window.show_page(HISTORY))
+        settle(500)  # the run's items may be read twice; select once they are in
+        window.history.item_filter.setCurrentIndex(SKIPPED_ITEMS)
+        window.history.items_table.selectRow(10)
         shoot(window, out / "09-history.png")
         window.history.tabs.setCurrentIndex(1)
+        window.history.log_table.selectRow(1)
         shoot(window, out / "10-integration-log.png")
     finally:
         gui.quit()

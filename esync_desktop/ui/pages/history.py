@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -21,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esync_desktop.ui import widgets
+from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.models.history_models import (
+    ITEM_OUTCOME_LABELS,
     LOG_KIND_LABELS,
+    REASON_LABELS,
     LogTableModel,
     OutcomeSearchProxyModel,
     RunItemsTableModel,
@@ -33,6 +37,9 @@ from esync_desktop.ui.models.history_models import (
 )
 
 SEARCH_DELAY_MS = 250
+# The selected log entry in full; longer bodies are cut (the log folder has them whole).
+DETAILS_LINES = 200
+ALL_ITEMS, FAILED_ITEMS, SKIPPED_ITEMS = 0, 1, 2
 ITEM_FILTERS: list[tuple[str, list[str] | None]] = [
     ("All items", None),
     ("Failed", ["fail"]),
@@ -41,6 +48,9 @@ ITEM_FILTERS: list[tuple[str, list[str] | None]] = [
     ("Updated", ["update"]),
     ("Not done (cancelled)", ["not_done"]),
 ]
+
+ITEM_HINT = "Select an item to see it in full here, with what to do when it was skipped."
+LOG_HINT = "Select an entry to read it here: the request, the items it concerns, and the answer."
 
 
 def _table(model: Any) -> QTableView:
@@ -90,7 +100,7 @@ class HistoryPage(widgets.Page):
         self.runs_proxy = OutcomeSearchProxyModel(self)
         self.runs_proxy.setSourceModel(self.runs)
         self.runs_table = _table(self.runs_proxy)
-        for column, width in enumerate((130, 170, 85, 70, 70, 90, 70, 60, 70)):
+        for column, width in enumerate((150, 170, 85, 70, 70, 90, 70, 60, 70)):
             self.runs_table.setColumnWidth(column, width)
         self.runs_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.runs_table.selectionModel().selectionChanged.connect(self._on_run_selected)
@@ -115,10 +125,20 @@ class HistoryPage(widgets.Page):
         self.items_proxy = OutcomeSearchProxyModel(self)
         self.items_proxy.setSourceModel(self.items)
         self.items_table = _table(self.items_proxy)
-        for column, width in enumerate((110, 200, 130, 110, 230)):
+        for column, width in enumerate((110, 190, 130, 100, 200, 420)):
             self.items_table.setColumnWidth(column, width)
         self.items_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.items_table.selectionModel().currentRowChanged.connect(self._on_item_selected)
         items_layout.addWidget(self.items_table)
+        # The selected item in full, with what to do when it was skipped or failed.
+        self.item_details = QLabel(ITEM_HINT)
+        self.item_details.setWordWrap(True)
+        self.item_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.item_details.setMinimumHeight(48)
+        items_layout.addWidget(self.item_details)
+        # Per run: what it created and what its create steps skipped (see messages.fix_for).
+        self._creating: frozenset[str] = frozenset()
+        self._create_skips: dict[str, Any] = {}
         splitter.addWidget(items_box)
         runs_layout.addWidget(splitter, 1)
         self.tabs.addTab(runs_tab, "Runs")
@@ -144,10 +164,19 @@ class HistoryPage(widgets.Page):
         self.log_proxy = OutcomeSearchProxyModel(self)
         self.log_proxy.setSourceModel(self.log)
         self.log_table = _table(self.log_proxy)
-        for column, width in enumerate((140, 100, 100, 60)):
+        for column, width in enumerate((150, 100, 100, 60, 170)):
             self.log_table.setColumnWidth(column, width)
         self.log_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        log_layout.addWidget(self.log_table, 1)
+        self.log_table.selectionModel().currentRowChanged.connect(self._on_log_selected)
+        log_splitter = QSplitter(Qt.Orientation.Vertical)
+        log_splitter.addWidget(self.log_table)
+        self.log_details = QPlainTextEdit()
+        self.log_details.setReadOnly(True)
+        self.log_details.setPlaceholderText(LOG_HINT)
+        self.log_details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        log_splitter.addWidget(self.log_details)
+        log_splitter.setSizes([400, 160])
+        log_layout.addWidget(log_splitter, 1)
         self.log_note = QLabel("")
         log_layout.addWidget(self.log_note)
         self.tabs.addTab(log_tab, "Integration log")
@@ -173,10 +202,18 @@ class HistoryPage(widgets.Page):
 
     def show_failures(self, run_id: int) -> None:
         """Select this run and show only its failed items (the Sync page's link)."""
-        self.item_filter.setCurrentIndex(1)
-        self.show_run(run_id)
+        self._show_items(run_id, FAILED_ITEMS)
+
+    def show_skipped(self, run_id: int) -> None:
+        """Select this run and show only its skipped items (the Sync page's link)."""
+        self._show_items(run_id, SKIPPED_ITEMS)
 
     def show_run(self, run_id: int) -> None:
+        """Select this run and show all its items."""
+        self._show_items(run_id, ALL_ITEMS)
+
+    def _show_items(self, run_id: int, item_filter: int) -> None:
+        self.item_filter.setCurrentIndex(item_filter)
         self.tabs.setCurrentIndex(0)
         self._select_run = run_id
         self.refresh()
@@ -205,12 +242,49 @@ class HistoryPage(widgets.Page):
 
     @Slot(int, object)
     def _on_items(self, run_id: int, items: list[Any]) -> None:
+        self._creating = messages.created_skus(items)
+        self._create_skips = messages.create_skips(items)
         self.items.set_rows(items)
+        self.item_details.setText(ITEM_HINT)
+
+    def item_fix(self, item: Any) -> str:
+        """What to do about an item of the run shown (empty when nothing)."""
+        return messages.item_fix(item, self._creating, self._create_skips)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_item_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
+        item = self.items_proxy.data(current, ROW_ROLE) if current.isValid() else None
+        if item is None:
+            self.item_details.setText(ITEM_HINT)
+            return
+        result = ITEM_OUTCOME_LABELS.get(item.outcome, str(item.outcome))
+        parts = [
+            f"<b>{html.escape(item.sku or '(no SKU)')}</b> {html.escape(item.name or '')} — "
+            f"{html.escape(messages.action_label(item.action))}: <b>{html.escape(result)}</b>"
+        ]
+        why = REASON_LABELS.get(item.reason or "", "") if item.reason != "unchanged" else ""
+        if why:
+            detail = f" ({item.detail})" if item.detail else ""
+            parts.append(f"Why: {html.escape(why + detail)}")
+        elif item.detail:
+            parts.append(f"Details: {html.escape(item.detail)}")
+        fix = self.item_fix(item)
+        if fix:
+            parts.append(f"What to do: {html.escape(fix)}")
+        self.item_details.setText("<br>".join(parts))
 
     @Slot(object)
     def _on_log(self, entries: list[Any]) -> None:
         self.log.set_rows(entries)
-        self.log_note.setText(f"{len(entries)} most recent entries.")
+        self.log_details.clear()
+        shown = messages.plural(len(entries), "entry", "entries")
+        self.log_note.setText(f"The latest {shown}. Select one to read it in full below.")
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_log_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
+        entry = self.log_proxy.data(current, ROW_ROLE) if current.isValid() else None
+        text = "" if entry is None else messages.log_details(entry, DETAILS_LINES)
+        self.log_details.setPlainText(text)
 
     # -- filters -----------------------------------------------------------------------------------
 

@@ -269,7 +269,9 @@ class PreviewPage(widgets.Page):
 
     def _explain(self, plan: TaskPlan) -> None:
         counts = plan.counts()
-        attention = sum(self.model.needs_attention(r) for r in self.model.rows())
+        # An item has a row per step: the owner fixes items, so items are counted.
+        rows = [r for r in self.model.rows() if self.model.needs_attention(r)]
+        attention = messages.count_items(rows)
         parts = []
         if plan.stopped_after:
             parts.append(
@@ -277,13 +279,17 @@ class PreviewPage(widgets.Page):
                 "has nothing to do, and the task is set to stop then."
             )
         if attention:
+            steps = f" (in {messages.plural(len(rows), 'row')})" if len(rows) != attention else ""
             parts.append(
-                f"{attention} item(s) need your attention. Choose “Needs attention” to see why "
-                "each is skipped and what to do about it."
+                f"{messages.plural(attention, 'item')} "
+                f"{messages.verb(attention, 'needs', 'need')} your attention{steps}. Choose "
+                "“Needs attention” to see why each is skipped and what to do about it."
             )
         writes = counts["create"] + counts["update"]
         parts.append(
-            f"Sync now will make {writes} change(s)." if writes else "Nothing to send right now."
+            f"Sync now will make {messages.plural(writes, 'change')}."
+            if writes
+            else "Nothing to send right now."
         )
         self.banner.show_message("warning" if attention else "ok", " ".join(parts))
 

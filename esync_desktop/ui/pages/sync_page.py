@@ -11,11 +11,13 @@ from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import RUN, SCHEDULED, AppController
 
 FAILURES_LINK = "failures"
+SKIPPED_LINK = "skipped"
 HISTORY_LINK = "history"
 
 
 class SyncPage(widgets.Page):
     failures_requested = Signal(int)  # run id
+    skipped_requested = Signal(int)  # run id
     history_requested = Signal(int)  # run id
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
@@ -30,14 +32,16 @@ class SyncPage(widgets.Page):
         self.task_label = widgets.section("No sync is running.")
         self.body.addWidget(self.task_label)
         self.progress = QProgressBar()
-        self.progress.setFormat("%v of %m")
+        self.progress.setFormat("")
         self.progress.setValue(0)
         self.body.addWidget(self.progress)
         self.current = QLabel("")
         self.body.addWidget(self.current)
         row = QHBoxLayout()
+        # Shown only while a sync runs: a greyed-out Cancel after the run looks like a fault.
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel)
         row.addWidget(self.cancel_button)
         row.addStretch(1)
@@ -59,9 +63,11 @@ class SyncPage(widgets.Page):
         what = "Scheduled sync" if kind == SCHEDULED else "Syncing"
         self.task_label.setText(f"{what}: {task}")
         self.progress.setRange(0, 0)
+        self.progress.setFormat("")
         self.current.setText("Starting…")
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
+        self.cancel_button.show()
         self.summary.clear_message()
 
     @Slot(str, int, int, str)
@@ -71,6 +77,7 @@ class SyncPage(widgets.Page):
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
+            self.progress.setFormat(messages.sent_text(done, total))
         if text:
             self.current.setText(f"Now: {text}")
 
@@ -81,34 +88,39 @@ class SyncPage(widgets.Page):
         self.cancel_button.setText("Stopping after the current item…")
 
     def _finish(self) -> None:
+        self.cancel_button.hide()
         self.cancel_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self.current.setText("")
-        if self.progress.maximum() == 0:
+        if self.progress.maximum() == 0:  # no write was planned, or none was reached
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
+            self.progress.setFormat("No changes sent")
 
     @Slot(object, str)
     def _on_finished(self, result: Any, trigger: str) -> None:
         self._finish()
         self._run_id = result.run_id
         counts = result.counts
-        failed = counts.get("fail", 0)
-        text = messages.counts_text(counts)
-        took = f" in {result.duration_s:.0f} s" if result.duration_s >= 1 else ""
-        if result.cancelled:
-            self.task_label.setText("Sync cancelled")
-            body = f"Stopped on request{took}. Done before stopping: {text}."
-            kind = "warning"
-        else:
-            self.task_label.setText("Sync finished")
-            body = f"Finished{took}: {text}."
-            kind = "error" if failed else "ok"
+        failed, skipped = counts.get("fail", 0), counts.get("skip", 0)
+        body = messages.run_summary(counts, cancelled=result.cancelled, seconds=result.duration_s)
+        attention = messages.run_attention(result.document or {})
+        if attention:
+            body += (
+                f" {messages.plural(attention, 'item')} "
+                f"{messages.verb(attention, 'needs', 'need')} your attention."
+            )
+        self.task_label.setText("Sync cancelled" if result.cancelled else "Sync finished")
+        kind = "warning" if result.cancelled or attention else "ok"
+        links = []
         if failed:
-            body += f' <a href="{FAILURES_LINK}">Show the {failed} failed item(s)</a>'
-        else:
-            body += f' <a href="{HISTORY_LINK}">See every item in History</a>'
-        self.summary.show_message(kind, body)
+            failures = messages.plural(failed, "failure")
+            links.append(f'<a href="{FAILURES_LINK}">Show the {failures}</a>')
+            kind = "error"
+        if skipped:
+            links.append(f'<a href="{SKIPPED_LINK}">Show the {skipped} skipped and what to do</a>')
+        links.append(f'<a href="{HISTORY_LINK}">See every result in History</a>')
+        self.summary.show_message(kind, body + "<br>" + " · ".join(links))
 
     @Slot(str, object)
     def _on_failed(self, kind: str, error: Any) -> None:
@@ -125,5 +137,7 @@ class SyncPage(widgets.Page):
             return
         if link == FAILURES_LINK:
             self.failures_requested.emit(self._run_id)
+        elif link == SKIPPED_LINK:
+            self.skipped_requested.emit(self._run_id)
         elif link == HISTORY_LINK:
             self.history_requested.emit(self._run_id)

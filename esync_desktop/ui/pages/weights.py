@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from esync_desktop.storage.weights_csv import WeightCsvError, read_weights_csv
-from esync_desktop.ui import widgets
+from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.models.rules_model import KeyValueTableModel
 
@@ -197,8 +197,8 @@ class WeightsPage(widgets.Page):
         s = self.controller.settings
         s.weights = s.weights.with_sku_weights(result.weights)
         self.controller.save_settings()
-        text = f"Imported {len(result.weights)} weights from {path.name}."
+        text = f"Imported {messages.plural(len(result.weights), 'weight')} from {path.name}."
         if result.problems:
             shown = "; ".join(str(p) for p in result.problems[:5])
-            text += f" {len(result.problems)} line(s) skipped: {shown}."
+            text += f" {messages.plural(len(result.problems), 'line')} skipped: {shown}."
         self.banner.show_message("warning" if result.problems else "ok", text)
