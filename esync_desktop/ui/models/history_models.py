@@ -26,12 +26,7 @@ BAD = QColor("#b3261e")
 
 
 def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        local = value.astimezone() if value.tzinfo else value
-        return local.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M:%S")
-    return str(value or "")
+    return messages.log_when(value)
 
 
 def _when_key(value: Any) -> float:
@@ -120,14 +115,31 @@ ITEM_COLUMNS: list[Column[Any]] = [
     Column("Step", lambda r: messages.action_short_label(r.action)),
     Column("Result", lambda r: ITEM_OUTCOME_LABELS.get(r.outcome, str(r.outcome))),
     Column("Why", _item_why),
+    Column("What to do", lambda r: ""),  # per model: see RunItemsTableModel
     Column("Details", lambda r: getattr(r, "detail", "") or ""),
 ]
-ITEM_RESULT = 3
+ITEM_RESULT, ITEM_FIX = 3, 5
 
 
 class RunItemsTableModel(FieldFilterTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(ITEM_COLUMNS, "outcome", parent)
+        columns = list(ITEM_COLUMNS)
+        # The fix depends on the rest of the run (what its create steps made or skipped).
+        columns[ITEM_FIX] = Column("What to do", self.fix_for, tooltip=self.fix_for)
+        super().__init__(columns, "outcome", parent)
+        self.creating: frozenset[str] = frozenset()
+        self.create_skips: dict[str, Any] = {}
+
+    def fix_for(self, item: Any) -> str:
+        return messages.item_fix(item, self.creating, self.create_skips)
+
+    def search_text(self, row: Any) -> str:
+        # What the owner looks for: SKU, name, step, result, why and details, not the advice.
+        return "\t".join(c.text(row) for n, c in enumerate(self.columns) if n != ITEM_FIX)
+
+    def on_rows_set(self) -> None:
+        self.creating = messages.created_skus(self._all)
+        self.create_skips = messages.create_skips(self._all)
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         bad = row.outcome == "fail"
@@ -143,19 +155,6 @@ class OutcomeSearchProxyModel(RowFilterProxyModel):
         model = self.source_rows()
         assert isinstance(model, FieldFilterTableModel)
         model.set_values(values)
-
-
-def _log_text(entry: Any) -> str:
-    if entry.kind == "exchange":
-        answer = entry.status if entry.status is not None else (entry.error or "no answer")
-        took = f" ({entry.duration_ms:.0f} ms)" if entry.duration_ms is not None else ""
-        return f"{entry.method or ''} {entry.path or ''} → {answer}{took}".strip()
-    for name in ("summary", "message", "text"):
-        value = getattr(entry, name, None)
-        if value:
-            return str(value)
-    method, path = getattr(entry, "method", ""), getattr(entry, "path", "")
-    return f"{method} {path}".strip()
 
 
 STORE_LABELS = {"clover": "Clover", "bigcommerce": "BigCommerce"}
@@ -175,7 +174,8 @@ LOG_COLUMNS: list[Column[Any]] = [
         lambda e: getattr(e, "status", None) or 0,
         align_right=True,
     ),
-    Column("What", _log_text, tooltip=lambda e: str(getattr(e, "response_body", "") or "")[:2000]),
+    Column("Item", messages.log_item),
+    Column("What", messages.log_what, tooltip=messages.log_details),
 ]
 
 

@@ -68,6 +68,8 @@ class PlanTableModel(RowTableModel[PlanRow]):
         columns[FIX] = Column("What to do", self.fix_for, tooltip=self.fix_for)
         super().__init__(columns, parent)
         self.creating: frozenset[str] = frozenset()
+        # SKUs the plan's create steps skip: a later "Not found in BigCommerce" points there.
+        self.create_skips: dict[str, PlanRow] = {}
         self._outcomes: frozenset[Outcome] | None = None
         self._attention = False
         self._action: str | None = None
@@ -84,16 +86,18 @@ class PlanTableModel(RowTableModel[PlanRow]):
         return f"{row.sku or ''}\t{row.clover_name or ''}\t{row.bc_name or ''}"
 
     def fix_for(self, row: PlanRow) -> str:
-        return messages.fix_for(row, self.creating)
+        return messages.fix_for(row, self.creating, self.create_skips)
 
     def needs_attention(self, row: PlanRow) -> bool:
         return messages.needs_attention(row, self.creating)
 
     def on_rows_set(self) -> None:
         self.creating = messages.created_skus(self._all)
+        self.create_skips = messages.create_skips(self._all)
 
     def on_rows_appended(self, first: int) -> None:
         self.creating = self.creating | messages.created_skus(self._all[first:])
+        self.create_skips = {**messages.create_skips(self._all[first:]), **self.create_skips}
 
     # -- filters ---------------------------------------------------------------------------------
 

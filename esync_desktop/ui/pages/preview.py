@@ -62,10 +62,6 @@ SHARED_COLUMN_SHARES = {CLOVER_NAME: 0.17, WHY: 0.22, FIX: 0.31, CHANGES: 0.17, 
 FIXED_COLUMN_MAX = 150
 
 
-def _rows_text(count: int) -> str:
-    return "1 row" if count == 1 else f"{count:,} rows"
-
-
 class PreviewPage(widgets.Page):
     sync_requested = Signal(object)  # the TaskPlan
 
@@ -393,9 +389,10 @@ class PreviewPage(widgets.Page):
             rows = self.proxy.visible_rows()
             self.controller.export_preview(Path(path), rows, self.model.fix_for)
             self.export_button.setEnabled(False)
-            self.banner.show_message("info", f"Saving {_rows_text(len(rows))} to {path}…")
+            saving = messages.plural(len(rows), "row")
+            self.banner.show_message("info", f"Saving {saving} to {path}…")
 
     @Slot(str, int)
     def _on_exported(self, path: str, count: int) -> None:
         self._update_buttons()
-        self.banner.show_message("ok", f"Saved {_rows_text(count)} to {path}.")
+        self.banner.show_message("ok", f"Saved {messages.plural(count, 'row')} to {path}.")
