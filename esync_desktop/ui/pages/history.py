@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from esync_desktop.ui import messages, widgets
+from esync_desktop.ui.column_fit import ColumnFitter
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.models.history_models import (
+    ITEM_FIX,
     ITEM_OUTCOME_LABELS,
     LOG_KIND_LABELS,
     REASON_LABELS,
@@ -125,8 +127,15 @@ class HistoryPage(widgets.Page):
         self.items_proxy = OutcomeSearchProxyModel(self)
         self.items_proxy.setSourceModel(self.items)
         self.items_table = _table(self.items_proxy)
-        for column, width in enumerate((110, 190, 130, 100, 200, 420)):
-            self.items_table.setColumnWidth(column, width)
+        self.item_columns = ColumnFitter(
+            self.items_table,
+            {
+                0: ["TOTE-BLU-XL", "(no SKU)"],
+                2: list(messages.ACTION_SHORT_LABELS.values()),
+                3: list(ITEM_OUTCOME_LABELS.values()),
+            },
+            {1: 0.2, 4: 0.22, ITEM_FIX: 0.36, 6: 0.22},
+        )
         self.items_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.items_table.selectionModel().currentRowChanged.connect(self._on_item_selected)
         items_layout.addWidget(self.items_table)

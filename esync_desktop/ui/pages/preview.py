@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from esync_desktop.sync.model import Outcome, TaskPlan
 from esync_desktop.ui import messages, widgets
+from esync_desktop.ui.column_fit import ColumnFitter
 from esync_desktop.ui.controller import EXPORT, PLAN, AppController
 from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.models.plan_model import (
@@ -53,13 +54,12 @@ SEARCH_DELAY_MS = 250
 
 
 # The widest words of the narrow columns, and the share of the rest each long column gets.
-FIXED_COLUMN_SAMPLES = {
+NARROW_COLUMNS = {
     SKU: ["TOTE-BLU-XL", "(no SKU)"],
     ACTION: list(messages.ACTION_SHORT_LABELS.values()),
     OUTCOME: list(messages.OUTCOME_LABELS.values()),
 }
 SHARED_COLUMN_SHARES = {CLOVER_NAME: 0.17, WHY: 0.22, FIX: 0.31, CHANGES: 0.17, BC_NAME: 0.13}
-FIXED_COLUMN_MAX = 150
 
 
 class PreviewPage(widgets.Page):
@@ -137,9 +137,7 @@ class PreviewPage(widgets.Page):
         # Fixed row heights: with 100k rows, per-row size hints would be asked of every row.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.viewport().installEventFilter(self)
-        self._fit_columns()
+        self.columns = ColumnFitter(self.table, NARROW_COLUMNS, SHARED_COLUMN_SHARES)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by SKU: an item's steps together
         self.table.selectionModel().currentRowChanged.connect(self._on_row_selected)
         # A filter change resets the model, and with it the selection, without a signal.
@@ -161,34 +159,6 @@ class PreviewPage(widgets.Page):
         controller.exported.connect(self._on_exported)
         self.reload_tasks()
         self._update_buttons()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
-        return super().eventFilter(watched, event)
-
-    def _fit_columns(self) -> None:
-        """Every column in view at any window width: the short ones get what their words need,
-        the long texts share the rest (cut text is whole in the tooltip and the detail line)."""
-        width = self.table.viewport().width()
-        header = self.table.horizontalHeader()
-        cell, title = self.table.fontMetrics(), header.fontMetrics()
-        widths = {
-            column: min(
-                max(
-                    max(cell.horizontalAdvance(text) for text in samples),
-                    title.horizontalAdvance(self.model.columns[column].title),
-                )
-                + 24,
-                FIXED_COLUMN_MAX,
-            )
-            for column, samples in FIXED_COLUMN_SAMPLES.items()
-        }
-        left = max(width - sum(widths.values()), 420)
-        for column, share in SHARED_COLUMN_SHARES.items():
-            widths[column] = int(left * share)
-        for column, column_width in widths.items():
-            self.table.setColumnWidth(column, column_width)
 
     # -- tasks -------------------------------------------------------------------------------------
 
