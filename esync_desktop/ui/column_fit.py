@@ -24,18 +24,20 @@ class ColumnFitter(QObject):
         samples: Mapping[int, Sequence[str]],
         shares: Mapping[int, float],
     ) -> None:
-        super().__init__(table)
+        # A child of the viewport it watches, so it goes with it and never sees a dead table.
+        self.viewport = table.viewport()
+        super().__init__(self.viewport)
         self.table = table
         self.samples = dict(samples)
         self.shares = dict(shares)
         table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.viewport().installEventFilter(self)
+        self.viewport.installEventFilter(self)
         self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and watched is self.viewport:
             self.fit()
-        return super().eventFilter(watched, event)
+        return False
 
     def fit(self) -> None:
         model = self.table.model()
@@ -47,7 +49,7 @@ class ColumnFitter(QObject):
             needed = max([cell.horizontalAdvance(t) for t in texts] + [0])
             needed = max(needed, title.horizontalAdvance(heading))
             widths[column] = min(needed + PADDING, NARROW_MAX)
-        left = max(self.table.viewport().width() - sum(widths.values()), SHARED_MIN)
+        left = max(self.viewport.width() - sum(widths.values()), SHARED_MIN)
         for column, share in self.shares.items():
             widths[column] = int(left * share)
         for column, width in widths.items():
