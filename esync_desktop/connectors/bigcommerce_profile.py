@@ -192,10 +192,11 @@ class BigCommerceProfile:
                 else "The store may be in maintenance or BigCommerce may have an outage; try "
                 "again later."
             )
+            tries = "1 attempt" if failure.attempts == 1 else f"{failure.attempts} attempts"
             return ServerError(
                 "BigCommerce is having problems",
                 f"BigCommerce answered {status} ({said or 'server error'}) after "
-                f"{failure.attempts} attempt(s).{applied} {hint}",
+                f"{tries}.{applied} {hint}",
                 **common,
             )
         return ApiError(

@@ -123,10 +123,11 @@ class CloverProfile:
                 if failure.maybe_applied
                 else ""
             )
+            tries = "1 attempt" if failure.attempts == 1 else f"{failure.attempts} attempts"
             return ServerError(
                 "Clover is having problems",
-                f"Clover answered {status} ({said or 'server error'}) after {failure.attempts} "
-                f"attempt(s).{applied} Try again later; status.clover.com shows outages.",
+                f"Clover answered {status} ({said or 'server error'}) after {tries}.{applied} "
+                "Try again later; status.clover.com shows outages.",
                 **common,
             )
         return ApiError(

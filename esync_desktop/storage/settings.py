@@ -78,8 +78,10 @@ class SettingsStore:
             if problems.messages:
                 backup = self._backup_once(raw, "reset")
                 where = f"the file as it was is kept at {backup}" if backup else "no copy was kept"
+                count = len(problems.messages)
+                were = "1 setting in" if count == 1 else f"{count} settings in"
                 messages.append(
-                    f"{len(problems.messages)} setting(s) in {self.path} were reset to defaults; "
+                    f"{were} {self.path} {'was' if count == 1 else 'were'} reset to defaults; "
                     f"{where}. Saving the settings writes the corrected values."
                 )
             for message in messages:

@@ -258,7 +258,7 @@ def _group_row(
             "variants": (None, skus),
             "categories": (None, [c.name for c in categories.values()]),
         },
-        detail=f"{len(skus)} variants",
+        detail="1 variant" if len(skus) == 1 else f"{len(skus)} variants",
         payload=body,
         key=f"{SEND_MATRIX}:{group.id}",
         **mark,

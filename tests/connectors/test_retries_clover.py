@@ -83,7 +83,7 @@ def test_5xx_after_every_retry_is_a_server_error(
             client.merchant()
         assert client.request_count == 5
     assert clock.waits == [0.5, 1.0, 2.0, 4.0]
-    assert caught.value.status == 500 and "5 attempt" in caught.value.message
+    assert caught.value.status == 500 and "after 5 attempts." in caught.value.message
 
 
 def test_a_500_on_a_create_is_not_sent_twice(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -178,6 +179,7 @@ def test_bad_values_are_reset_one_by_one(store: SettingsStore) -> None:
     assert settings.category_map == {"Mugs": "Cups"}
 
     text = "\n".join(warnings)
+    assert re.search(r"\b\d+ settings in .* were reset to defaults", text), text
     for expected in (
         "clover.region: 'mars'",
         "clover.base_url",
