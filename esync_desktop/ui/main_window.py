@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.preview.sync_requested.connect(self._on_sync_requested)
         self.sync.failures_requested.connect(self._on_failures_requested)
         self.sync.skipped_requested.connect(self._on_skipped_requested)
+        self.sync.attention_requested.connect(self._on_attention_requested)
         self.sync.history_requested.connect(self._on_history_requested)
         controller.demo_started.connect(self._on_demo_started)
         controller.job_failed.connect(self._on_job_failed)
@@ -187,6 +188,11 @@ class MainWindow(QMainWindow):
     def _on_skipped_requested(self, run_id: int) -> None:
         self.show_page(HISTORY)
         self.history.show_skipped(run_id)
+
+    @Slot(int)
+    def _on_attention_requested(self, run_id: int) -> None:
+        self.show_page(HISTORY)
+        self.history.show_attention(run_id)
 
     @Slot(int)
     def _on_history_requested(self, run_id: int) -> None:

@@ -35,3 +35,25 @@ def test_run_items_have_a_what_to_do_column(qtbot) -> None:
     assert any(t.startswith("Add a weight for SKU MUG-9") for t in texts)
     assert any(t.startswith("The “New product” step skips it") for t in texts)
     assert [c.title for c in LOG_COLUMNS][-2:] == ["Item", "What"]
+
+
+def test_run_items_needing_attention_leave_out_normal_skips(qtbot) -> None:
+    from esync_desktop.ui.models.history_models import OutcomeSearchProxyModel
+
+    items = [
+        ItemResult(1, 1, "send-standard", "MUG-9", "skip", reason="missing_weight"),
+        ItemResult(1, 2, "send-standard", "CUP-1", "skip", reason="already_in_bigcommerce"),
+        ItemResult(1, 3, "send-standard", "TEA-1", "create"),
+        ItemResult(1, 4, "send-prices", "TEA-1", "skip", reason="not_in_bigcommerce"),
+        ItemResult(1, 5, "send-prices", "JAR-2", "fail", reason="rejected"),
+    ]
+    model = RunItemsTableModel()
+    proxy = OutcomeSearchProxyModel()
+    proxy.setSourceModel(model)
+    model.set_rows(items)
+    proxy.set_attention_only(True)
+    assert sorted(i.seq for i in proxy.visible_rows()) == [1, 5]
+    proxy.set_values(["skip"])
+    assert [i.seq for i in proxy.visible_rows()] == [1]
+    proxy.set_attention_only(False)
+    assert sorted(i.seq for i in proxy.visible_rows()) == [1, 2, 4]

@@ -11,8 +11,13 @@ from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason, TaskP
 from esync_desktop.ui.controller import RUN
 from esync_desktop.ui.main_window import HISTORY
 from esync_desktop.ui.models.base import ROW_ROLE
-from esync_desktop.ui.pages.history import FAILED_ITEMS, SKIPPED_ITEMS
-from esync_desktop.ui.pages.sync_page import FAILURES_LINK, HISTORY_LINK, SKIPPED_LINK
+from esync_desktop.ui.pages.history import ATTENTION_ITEMS, FAILED_ITEMS, SKIPPED_ITEMS
+from esync_desktop.ui.pages.sync_page import (
+    ATTENTION_LINK,
+    FAILURES_LINK,
+    HISTORY_LINK,
+    SKIPPED_LINK,
+)
 
 
 def _plan() -> TaskPlan:
@@ -64,13 +69,16 @@ def test_sync_page_summary_links_and_cancel(gui, qtbot) -> None:
     assert "710 results, one per item and step" in text
     assert "1 item needs your attention." in text
     assert f'href="{FAILURES_LINK}">Show the 3 failures<' in text
-    assert f'href="{SKIPPED_LINK}">Show the 509 skipped' in text
+    assert f'href="{ATTENTION_LINK}">Show the item that needs you, and what to do<' in text
+    assert f'href="{SKIPPED_LINK}"' not in text  # the attention link shows what matters
     assert f'href="{HISTORY_LINK}"' in text
     assert "(s)" not in text
     assert page.summary.kind == "error"
 
-    page.summary.linkActivated.emit(SKIPPED_LINK)
+    page.summary.linkActivated.emit(ATTENTION_LINK)
     assert window.stack.currentIndex() == HISTORY
+    assert window.history.item_filter.currentIndex() == ATTENTION_ITEMS
+    page.summary.linkActivated.emit(SKIPPED_LINK)
     assert window.history.item_filter.currentIndex() == SKIPPED_ITEMS
     page.summary.linkActivated.emit(FAILURES_LINK)
     assert window.history.item_filter.currentIndex() == FAILED_ITEMS

@@ -129,9 +129,26 @@ class RunItemsTableModel(FieldFilterTableModel):
         super().__init__(columns, "outcome", parent)
         self.creating: frozenset[str] = frozenset()
         self.create_skips: dict[str, Any] = {}
+        self._attention = False
 
     def fix_for(self, item: Any) -> str:
         return messages.item_fix(item, self.creating, self.create_skips)
+
+    def set_attention_only(self, on: bool) -> None:
+        """Only items the owner can do something about (see messages.needs_attention)."""
+        self._attention = on
+        self.refilter()
+
+    def row_filter(self) -> Callable[[Any], bool] | None:
+        by_value = super().row_filter()
+        if not self._attention:
+            return by_value
+        creating = self.creating
+
+        def passes(item: Any) -> bool:
+            return (by_value is None or by_value(item)) and messages.needs_attention(item, creating)
+
+        return passes
 
     def search_text(self, row: Any) -> str:
         # What the owner looks for: SKU, name, step, result, why and details, not the advice.
@@ -155,6 +172,11 @@ class OutcomeSearchProxyModel(RowFilterProxyModel):
         model = self.source_rows()
         assert isinstance(model, FieldFilterTableModel)
         model.set_values(values)
+
+    def set_attention_only(self, on: bool) -> None:
+        model = self.source_rows()
+        assert isinstance(model, RunItemsTableModel)
+        model.set_attention_only(on)
 
 
 STORE_LABELS = {"clover": "Clover", "bigcommerce": "BigCommerce"}

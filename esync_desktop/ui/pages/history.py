@@ -41,9 +41,11 @@ from esync_desktop.ui.models.history_models import (
 SEARCH_DELAY_MS = 250
 # The selected log entry in full; longer bodies are cut (the log folder has them whole).
 DETAILS_LINES = 200
-ALL_ITEMS, FAILED_ITEMS, SKIPPED_ITEMS = 0, 1, 2
-ITEM_FILTERS: list[tuple[str, list[str] | None]] = [
+ALL_ITEMS, ATTENTION_ITEMS, FAILED_ITEMS, SKIPPED_ITEMS = 0, 1, 2, 3
+ATTENTION = "attention"
+ITEM_FILTERS: list[tuple[str, list[str] | str | None]] = [
     ("All items", None),
+    ("Needs attention", ATTENTION),
     ("Failed", ["fail"]),
     ("Skipped", ["skip"]),
     ("Created", ["create"]),
@@ -213,6 +215,10 @@ class HistoryPage(widgets.Page):
         """Select this run and show only its failed items (the Sync page's link)."""
         self._show_items(run_id, FAILED_ITEMS)
 
+    def show_attention(self, run_id: int) -> None:
+        """Select this run and show the items that need the owner (the Sync page's link)."""
+        self._show_items(run_id, ATTENTION_ITEMS)
+
     def show_skipped(self, run_id: int) -> None:
         """Select this run and show only its skipped items (the Sync page's link)."""
         self._show_items(run_id, SKIPPED_ITEMS)
@@ -299,7 +305,9 @@ class HistoryPage(widgets.Page):
 
     @Slot(int)
     def _on_item_filter(self, index: int) -> None:
-        self.items_proxy.set_values(self.item_filter.itemData(index))
+        value = self.item_filter.itemData(index)
+        self.items_proxy.set_attention_only(value == ATTENTION)
+        self.items_proxy.set_values(None if value in (None, ATTENTION) else value)
 
     @Slot(str)
     def _on_item_search(self, text: str) -> None:

@@ -12,12 +12,14 @@ from esync_desktop.ui.controller import RUN, SCHEDULED, AppController
 
 FAILURES_LINK = "failures"
 SKIPPED_LINK = "skipped"
+ATTENTION_LINK = "attention"
 HISTORY_LINK = "history"
 
 
 class SyncPage(widgets.Page):
     failures_requested = Signal(int)  # run id
     skipped_requested = Signal(int)  # run id
+    attention_requested = Signal(int)  # run id
     history_requested = Signal(int)  # run id
 
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
@@ -117,8 +119,11 @@ class SyncPage(widgets.Page):
             failures = messages.plural(failed, "failure")
             links.append(f'<a href="{FAILURES_LINK}">Show the {failures}</a>')
             kind = "error"
-        if skipped:
-            links.append(f'<a href="{SKIPPED_LINK}">Show the {skipped} skipped and what to do</a>')
+        if attention:
+            which = "the item that needs" if attention == 1 else f"the {attention} items that need"
+            links.append(f'<a href="{ATTENTION_LINK}">Show {which} you, and what to do</a>')
+        elif skipped:
+            links.append(f'<a href="{SKIPPED_LINK}">Show the {skipped} skipped and why</a>')
         links.append(f'<a href="{HISTORY_LINK}">See every result in History</a>')
         self.summary.show_message(kind, body + "<br>" + " · ".join(links))
 
@@ -139,5 +144,7 @@ class SyncPage(widgets.Page):
             self.failures_requested.emit(self._run_id)
         elif link == SKIPPED_LINK:
             self.skipped_requested.emit(self._run_id)
+        elif link == ATTENTION_LINK:
+            self.attention_requested.emit(self._run_id)
         elif link == HISTORY_LINK:
             self.history_requested.emit(self._run_id)
