@@ -122,8 +122,14 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         # The stock step's options name the store's locations once they are read.
         wait_for(controller.locations_loaded, lambda: window.tasks.action_list.setCurrentRow(2))
         shoot(window, out / "03-tasks.png")
-        window.show_page(WEIGHTS)
+        # The category columns pick from the stores' categories once they are read; one
+        # matching rule shows how a picked name looks (taken out again before the preview).
+        wait_for(controller.categories_loaded, lambda: window.show_page(WEIGHTS))
+        services.settings.category_map = {"Seasonal": "Sale"}
+        controller.save_settings()
         shoot(window, out / "04-weight-rules.png")
+        services.settings.category_map = {}
+        controller.save_settings()
 
         window.show_page(PREVIEW)
         wait_for(controller.plan_ready, window.preview.refresh)
