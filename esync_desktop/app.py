@@ -10,13 +10,14 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.paths import AppPaths, app_paths
 from esync_desktop.sync import defaults
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
+from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
 from esync_desktop.sync.model import PlanRow, TaskPlan
 from esync_desktop.sync.reading import ReadNeeds, read_snapshot
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "Cancelled",
+    "CategoryChoice",
     "ConfigurationError",
     "ConnectionReport",
     "Progress",
@@ -41,9 +43,11 @@ __all__ = [
     "Services",
     "StalePlan",
     "StockLocation",
+    "StoreCategories",
 ]
 
 ProgressCallback = Callable[[Progress], None]
+T = TypeVar("T")
 BIGCOMMERCE_API = "https://api.bigcommerce.com"
 
 
@@ -82,6 +86,17 @@ class StockLocation:
             n for n, on in (("default", self.is_default), ("inactive", not self.is_active)) if on
         ]
         return f"{name} ({', '.join(notes)})" if notes else name
+
+
+@dataclass(frozen=True)
+class StoreCategories:
+    """Both stores' categories for the rules' pick lists. A side that could not be read is None,
+    with the owner's message (what is wrong, what to do) in its error."""
+
+    clover: tuple[CategoryChoice, ...] | None
+    bigcommerce: tuple[CategoryChoice, ...] | None
+    clover_error: str | None = None
+    bc_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -304,6 +319,27 @@ class Services:
             bc.close()
         return sorted(found, key=lambda loc: (not loc.is_default, loc.id))
 
+    def store_categories(self) -> StoreCategories:
+        """The categories of both stores, by name as the rules match them (trim, any case),
+        sorted; raises ConfigurationError when the stores are not set up."""
+        from esync_desktop.sync.reading import read_bc_categories, read_clover_categories
+
+        clover, bc, _ = self._clients()
+        try:
+            clover_names, clover_error = _attempt(lambda: read_clover_categories(clover))
+            bc_found, bc_error = _attempt(lambda: read_bc_categories(bc))
+        finally:
+            clover.close()
+            bc.close()
+        return StoreCategories(
+            clover=None
+            if clover_names is None
+            else category_choices((name, "") for name in clover_names),
+            bigcommerce=None if bc_found is None else bc_category_choices(bc_found),
+            clover_error=clover_error,
+            bc_error=bc_error,
+        )
+
     # -- the engine ------------------------------------------------------------------------
 
     def rules(self) -> Rules:
@@ -450,6 +486,14 @@ def default_task() -> TaskConfig:
         actions=[ActionConfig(a, {}) for a in defaults.default_task_actions()],
         stop_when_empty=False,
     )
+
+
+def _attempt(call: Callable[[], T]) -> tuple[T | None, str | None]:
+    """The call's result, or None and the store's message when it could not be reached/read."""
+    try:
+        return call(), None
+    except ApiError as exc:
+        return None, f"{exc.title}: {exc.message}"
 
 
 def _probe(call: Callable[[], object]) -> tuple[str | None, str | None]:

@@ -33,6 +33,10 @@ class CloverReader(Protocol):
     def iter_options(self) -> Iterable[dict[str, Any]]: ...
 
 
+class CloverCategoryReader(Protocol):
+    def iter_categories(self) -> Iterable[dict[str, Any]]: ...
+
+
 class BigCommerceReader(Protocol):
     def iter_products(self, include: tuple[str, ...] = ..., **filters: Any) -> Iterable[Any]: ...
     def iter_categories(self) -> Iterable[dict[str, Any]]: ...
@@ -139,6 +143,19 @@ def _check(cancel: threading.Event | None) -> None:
         raise Cancelled
 
 
+def read_bc_categories(bigcommerce: BigCommerceReader) -> list[BcCategory]:
+    """Every category of the store's tree, flat (parent_id 0 at the top)."""
+    return [
+        BcCategory(int(c["id"]), str(c.get("name", "")), int(c.get("parent_id") or 0))
+        for c in bigcommerce.iter_categories()
+    ]
+
+
+def read_clover_categories(clover: CloverCategoryReader) -> list[str]:
+    """The names of the merchant's Clover categories, as Clover spells them."""
+    return [str(c.get("name") or "") for c in clover.iter_categories()]
+
+
 def read_snapshot(
     clover: CloverReader,
     bigcommerce: BigCommerceReader,
@@ -191,10 +208,7 @@ def read_snapshot(
         products = [parse_bc_product(p) for p in bigcommerce.iter_products(include=("variants",))]
         _check(cancel)
         if needs.categories:
-            categories = [
-                BcCategory(int(c["id"]), str(c.get("name", "")), int(c.get("parent_id") or 0))
-                for c in bigcommerce.iter_categories()
-            ]
+            categories = read_bc_categories(bigcommerce)
     log.info(
         "read %d Clover items (%d groups), %d BigCommerce products, %d categories",
         len(items),

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # the engine holds its run lock for plan and run).
 DEMO, TEST, PLAN, RUN, SCHEDULED = "demo", "test", "plan", "run", "scheduled"
 # Kinds on the read lane (history, log, keyring): never wait behind a long sync.
-HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT = (
+HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGORIES = (
     "history",
     "items",
     "log",
@@ -32,6 +32,7 @@ HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT = (
     "secrets-save",
     "locations",
     "export",
+    "categories",
 )
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
 # this long, not on every one-minute check.
@@ -67,6 +68,7 @@ class AppController(QObject):
     secrets_failed = Signal(object)  # exception
     settings_changed = Signal()
     locations_loaded = Signal(object)  # list of app.StockLocation
+    categories_loaded = Signal(object)  # app.StoreCategories
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
     exported = Signal(str, int)  # path, rows written
 
@@ -243,6 +245,14 @@ class AppController(QObject):
 
         return self.reads.submit(Job(EXPORT, job, "Saving the preview", path=str(path)))
 
+    def load_categories(self) -> bool:
+        """Read both stores' categories for the rules' pick lists (queued behind other reads)."""
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            return self.services.store_categories()
+
+        return self.reads.submit(Job(CATEGORIES, job, "Reading the stores' categories"))
+
     def load_secrets(self) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
             return secrets_bridge.load_state(self.services)
@@ -300,6 +310,8 @@ class AppController(QObject):
         elif kind == EXPORT:
             assert isinstance(result, int)
             self.exported.emit(job.info["path"], result)
+        elif kind == CATEGORIES:
+            self.categories_loaded.emit(result)
         elif kind == SECRETS_LOAD:
             self.secrets_loaded.emit(result)
         elif kind == SECRETS_SAVE:

@@ -30,6 +30,24 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
+def describe_when(when: datetime, now: datetime) -> str:
+    """A due moment as the owner reads it: "now", "today 14:30", "tomorrow 02:00", "Friday
+    09:00" within the week, else "12 May 14:30" (with the year when it is another one)."""
+    when, now = when.astimezone(), now.astimezone()
+    if when <= now:
+        return "now"
+    clock = when.strftime("%H:%M")
+    days = (when.date() - now.date()).days
+    if days == 0:
+        return f"today {clock}"
+    if days == 1:
+        return f"tomorrow {clock}"
+    if days < 7:
+        return f"{when.strftime('%A')} {clock}"
+    year = f" {when.year}" if when.year != now.year else ""
+    return f"{when.day} {when.strftime('%B')}{year} {clock}"
+
+
 class Scheduler(QObject):
     """Asks for due times (`check_requested`), takes them back in `set_due_times`, and emits
     `due(task_name)` when a task's time has come. It never starts a run itself: the controller

@@ -1,12 +1,15 @@
 """Renders every screen with the demo stores to PNG files:
-`python -m esync_desktop.ui.screenshots OUTDIR` (uses a fresh temporary ESYNC_HOME)."""
+`python -m esync_desktop.ui.screenshots OUTDIR`. The settings, data and logs go under $ESYNC_HOME
+when it is set, else under a fresh temporary folder removed afterwards, so the user's own
+settings, state and keyring entries are never read or changed."""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +56,28 @@ def shoot(widget: QWidget, path: Path) -> None:
     print(path)
 
 
+# The keyring service the screenshots use under a temporary home: never the user's tokens.
+SCRATCH_KEYRING_SERVICE = "esync-desktop-screenshots"
+
+
+@contextmanager
+def screenshot_home(environ: MutableMapping[str, str] = os.environ) -> Iterator[tuple[Path, bool]]:
+    """The folder the run keeps its files in, and whether it is a scratch one: $ESYNC_HOME as
+    given, or a new temporary folder (set as ESYNC_HOME for the run, removed after it)."""
+    from esync_desktop.paths import ENV_HOME
+
+    given = environ.get(ENV_HOME)
+    if given:
+        yield Path(given).expanduser(), False
+        return
+    with tempfile.TemporaryDirectory(prefix="esync-shots-") as scratch:
+        environ[ENV_HOME] = scratch
+        try:
+            yield Path(scratch), True
+        finally:
+            environ.pop(ENV_HOME, None)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m esync_desktop.ui.screenshots OUTDIR", file=sys.stderr)
@@ -61,8 +86,12 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["ESYNC_HOME"] = tempfile.mkdtemp(prefix="esync-shots-")
+    with screenshot_home() as (home, scratch):
+        print(f"settings and data under {home}", file=sys.stderr)
+        return _shoot_all(out, scratch)
 
+
+def _shoot_all(out: Path, scratch: bool) -> int:
     from esync_desktop.app import Services
     from esync_desktop.storage.settings import Schedule
     from esync_desktop.ui.app import GuiApp, apply_style, create_application
@@ -72,6 +101,10 @@ def main(argv: list[str]) -> int:
     app = create_application([])
     apply_style(app)
     services = Services(environ={})
+    if scratch:
+        from esync_desktop.storage.secrets import SecretStore
+
+        services.secrets = SecretStore(service=SCRATCH_KEYRING_SERVICE)
     gui = GuiApp(services)
     window, controller = gui.window, gui.controller
     window.resize(*SIZE)
@@ -90,8 +123,14 @@ def main(argv: list[str]) -> int:
         # The stock step's options name the store's locations once they are read.
         wait_for(controller.locations_loaded, lambda: window.tasks.action_list.setCurrentRow(2))
         shoot(window, out / "03-tasks.png")
-        window.show_page(WEIGHTS)
+        # The category columns pick from the stores' categories once they are read; one
+        # matching rule shows how a picked name looks (taken out again before the preview).
+        wait_for(controller.categories_loaded, lambda: window.show_page(WEIGHTS))
+        services.settings.category_map = {"Seasonal": "Sale"}
+        controller.save_settings()
         shoot(window, out / "04-weight-rules.png")
+        services.settings.category_map = {}
+        controller.save_settings()
 
         window.show_page(PREVIEW)
         wait_for(controller.plan_ready, window.preview.refresh)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 # Before any Qt import: a machine without a display still runs the widget tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -38,6 +39,16 @@ def make_rows(n: int) -> list[PlanRow]:
             )
         )
     return rows
+
+
+@pytest.fixture
+def closed_url() -> str:
+    """A loopback address where nothing listens (a port bound, then closed): every connection
+    to it is refused, as when a store cannot be reached."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from esync_desktop.storage.settings import ActionConfig, Schedule, TaskConfig
 from esync_desktop.sync.actions import ACTIONS
 from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import LOCATIONS, AppController
+from esync_desktop.ui.scheduler import describe_when
 
 MIN_MINUTES = 5
 STOCK_ACTIONS = ("send-inventory-standard", "send-inventory-matrix")
@@ -132,6 +133,11 @@ class TasksPage(widgets.Page):
         daily_row.addWidget(self.daily_at)
         daily_row.addStretch(1)
         grid.addRow(daily_row)
+        # When the selected task runs next, as the scheduler (and the tray menu) has it.
+        self.next_run = QLabel()
+        self.next_run.setObjectName("next_run")
+        self.next_run.setWordWrap(True)
+        grid.addRow(self.next_run)
         self.schedule_group.idToggled.connect(self._on_schedule_changed)
         self.every_minutes.valueChanged.connect(self._on_schedule_value)
         self.daily_at.timeChanged.connect(self._on_schedule_value)
@@ -147,7 +153,11 @@ class TasksPage(widgets.Page):
         controller.settings_changed.connect(self.reload)
         controller.locations_loaded.connect(self._on_locations_loaded)
         controller.job_failed.connect(self._on_job_failed)
+        controller.scheduler.changed.connect(self._show_next_run)
+        controller.job_started.connect(self._on_job_started)
+        controller.busy_changed.connect(self._on_busy_changed)
         # The store's inventory locations, read when a stock step's options are first shown.
+        self._schedule_edited = False
         self._locations: list[Any] | None = None
         self._locations_problem = ""
         self._reading = False
@@ -235,6 +245,7 @@ class TasksPage(widgets.Page):
         self.action_list.setCurrentRow(0 if task is not None and task.actions else -1)
         self._show_options()
         self._update_buttons()
+        self._show_next_run()
 
     # -- steps -----------------------------------------------------------------------------------
 
@@ -408,7 +419,43 @@ class TasksPage(widgets.Page):
             every_minutes=self.every_minutes.value(),
             at=self.daily_at.time().toString("HH:mm"),
         )
+        self._schedule_edited = True  # until the scheduler answers with the new due time
         self._save()
+        self._show_next_run()
+
+    def next_run_text(self) -> str:
+        """The selected task's next scheduled run, from the scheduler's due times."""
+        task = self.current_task()
+        if task is None:
+            return ""
+        if task.schedule.mode == "off":
+            return "Schedule off: this task runs only when you press Sync now."
+        scheduler = self.controller.scheduler
+        if scheduler.paused:
+            return (
+                "Schedule paused: no task runs by itself until you choose Resume schedule in "
+                "the tray menu."
+            )
+        if self.controller.running_task == task.name:
+            return "Running now."
+        when = scheduler.due_times().get(task.name)
+        if when is None or self._schedule_edited:
+            return "Next run: working it out…"
+        return f"Next run: {describe_when(when, scheduler.now())}"
+
+    @Slot()
+    def _show_next_run(self) -> None:
+        if self.sender() is self.controller.scheduler:
+            self._schedule_edited = False  # fresh due times, after the edit
+        self.next_run.setText(self.next_run_text())
+
+    @Slot(str, str)
+    def _on_job_started(self, kind: str, task: str) -> None:
+        self._show_next_run()
+
+    @Slot(bool)
+    def _on_busy_changed(self, busy: bool) -> None:
+        self._show_next_run()
 
     def _save(self) -> None:
         # This page already shows what it saved; reloading it from settings_changed would

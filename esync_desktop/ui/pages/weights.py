@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -23,8 +25,18 @@ from PySide6.QtWidgets import (
 
 from esync_desktop.storage.weights_csv import WeightCsvError, read_weights_csv
 from esync_desktop.ui import messages, widgets
-from esync_desktop.ui.controller import AppController
+from esync_desktop.ui.controller import CATEGORIES, AppController
+from esync_desktop.ui.delegates import ChoiceDelegate
 from esync_desktop.ui.models.rules_model import KeyValueTableModel
+
+KEY, VALUE = 0, 1
+# Wide enough for "0.45" and the header "Weight", so the name column gets the rest.
+WEIGHT_COLUMN_PX = 90
+NOT_IN_CLOVER = "Clover has no category of this name: this rule fits no item."
+NOT_IN_BIGCOMMERCE = (
+    "Your BigCommerce store has no category of this name: new products of this Clover "
+    "category are skipped until it exists in BigCommerce."
+)
 
 
 def parse_weight(text: str) -> Decimal | None:
@@ -42,7 +54,9 @@ def parse_weight(text: str) -> Decimal | None:
 class RulesBox(QGroupBox):
     """A titled editable table with Add and Remove buttons."""
 
-    def __init__(self, title: str, hint: str, model: KeyValueTableModel) -> None:
+    def __init__(
+        self, title: str, hint: str, model: KeyValueTableModel, *, weights: bool = True
+    ) -> None:
         super().__init__(title)
         self.model = model
         layout = QVBoxLayout(self)
@@ -51,8 +65,18 @@ class RulesBox(QGroupBox):
         self.table = QTableView()
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        if weights:
+            header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(VALUE, WEIGHT_COLUMN_PX)
         layout.addWidget(self.table, 1)
         self.buttons = QHBoxLayout()
         add = QPushButton("Add")
@@ -67,6 +91,7 @@ class RulesBox(QGroupBox):
     @Slot()
     def add(self) -> None:
         index = self.model.add_row()
+        self.table.scrollTo(index)
         self.table.setCurrentIndex(index)
         self.table.edit(index)
 
@@ -101,6 +126,17 @@ class WeightsPage(widgets.Page):
         default_row.addStretch(1)
         self.body.addLayout(default_row)
 
+        categories_row = QHBoxLayout()
+        # Whether the category columns offer the stores' names, and why not when they don't.
+        self.categories_note = widgets.Banner()
+        categories_row.addWidget(self.categories_note, 1)
+        self.read_again_button = QPushButton("Read the categories again")
+        self.read_again_button.clicked.connect(self.read_categories)
+        self.read_again_button.hide()
+        categories_row.addWidget(self.read_again_button)
+        self.body.addLayout(categories_row)
+
+        # Three columns side by side, each table as tall as the window allows.
         grid = QGridLayout()
         self.sku_model = KeyValueTableModel("SKU", "Weight", self)
         self.sku_box = RulesBox(
@@ -120,15 +156,113 @@ class WeightsPage(widgets.Page):
             "Categories match by name. When a Clover category has another name in "
             "BigCommerce, say which one here.",
             self.map_model,
+            weights=False,
         )
-        grid.addWidget(self.sku_box, 0, 0, 2, 1)
-        grid.addWidget(self.category_box, 0, 1)
-        grid.addWidget(self.map_box, 1, 1)
+        self.clover_names = ChoiceDelegate("choose a Clover category", self)
+        self.bc_names = ChoiceDelegate("choose a BigCommerce category", self)
+        self.category_box.table.setItemDelegateForColumn(KEY, self.clover_names)
+        self.map_box.table.setItemDelegateForColumn(KEY, self.clover_names)
+        self.map_box.table.setItemDelegateForColumn(VALUE, self.bc_names)
+        for column, (box, stretch) in enumerate(
+            ((self.sku_box, 2), (self.category_box, 2), (self.map_box, 3))
+        ):
+            grid.addWidget(box, 0, column)
+            grid.setColumnStretch(column, stretch)
         self.body.addLayout(grid, 1)
         for model in (self.sku_model, self.category_model, self.map_model):
             model.edited.connect(self.save)
         controller.settings_changed.connect(self.load)
+        controller.categories_loaded.connect(self._on_categories_loaded)
+        controller.job_failed.connect(self._on_job_failed)
+        # The stores the categories were read from (None: not read yet), and a read under way.
+        self._categories_of: tuple[Any, ...] | None = None
+        self._reading = False
         self.load()
+
+    # -- the stores' categories ------------------------------------------------------------------
+
+    def _stores(self) -> tuple[Any, ...]:
+        s = self.controller.settings
+        demo = bool(getattr(self.controller.services, "demo_running", False))
+        return (demo, s.clover.merchant_id, s.bigcommerce.store_hash)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._categories_of != self._stores():
+            self.read_categories()
+
+    @Slot()
+    def read_categories(self) -> None:
+        """Ask both stores for their categories, in the background; the columns stay free text
+        until they answer, and after a failure."""
+        if self._reading:
+            return
+        self._categories_of = self._stores()
+        self.read_again_button.hide()
+        if not self.controller.has_connections():
+            self._offer(None, None)
+            self.categories_note.show_message(
+                "info",
+                "Connect your stores on the Connections page to pick categories from lists. "
+                "Until then, type the names as each store spells them.",
+            )
+            return
+        self._reading = self.controller.load_categories()
+        self.categories_note.show_message("info", "Reading the categories of your stores…")
+
+    def _offer(self, clover: Any, bigcommerce: Any) -> None:
+        """The pick lists (and the red marks for unknown names); None: free text, no marks."""
+        for delegate, models, found, note in (
+            (self.clover_names, ((self.category_model, KEY), (self.map_model, KEY)), clover,
+             NOT_IN_CLOVER),
+            (self.bc_names, ((self.map_model, VALUE),), bigcommerce, NOT_IN_BIGCOMMERCE),
+        ):  # fmt: skip
+            delegate.set_choices(None if found is None else [(c.name, c.where) for c in found])
+            for model, column in models:
+                model.set_known(column, None if found is None else [c.name for c in found], note)
+
+    @Slot(object)
+    def _on_categories_loaded(self, found: Any) -> None:
+        self._reading = False
+        if self.isVisible() and self._categories_of != self._stores():
+            self.read_categories()  # read from the stores connected before: ask the new ones
+            return
+        self._offer(found.clover, found.bigcommerce)
+        problems = [
+            f"<b>Could not read the {store} categories.</b> {error}"
+            for store, error in (("Clover", found.clover_error), ("BigCommerce", found.bc_error))
+            if error
+        ]
+        if problems:
+            self.categories_note.show_message(
+                "warning",
+                "<br>".join(problems)
+                + "<br>Until they can be read, type the names as the store spells them.",
+            )
+            self.read_again_button.show()
+        else:
+            self.categories_note.show_message(
+                "ok",
+                f"Category names are picked from your stores' lists ({len(found.clover)} in "
+                f"Clover, {len(found.bigcommerce)} in BigCommerce): double-click a name to "
+                "change it. A name in red is not in its store.",
+            )
+
+    @Slot(str, object)
+    def _on_job_failed(self, kind: str, error: Any) -> None:
+        if kind != CATEGORIES:
+            return
+        self._reading = False
+        self._offer(None, None)
+        problem = messages.describe_error(error)
+        self.categories_note.show_message(
+            "warning",
+            f"<b>Could not read your stores' categories.</b> {problem.title}: {problem.message} "
+            "Until then, type the names as each store spells them.",
+        )
+        self.read_again_button.show()
+
+    # -- the rules -------------------------------------------------------------------------------
 
     @Slot()
     def load(self) -> None:
@@ -140,6 +274,8 @@ class WeightsPage(widgets.Page):
         self.sku_model.set_pairs(sorted(weights.by_sku.items()))
         self.category_model.set_pairs(sorted(weights.by_category.items()))
         self.map_model.set_pairs(sorted(s.category_map.items()))
+        if self.isVisible() and self._categories_of not in (None, self._stores()):
+            self.read_categories()  # other stores connected while the page is open
 
     @Slot()
     def save(self) -> None:
