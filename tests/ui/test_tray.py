@@ -127,3 +127,31 @@ def test_tray_state_and_notices() -> None:
     controller.last_result = clean
     controller.scheduler.set_paused(True)
     assert tray_state(controller) is TrayState.PAUSED
+
+
+@pytest.mark.tray
+def test_scheduled_runs_that_need_attention_show_a_notification(x_display: str) -> None:
+    env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.ui.tray_notice_probe"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["available"] and report["visible"] and report["supports_messages"]
+    clean, skipped, failed, unreachable, manual = report["after"]
+    assert clean == []
+    assert [(n["title"], n["icon"]) for n in skipped] == [("“Stock” skipped items", "Warning")]
+    assert "3 skipped" in skipped[0]["text"] and "History" in skipped[0]["text"]
+    assert [(n["title"], n["icon"]) for n in failed] == [
+        ("Scheduled sync “Stock”: 2 failed", "Critical")
+    ]
+    assert len(unreachable) == 1 and unreachable[0]["icon"] == "Critical"
+    assert "did not run" in unreachable[0]["title"]
+    assert "Check the internet connection" in unreachable[0]["text"]
+    assert manual == []  # a sync started by hand is reported in the window, not the tray
+    assert report["states"] == ["idle", "idle", "failed", "failed", "failed"]
