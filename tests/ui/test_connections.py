@@ -93,3 +93,30 @@ def test_tokens_go_to_the_real_keyring_and_back(gui, qtbot, esync_home) -> None:
     with qtbot.waitSignal(gui.controller.secrets_saved, timeout=10_000):
         gui.controller.save_secrets("", "")
     assert SecretStore(service="esync-desktop-test").get(CLOVER_TOKEN) is None
+
+
+def test_a_store_that_cannot_be_reached_says_check_the_network(gui, qtbot) -> None:
+    """A real closed loopback port: the connection is refused as with no network."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    gui.services.environ = {
+        "ESYNC_CLOVER_BASE_URL": closed,
+        "ESYNC_CLOVER_MERCHANT_ID": "ESYNCDEMO0001",
+        "ESYNC_CLOVER_TOKEN": WRONG_TOKEN,
+        "ESYNC_BC_BASE_URL": closed,
+        "ESYNC_BC_STORE_HASH": "esd3m0",
+        "ESYNC_BC_TOKEN": WRONG_TOKEN,
+    }
+    page = gui.window.connections
+    gui.window.show_page(CONNECTIONS)
+    with qtbot.waitSignal(gui.controller.connections_tested, timeout=60_000):
+        page.test_button.click()
+    for status, store in ((page.clover_status, "Clover"), (page.bc_status, "BigCommerce")):
+        text = status.text()
+        assert status.kind == "error", text
+        assert store in text and "reach" in text.lower(), text
+        assert "internet connection" in text.lower(), text
+        assert "token" not in text.lower(), text  # not mistaken for a credentials problem
