@@ -227,7 +227,8 @@ class HttpLayer:
                     f"Cannot reach {self.profile.label}"
                     if not maybe_applied
                     else f"No answer from {self.profile.label}",
-                    self.profile.unreachable(method, path, reason, maybe_applied),
+                    # The owner reads plain words; the exception's own text is in details.
+                    self.profile.unreachable(method, path, _plain(exc), maybe_applied),
                     maybe_applied=maybe_applied,
                     api=self.profile.name,
                     method=method,
@@ -418,6 +419,21 @@ def _tls_failure(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def _plain(exc: httpx.HTTPError) -> str:
+    """What went wrong with the connection, in the owner's words."""
+    if _tls_failure(exc):
+        return "the server's certificate is not trusted"
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return "no answer to the connection in time"
+    if isinstance(exc, httpx.TimeoutException):
+        return "it stopped answering in time"
+    if isinstance(exc, httpx.ConnectError):
+        return "the connection was refused or the address was not found"
+    if isinstance(exc, _HOPELESS):
+        return "the address is not a valid web address"
+    return "the connection broke"
 
 
 def _describe(exc: httpx.HTTPError) -> str:

@@ -13,6 +13,7 @@ from esync_desktop import APP_NAME
 from esync_desktop.ui import messages
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.resources import TrayState, tray_icon
+from esync_desktop.ui.scheduler import describe_when
 
 TOOLTIPS = {
     TrayState.IDLE: f"{APP_NAME}: all good",
@@ -116,7 +117,8 @@ class Tray(QObject):
             text = "No scheduled sync"
         else:
             name, when = upcoming
-            text = f"Next: {name} at {when.astimezone().strftime('%a %H:%M')}"
+            # Worded as on the Tasks page: "today 14:30", "tomorrow 02:00".
+            text = f"Next: {name}, {describe_when(when, controller.scheduler.now())}"
         self.menu.addAction(text).setEnabled(False)
         pause = "Resume schedule" if controller.scheduler.paused else "Pause schedule"
         self.menu.addAction(pause, self._toggle_pause)

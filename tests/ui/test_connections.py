@@ -17,16 +17,21 @@ def _files_containing(root, needle: str) -> list[str]:
     return [str(p) for p in root.rglob("*") if p.is_file() and needle.encode() in p.read_bytes()]
 
 
-def test_wrong_clover_token_shows_what_to_do(gui, qtbot, sandbox) -> None:
-    """Through the environment (as a script would set it), so no keyring is needed."""
-    gui.services.environ = {
-        "ESYNC_CLOVER_BASE_URL": sandbox.url,
+def _connections_at(url: str) -> dict[str, str]:
+    """Both stores at `url` with a wrong token, set through the environment as a script would."""
+    return {
+        "ESYNC_CLOVER_BASE_URL": url,
         "ESYNC_CLOVER_MERCHANT_ID": "ESYNCDEMO0001",
         "ESYNC_CLOVER_TOKEN": WRONG_TOKEN,
-        "ESYNC_BC_BASE_URL": sandbox.url,
+        "ESYNC_BC_BASE_URL": url,
         "ESYNC_BC_STORE_HASH": "esd3m0",
         "ESYNC_BC_TOKEN": WRONG_TOKEN,
     }
+
+
+def test_wrong_clover_token_shows_what_to_do(gui, qtbot, sandbox) -> None:
+    """Through the environment (as a script would set it), so no keyring is needed."""
+    gui.services.environ = _connections_at(sandbox.url)
     page = gui.window.connections
     gui.window.show_page(CONNECTIONS)
     with qtbot.waitSignal(gui.controller.connections_tested, timeout=15_000):
@@ -102,14 +107,7 @@ def test_a_store_that_cannot_be_reached_says_check_the_network(gui, qtbot) -> No
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    gui.services.environ = {
-        "ESYNC_CLOVER_BASE_URL": closed,
-        "ESYNC_CLOVER_MERCHANT_ID": "ESYNCDEMO0001",
-        "ESYNC_CLOVER_TOKEN": WRONG_TOKEN,
-        "ESYNC_BC_BASE_URL": closed,
-        "ESYNC_BC_STORE_HASH": "esd3m0",
-        "ESYNC_BC_TOKEN": WRONG_TOKEN,
-    }
+    gui.services.environ = _connections_at(closed)
     page = gui.window.connections
     gui.window.show_page(CONNECTIONS)
     with qtbot.waitSignal(gui.controller.connections_tested, timeout=60_000):
@@ -120,3 +118,4 @@ def test_a_store_that_cannot_be_reached_says_check_the_network(gui, qtbot) -> No
         assert store in text and "reach" in text.lower(), text
         assert "internet connection" in text.lower(), text
         assert "token" not in text.lower(), text  # not mistaken for a credentials problem
+        assert "refused" in text and "Errno" not in text and "ConnectError" not in text, text

@@ -69,34 +69,20 @@ def test_variants_of_a_new_product_count_as_created() -> None:
     assert not messages.needs_attention(stock, creating)
 
 
+def _no_sku(action: str, clover_id: str):
+    return _row(
+        action, None, Outcome.SKIP, Reason.MISSING_SKU, clover_id=clover_id, clover_name="Bag Fee"
+    )
+
+
 def test_items_are_counted_once_across_their_steps() -> None:
     rows = [
         _row("send-standard", "A", Outcome.SKIP, Reason.MISSING_WEIGHT),
         _row("send-prices", "a", Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE),
-        _row(
-            "send-standard",
-            None,
-            Outcome.SKIP,
-            Reason.MISSING_SKU,
-            clover_id="X1",
-            clover_name="Bag Fee",
-        ),
-        _row(
-            "send-prices",
-            None,
-            Outcome.SKIP,
-            Reason.MISSING_SKU,
-            clover_id="X1",
-            clover_name="Bag Fee",
-        ),
-        _row(
-            "send-prices",
-            None,
-            Outcome.SKIP,
-            Reason.MISSING_SKU,
-            clover_id="X2",
-            clover_name="Bag Fee",
-        ),
+        # No SKU: the same Clover item in two steps, and another item of the same name.
+        _no_sku("send-standard", "X1"),
+        _no_sku("send-prices", "X1"),
+        _no_sku("send-prices", "X2"),
     ]
     assert messages.count_items(rows) == 3
 
