@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from esync_desktop.storage.settings_model import (
     CLOVER_REGION_IDS,
     MAX_INTERVAL_MINUTES,
+    MAX_WEIGHT,
     MIN_INTERVAL_MINUTES,
     SCHEDULE_MODES,
     SETTINGS_VERSION,
@@ -254,7 +255,8 @@ def _schedule(value: Any, where: str, problems: Problems) -> Schedule:
 
 
 def parse_weight(value: Any) -> Decimal | None:
-    """A weight from its stored form (a string, or a number typed by hand): finite and >= 0."""
+    """A weight from its stored form (a string, or a number typed by hand): finite, >= 0 and at
+    most BigCommerce's largest (0 is kept: BigCommerce takes it, and a saved rule is not lost)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         return None
     try:
@@ -263,7 +265,7 @@ def parse_weight(value: Any) -> Decimal | None:
         weight = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
     except InvalidOperation:
         return None
-    return weight if weight.is_finite() and weight >= 0 else None
+    return weight if weight.is_finite() and 0 <= weight <= MAX_WEIGHT else None
 
 
 def _weights(section: dict[str, Any], problems: Problems) -> WeightRules:
@@ -282,12 +284,13 @@ def _weights(section: dict[str, Any], problems: Problems) -> WeightRules:
             else:
                 table[name.strip()] = weight
         if bad:
-            problems.dropped(f"weights.{key}", bad, "a weight is a number >= 0 and needs a name")
+            why = "a weight is a number from 0 to 9999999999 and needs a name"
+            problems.dropped(f"weights.{key}", bad, why)
         tables.append(table)
     raw_default = section.get("default")
     default = None if raw_default is None else parse_weight(raw_default)
     if raw_default is not None and default is None:
-        problems.reset("weights.default", raw_default, "a number >= 0", None)
+        problems.reset("weights.default", raw_default, "a number from 0 to 9999999999", None)
     return WeightRules(by_sku=tables[0], by_category=tables[1], default=default)
 
 

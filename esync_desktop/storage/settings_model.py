@@ -18,6 +18,8 @@ ScheduleMode = Literal["off", "interval", "daily"]
 # Below 5 minutes a full read of both catalogues would run back to back on a large store.
 MIN_INTERVAL_MINUTES = 5
 MAX_INTERVAL_MINUTES = 7 * 24 * 60
+# BigCommerce's largest product weight (catalog products spec: weight maximum 9999999999).
+MAX_WEIGHT = Decimal("9999999999")
 
 
 @dataclass

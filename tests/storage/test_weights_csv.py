@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from esync_desktop.storage.weights_csv import (
+    MAX_WEIGHT,
+    Limits,
     WeightCsvError,
     parse_csv_weight,
     parse_weights_csv,
@@ -82,13 +84,131 @@ def test_reading_files_in_excel_encodings(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("0.5", Decimal("0.5")), (" 2 ", Decimal("2")), ("0,25", Decimal("0.25")), ("0", Decimal(0))],
+    [
+        ("0.5", Decimal("0.5")),
+        (" 2 ", Decimal("2")),
+        ("0,25", Decimal("0.25")),
+        ("9999999999", Decimal("9999999999")),
+        ("1e2", Decimal("100")),
+    ],
 )
 def test_weight_values(raw: str, expected: Decimal) -> None:
     assert parse_csv_weight(raw) == (expected, "")
 
 
-@pytest.mark.parametrize("raw", ["", "1.2.3", "1,2,3", "1e", "-0.1", "NaN", "1.000,5"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "", "1.2.3", "1,2,3", "1e", "-0.1", "NaN", "1.000,5", "0", "0.000", "-0", "1e309",
+        "inf", "-Infinity", "sNaN", "10000000000", "9999999999.0001", "1e10",
+    ],
+)  # fmt: skip
 def test_refused_weight_values(raw: str) -> None:
     weight, why = parse_csv_weight(raw)
     assert weight is None and why
+
+
+def test_the_weight_range_is_bigcommerce_s(specs_dir: Path) -> None:
+    """The largest weight is the one the vendor's product spec allows, and 0 is refused."""
+    import yaml
+
+    spec = yaml.safe_load((specs_dir / "bigcommerce" / "products_catalog.v3.yml").read_text())
+    weight = spec["components"]["schemas"]["product_Base_POST"]["properties"]["weight"]
+    assert Decimal(str(weight["maximum"])) == MAX_WEIGHT
+    assert parse_csv_weight(str(weight["maximum"]))[0] == MAX_WEIGHT
+    assert "more than 0" in parse_csv_weight(str(weight["minimum"]))[1]
+
+
+def test_bad_lines_are_named_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text(
+        f"sku,weight\nA-1,1e309\nA-2,nan\nA-3,0\nA-4,12345678901\n{'S' * 256},1\nA-5,2\n",
+        encoding="utf-8",
+    )
+    result = read_weights_csv(path)
+    assert result.weights == {"A-5": Decimal("2")}
+    problems = {p.line: p.message for p in result.problems}
+    assert "'1e309' is more than 9999999999" in problems[2]
+    assert "A-2" in problems[3] and "not a number" in problems[3]
+    assert "more than 0" in problems[4]
+    assert "BigCommerce's largest weight" in problems[5]
+    assert "longer than 255" in problems[6] and "…" in problems[6]
+
+
+def test_csv_reader_errors_become_named_lines(tmp_path: Path) -> None:
+    """A value over the CSV field limit (a quote never closed swallows the lines after it) and
+    NUL bytes are bad lines with a reason, never a traceback; the lines after them are read."""
+    import csv
+
+    limit = csv.field_size_limit()
+    path = tmp_path / "w.csv"
+    lines = "\n".join(["x" * 5000] * (limit // 5000 + 2))
+    path.write_text(f'sku,weight\nA-1,1\n"{lines}\nB-1,2\nNUL\x00,1\nC-1,3\n', encoding="utf-8")
+    result = read_weights_csv(path)
+    assert result.weights["A-1"] == Decimal(1)
+    assert result.weights["C-1"] == Decimal(3)
+    messages = [str(p) for p in result.problems]
+    assert any(m.startswith("line 3: cannot be read as CSV (field larger than field limit")
+               for m in messages), messages  # fmt: skip
+    assert any("control characters" in m for m in messages), messages
+
+
+def test_over_long_lines_are_skipped_not_held(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text(f"sku,weight\nA-1,1\n{'Z' * 50_000},2\nB-1,2\n", encoding="utf-8")
+    result = read_weights_csv(path, Limits(max_line_chars=1000))
+    assert result.weights == {"A-1": Decimal(1), "B-1": Decimal(2)}
+    assert [str(p) for p in result.problems] == ["line 3: longer than 1000 characters"]
+    path.write_text(f"{'Z' * 50_000}\nsku,weight\n", encoding="utf-8")
+    with pytest.raises(WeightCsvError, match=r"line 1: expected a header .* longer than 1000"):
+        read_weights_csv(path, Limits(max_line_chars=1000))
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("sku,weight\n" + "A-1,1\n" * 1000, encoding="utf-8")
+    with pytest.raises(
+        WeightCsvError, match=r"larger than 1,000 bytes.*split it.*nothing was changed"
+    ):
+        read_weights_csv(path, Limits(max_bytes=1000))
+    assert read_weights_csv(path, Limits(max_bytes=10_000)).weights == {"A-1": Decimal(1)}
+
+
+def test_a_stream_without_a_size_is_counted_as_it_is_read(tmp_path: Path) -> None:
+    """A FIFO reports size 0: the reader counts the bytes instead of trusting stat()."""
+    import contextlib
+    import os
+    import threading
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with contextlib.suppress(BrokenPipeError), fifo.open("wb", buffering=0) as out:
+            out.write(b"sku,weight\n" + b"A-1,1\n" * 100_000)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        with pytest.raises(WeightCsvError, match="larger than"):
+            read_weights_csv(fifo, Limits(max_bytes=64 * 1024))
+    finally:
+        writer.join(timeout=10)
+
+
+def test_more_rows_than_the_limit_refuses_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("sku,weight\n" + "".join(f"A-{n},1\n" for n in range(11)), encoding="utf-8")
+    with pytest.raises(WeightCsvError, match="more than 10 lines of weights"):
+        read_weights_csv(path, Limits(max_rows=10))
+    assert len(read_weights_csv(path, Limits(max_rows=11)).weights) == 11
+
+
+def test_the_documented_limits() -> None:
+    from esync_desktop.storage import weights_csv
+
+    assert weights_csv.MAX_FILE_BYTES == 50 * 1024 * 1024
+    assert weights_csv.MAX_ROWS == 200_000
+    assert "50 MB" in (weights_csv.__doc__ or "") and "200,000" in (weights_csv.__doc__ or "")

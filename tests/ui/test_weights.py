@@ -117,3 +117,28 @@ def test_rules_table_with_known_names_passes_modeltester(qtmodeltester) -> None:
     assert not model.is_unknown(1, 1)
     model.set_known(1, None)
     model.remove_row(0)
+
+
+def test_weights_out_of_bigcommerce_s_range_are_refused_with_the_reason(gui, tmp_path) -> None:
+    """Typed and imported weights are held to the same rule (storage.weights_csv): more than 0,
+    at most BigCommerce's largest; a bad CSV line is named, never a traceback."""
+    from decimal import Decimal
+
+    page = gui.window.weights
+    csv_file = tmp_path / "weights.csv"
+    csv_file.write_text("sku,weight\nA-1,1e309\nA-2,0\nA-3,0.5\nA-4\x00,1\n", encoding="utf-8")
+    page.import_csv(csv_file)
+    assert gui.services.settings.weights.by_sku == {"A-3": Decimal("0.5")}
+    text = page.banner.text()
+    assert "Imported 1 weight" in text and "3 lines skipped" in text
+    assert "line 2: SKU 'A-1': weight '1e309' is more than 9999999999" in text
+    assert "line 3: SKU 'A-2': weight 0: a weight must be more than 0" in text
+    assert "line 5" in text
+
+    page.default_weight.setText("1e309")
+    page.category_model.add_row("Mugs", "0")
+    page.save()
+    weights = gui.services.settings.weights
+    assert weights.default is None and weights.by_category == {}
+    assert "default weight '1e309' is more than 9999999999" in page.banner.text()
+    assert "category “Mugs”: weight 0: a weight must be more than 0" in page.banner.text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esync_desktop.storage.weights_csv import WeightCsvError, read_weights_csv
+from esync_desktop.storage.weights_csv import WeightCsvError, parse_csv_weight, read_weights_csv
 from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import CATEGORIES, AppController
 from esync_desktop.ui.delegates import ChoiceDelegate
@@ -37,18 +37,6 @@ NOT_IN_BIGCOMMERCE = (
     "Your BigCommerce store has no category of this name: new products of this Clover "
     "category are skipped until it exists in BigCommerce."
 )
-
-
-def parse_weight(text: str) -> Decimal | None:
-    """'0,45' or '0.45' -> Decimal('0.45'); None when empty or not a weight >= 0."""
-    text = text.strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() and value >= 0 else None
 
 
 class RulesBox(QGroupBox):
@@ -287,18 +275,18 @@ class WeightsPage(widgets.Page):
             for key, value in model.pairs():
                 if not key and not value:
                     continue  # a row just added, not filled in yet
-                weight = parse_weight(value)
+                weight, why = parse_csv_weight(value)
                 if not key or weight is None:
-                    problems.append(f"{what} “{key or '(empty)'}”: weight “{value}”")
+                    problems.append(f"{what} “{key or '(empty)'}”: {why or 'no name'}")
                     continue
                 out[key] = weight
             return out
 
         s = self.controller.settings
         default_text = self.default_weight.text()
-        default = parse_weight(default_text)
+        default, why = parse_csv_weight(default_text)
         if default_text.strip() and default is None:
-            problems.append(f"default weight “{default_text}”")
+            problems.append(f"default {why}")
         s.weights.by_sku = weights_of(self.sku_model, "SKU")
         s.weights.by_category = weights_of(self.category_model, "category")
         s.weights.default = default
@@ -311,7 +299,7 @@ class WeightsPage(widgets.Page):
         if problems:
             self.banner.show_message(
                 "warning",
-                "Not used until corrected (a weight is a number such as 0.45): "
+                "Not used until corrected (a weight is a number more than 0, such as 0.45): "
                 + "; ".join(problems[:5])
                 + (f" and {len(problems) - 5} more" if len(problems) > 5 else ""),
             )
