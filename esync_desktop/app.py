@@ -29,6 +29,7 @@ from esync_desktop.sync.schedule import next_due
 if TYPE_CHECKING:
     from esync_desktop.connectors.bigcommerce import BigCommerceClient
     from esync_desktop.connectors.clover import CloverClient
+    from esync_desktop.storage.notices import Notice
     from esync_desktop.storage.settings import Settings, TaskConfig
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,9 @@ class Services:
             self.settings.tasks.append(default_task())
         self.secrets = SecretStore()
         self.state = StateDb(self.paths.state_db)
+        # What the owner should be told about their files (a damaged one healed or reset), as
+        # data: the window and the command line each show them.
+        self.startup_notices: list[Notice] = [*self._settings_store.notices, *self.state.notices]
         self._engine_state = EngineState(self.state)
         self._demo: Any = None
         self._demo_credentials: _Credentials | None = None
@@ -440,6 +444,8 @@ class Services:
                     error=None if error is None else str(error),
                     api_calls=calls,
                 )
+        # A run that ended: its state is the one to go back to if the database is damaged later.
+        self.state.keep_last_good()
         failures = [r.row for r in outcome.failures] if outcome else []
         document = run_document(plan, outcome.results, calls)
         return RunResult(

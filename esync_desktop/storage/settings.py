@@ -14,6 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from esync_desktop.storage.notices import (
+    SETTINGS_RESET,
+    SETTINGS_RESTORED,
+    SETTINGS_UPGRADED,
+    Notice,
+)
 from esync_desktop.storage.settings_codec import (
     MIGRATIONS,
     Problems,
@@ -61,32 +67,50 @@ class SettingsError(RuntimeError):
         self.path = path
 
 
+class _Unusable(Exception):
+    """The file cannot be read as settings at all: `label` names its backup, `what` says why."""
+
+    def __init__(self, label: str, what: str) -> None:
+        super().__init__(what)
+        self.label = label
+        self.what = what
+
+
 class SettingsStore:
     """Reads and writes one settings file (JSON). load() never raises: whatever it cannot use
-    is kept in a backup next to the file and reported in the returned warnings."""
+    is kept in a backup next to the file and reported in the returned warnings. A copy of the
+    last file that loaded or saved cleanly is kept beside it and put back when the file is
+    damaged, rather than starting from defaults."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.last_good = self.path.with_name(self.path.name + ".last-good")
         self._lock = threading.Lock()
+        # What the last load() found, as data (the returned warnings are their messages).
+        self.notices: list[Notice] = []
 
     def load(self) -> tuple[Settings, list[str]]:
         """The settings and a warning for each thing that was reset, moved aside or upgraded."""
         with self._lock:
             problems = Problems()
-            settings, messages, raw = self._read(problems)
-            messages += problems.messages
+            settings, notices, raw = self._read(problems)
+            notices += [Notice(SETTINGS_RESET, m) for m in problems.messages]
             if problems.messages:
                 backup = self._backup_once(raw, "reset")
                 where = f"the file as it was is kept at {backup}" if backup else "no copy was kept"
                 count = len(problems.messages)
                 were = "1 setting in" if count == 1 else f"{count} settings in"
-                messages.append(
+                message = (
                     f"{were} {self.path} {'was' if count == 1 else 'were'} reset to defaults; "
                     f"{where}. Saving the settings writes the corrected values."
                 )
-            for message in messages:
-                log.warning("%s", message)
-            return settings, messages
+                notices.append(Notice(SETTINGS_RESET, message, moved_to=backup))
+            elif raw is not None:
+                self._keep_last_good(raw)
+            for notice in notices:
+                log.warning("%s", notice.message)
+            self.notices = notices
+            return settings, [n.message for n in notices]
 
     def save(self, settings: Settings) -> None:
         """Write the file atomically (temp file, fsync, rename): a failure leaves the old file
@@ -97,17 +121,19 @@ class SettingsStore:
             )
         except (TypeError, ValueError) as exc:
             raise SettingsError(f"the settings cannot be saved: {exc}", self.path) from exc
+        encoded = (data + "\n").encode("utf-8")
         with self._lock:
             try:
-                _write_atomically(self.path, (data + "\n").encode("utf-8"))
+                _write_atomically(self.path, encoded)
             except OSError as exc:
                 raise SettingsError(_save_advice(self.path, exc), self.path) from exc
+            self._keep_last_good(encoded)
         log.info("settings saved to %s", self.path)
 
     # -- loading steps --------------------------------------------------------------------------
 
-    def _read(self, problems: Problems) -> tuple[Settings, list[str], bytes | None]:
-        """The settings, the messages so far, and the file's bytes when values were parsed
+    def _read(self, problems: Problems) -> tuple[Settings, list[Notice], bytes | None]:
+        """The settings, the notices so far, and the file's bytes when values were parsed
         from them (so that a reset can keep a copy)."""
         if not self.path.exists():
             return Settings(), [], None
@@ -116,32 +142,38 @@ class SettingsStore:
         except OSError as exc:
             backup = self._move_aside("unreadable")
             kept = f"it was moved to {backup}" if backup else "saving will replace it"
-            return (
-                Settings(),
-                [
-                    f"the settings file {self.path} could not be read ({exc.strerror or exc}); "
-                    f"{kept}; using default settings."
-                ],
-                None,
-            )
+            return self._fall_back(f"could not be read ({exc.strerror or exc})", kept, backup)
+        try:
+            settings, notices = self._parse(raw, problems)
+        except _Unusable as bad:
+            backup = self._backup_once(raw, bad.label)
+            kept = f"it is kept at {backup}" if backup else "no copy could be kept"
+            return self._fall_back(bad.what, kept, backup)
+        return settings, notices, raw
+
+    def _parse(self, raw: bytes, problems: Problems) -> tuple[Settings, list[Notice]]:
+        """Settings from a file's bytes, migrated to this version; _Unusable when they are
+        not settings this version can read."""
         try:
             document = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return self._start_over(raw, "corrupt", f"is not valid settings JSON ({_why(exc)})")
+            raise _Unusable("corrupt", f"is not valid settings JSON ({_why(exc)})") from None
         if not isinstance(document, dict):
-            return self._start_over(raw, "corrupt", "does not hold a settings object")
+            raise _Unusable("corrupt", "does not hold a settings object")
         version = document.get("version")
-        messages: list[str] = []
+        notices: list[Notice] = []
         if version is None:
             version = SETTINGS_VERSION
-            messages.append(
-                f"the settings file {self.path} has no version; read as version {version}"
+            notices.append(
+                Notice(
+                    SETTINGS_UPGRADED,
+                    f"the settings file {self.path} has no version; read as version {version}",
+                )
             )
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            return self._start_over(raw, "unknown", f"has an unknown version {version!r}")
+            raise _Unusable("unknown", f"has an unknown version {version!r}")
         if version > SETTINGS_VERSION:
-            return self._start_over(
-                raw,
+            raise _Unusable(
                 f"v{version}",
                 f"was written by a newer eSync Desktop (settings version {version}, this one "
                 f"reads up to {SETTINGS_VERSION})",
@@ -151,22 +183,67 @@ class SettingsStore:
                 document = migrate(document, version)
             except Exception as exc:  # a migration bug must not cost the user their settings
                 log.exception("settings migration from version %s failed", version)
-                return self._start_over(raw, f"v{version}", f"could not be upgraded ({exc})")
+                raise _Unusable(f"v{version}", f"could not be upgraded ({exc})") from None
             backup = self._backup_once(raw, f"v{version}")
-            messages.append(
-                f"settings upgraded from version {version} to {SETTINGS_VERSION}; the old file is "
-                f"kept at {backup}"
+            notices.append(
+                Notice(
+                    SETTINGS_UPGRADED,
+                    f"settings upgraded from version {version} to {SETTINGS_VERSION}; the old "
+                    f"file is kept at {backup}",
+                    moved_to=backup,
+                )
             )
-        return settings_from_json(document, problems), messages, raw
+        return settings_from_json(document, problems), notices
 
-    def _start_over(
-        self, raw: bytes, label: str, what: str
-    ) -> tuple[Settings, list[str], bytes | None]:
-        """Defaults, with the unusable file kept in a backup and the warning saying where."""
-        backup = self._backup_once(raw, label)
-        kept = f"it is kept at {backup}" if backup else "no copy could be kept"
-        message = f"the settings file {self.path} {what}; {kept}; using default settings."
-        return Settings(), [message], None
+    def _fall_back(
+        self, what: str, kept: str, backup: Path | None
+    ) -> tuple[Settings, list[Notice], bytes | None]:
+        """The last good copy put back in place of an unusable file, or defaults when there
+        is no usable copy; the notice says which, and where the unusable file is kept."""
+        restored = self._restore_last_good()
+        if restored is None:
+            message = f"the settings file {self.path} {what}; {kept}; using default settings."
+            return Settings(), [Notice(SETTINGS_RESET, message, moved_to=backup)], None
+        settings, as_of = restored
+        message = (
+            f"the settings file {self.path} {what}; {kept}. The last good copy of the settings "
+            f"(saved {as_of:%Y-%m-%d %H:%M}) was put back: changes made after it are lost."
+        )
+        notice = Notice(
+            SETTINGS_RESTORED, message, moved_to=backup, restored_from=self.last_good,
+            good_as_of=as_of,
+        )  # fmt: skip
+        return settings, [notice], None
+
+    def _restore_last_good(self) -> tuple[Settings, datetime] | None:
+        try:
+            raw = self.last_good.read_bytes()
+            as_of = datetime.fromtimestamp(self.last_good.stat().st_mtime)
+        except OSError:
+            return None
+        problems = Problems()
+        try:
+            settings, _ = self._parse(raw, problems)
+        except _Unusable as bad:
+            log.error("the last good settings copy %s %s; not using it", self.last_good, bad.what)
+            return None
+        if problems.messages:
+            log.error("the last good settings copy %s has bad values; not using it", self.last_good)
+            return None
+        try:
+            _write_atomically(self.path, raw)
+        except OSError as exc:
+            log.warning("could not put the last good settings back in %s: %s", self.path, exc)
+        return settings, as_of
+
+    def _keep_last_good(self, raw: bytes) -> None:
+        """A copy of settings that loaded or saved cleanly (written only when it changed)."""
+        try:
+            if self.last_good.exists() and self.last_good.read_bytes() == raw:
+                return
+            _write_atomically(self.last_good, raw)
+        except OSError as exc:
+            log.warning("could not keep a last good copy of the settings: %s", exc)
 
     def _backup_path(self, label: str) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

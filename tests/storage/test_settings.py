@@ -272,8 +272,12 @@ def test_failed_replace_leaves_the_old_file(
     assert "disk is full" in message and "previous settings are unchanged" in message
     assert caught.value.path == store.path
     assert store.path.read_bytes() == before
-    # No temp file is left behind.
-    assert [p.name for p in store.path.parent.iterdir()] == ["settings.json"]
+    # No temp file is left behind; the last good copy is still the saved one.
+    assert sorted(p.name for p in store.path.parent.iterdir()) == [
+        "settings.json",
+        "settings.json.last-good",
+    ]
+    assert store.last_good.read_bytes() == before
 
 
 def test_read_only_folder_raises_a_clear_error(

@@ -101,11 +101,14 @@ def test_newer_database_is_refused(tmp_path: Path) -> None:
         StateDb(path)
 
 
-def test_not_a_database(tmp_path: Path) -> None:
+def test_not_a_database_is_moved_aside_and_started_over(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
     path.write_bytes(b"this is not SQLite" * 100)
-    with pytest.raises(StateError, match="Move it aside"):
-        StateDb(path)
+    with StateDb(path) as db:
+        assert [n.kind for n in db.notices] == ["state_reset"]
+        assert db.list_runs() == []
+    (aside,) = tmp_path.glob("state.sqlite3.damaged-*")
+    assert aside.read_bytes() == b"this is not SQLite" * 100
 
 
 def test_threads_share_one_database(db: StateDb) -> None:

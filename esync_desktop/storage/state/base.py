@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -13,6 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from esync_desktop.storage.notices import Notice
+from esync_desktop.storage.state.health import (
+    Damaged,
+    Session,
+    guard,
+    header_problem,
+    heal,
+    integrity_problem,
+    is_damage,
+    keep_last_good,
+)
 from esync_desktop.storage.state.records import StateError
 from esync_desktop.storage.state.schema import migrate
 
@@ -57,16 +69,62 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        # Whether this session met a damaged file: then it is checked at the next start.
+        self._damaged = False
+        # What the owner should be told about the database (a damaged file healed).
+        self.notices: list[Notice] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(self._cannot_open(exc)) from exc
+        self._session = Session(self.path)
+        with guard(self.path):
+            unclean = self._session.collect_unclean()
+            if unclean:
+                log.info("state database %s was not closed cleanly: checking it", self.path)
+            self._session.begin()
+            try:
+                self._open_checked(unclean)
+            except Damaged as damage:
+                self._drop_connection()
+                if self._session.others_open():
+                    self._session.end(clean=False)
+                    raise StateError(
+                        f"the state database {self.path} is damaged ({damage.reason}). Close "
+                        "eSync Desktop everywhere it is open (the window, commands), then start "
+                        "it again: the last good copy is then put back."
+                    ) from None
+                self.notices.append(heal(self.path, damage.reason))
+                log.warning("%s", self.notices[-1].message)
+                try:
+                    self._open_checked(False)
+                except Damaged as again:
+                    self._give_up(again)
+            except BaseException:
+                self._drop_connection()
+                self._session.end(clean=True)
+                raise
+
+    def _cannot_open(self, exc: BaseException) -> str:
+        return (
+            f"cannot open the state database {self.path}: {exc}. Check that the folder exists "
+            "and is writable."
+        )
+
+    def _open_checked(self, check: bool) -> None:
+        """Open, look for damage (cheap checks always, integrity_check when asked), migrate,
+        then _prepare(); Damaged when the file is not usable."""
+        problem = header_problem(self.path)
+        if problem is not None:
+            raise Damaged(problem)
+        try:
             conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
         except (OSError, sqlite3.Error) as exc:
-            raise StateError(
-                f"cannot open the state database {self.path}: {exc}. Check that the folder "
-                f"exists and is writable."
-            ) from exc
+            raise StateError(self._cannot_open(exc)) from exc
+        self._conn = conn
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -75,17 +133,41 @@ class Database:
             conn.execute("PRAGMA foreign_keys = ON")
             # FULL: a journal intent must survive a power cut, not only a killed process.
             conn.execute("PRAGMA synchronous = FULL")
+            if check:
+                problem = integrity_problem(conn)
+                if problem is not None:
+                    raise Damaged(problem)
             self.schema_version = migrate(conn, self.path)
+            self._prepare()
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            if is_damage(exc):
+                raise Damaged(str(exc)) from exc
             raise StateError(
                 f"the state database {self.path} cannot be used ({exc}). Move it aside to start "
                 f"with a fresh history; the settings are not affected."
             ) from exc
-        except BaseException:
-            conn.close()
+        except StateError as exc:
+            if isinstance(exc.__cause__, sqlite3.DatabaseError) and is_damage(exc.__cause__):
+                raise Damaged(str(exc.__cause__)) from exc
             raise
-        self._conn: sqlite3.Connection | None = conn
+
+    def _prepare(self) -> None:
+        """Work done on every open, inside the damage check (a subclass prunes here)."""
+
+    def _give_up(self, damage: Damaged) -> None:
+        self._drop_connection()
+        self._session.end(clean=False)
+        raise StateError(
+            f"the state database {self.path} cannot be used ({damage.reason}) even after "
+            "putting its last good copy back. Move it aside to start with a fresh history; "
+            "the settings are not affected."
+        )
+
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -95,27 +177,62 @@ class Database:
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """A write transaction, taken at once (IMMEDIATE) so it never fails half-way on a lock."""
-        with self._lock:
+        with self._lock, self._damage_reported():
             conn = self._connection()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
 
     def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, self._damage_reported():
             cursor = self._connection().execute(sql, params)
             cursor.row_factory = sqlite3.Row
             return cursor.fetchall()
 
+    @contextmanager
+    def _damage_reported(self) -> Iterator[None]:
+        """Damage met while in use: the owner's message, and a check at the next start."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if self._conn is None or not is_damage(exc):
+                raise
+            self._damaged = True
+            raise StateError(
+                f"the state database {self.path} is damaged ({exc}). Close eSync Desktop and "
+                "start it again: it is then checked, and its last good copy put back."
+            ) from exc
+
+    def integrity_problem(self) -> str | None:
+        """What `PRAGMA integrity_check` finds wrong with the database, or None when it is ok."""
+        with self._lock:
+            try:
+                return integrity_problem(self._connection())
+            except sqlite3.DatabaseError as exc:
+                if not is_damage(exc):
+                    raise
+                self._damaged = True
+                return str(exc)
+
+    def keep_last_good(self) -> bool:
+        """Copy the database beside itself as its last good copy (after a run that ended): a
+        damaged database found later is replaced by it. False when no copy could be kept."""
+        with self._lock:
+            kept = keep_last_good(self._connection(), self.path)
+            if not kept:
+                self._damaged = True  # checked at the next start
+            return kept
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+                self._drop_connection()
+                self._session.end(clean=not self._damaged)
 
     def __enter__(self) -> Database:
         return self

@@ -28,9 +28,13 @@ class StateDb(RunsMixin, JournalMixin, CursorsMixin, IntegrationLogMixin):
     processes may open the same file (WAL, busy timeout)."""
 
     def __init__(self, path: Path, *, prune: bool = True) -> None:
+        self._prune_at_open = prune
         super().__init__(path)
         self._run_lock = RunLock(self.path.with_name(self.path.name + ".runlock"))
-        if prune:
+
+    def _prepare(self) -> None:
+        # Inside the open's damage check: pruning walks most tables' indexes.
+        if self._prune_at_open:
             self.prune()
 
     @contextmanager
