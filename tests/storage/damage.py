@@ -44,6 +44,10 @@ def truncate(path: Path) -> None:
         handle.truncate(path.stat().st_size // 2)
 
 
+def empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
 def overwrite_middle(path: Path) -> None:
     """One page in the middle of the file filled with random bytes (the header stays sound)."""
     size = path.stat().st_size

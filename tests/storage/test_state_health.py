@@ -12,6 +12,7 @@ from esync_desktop.storage.notices import STATE_RESET, STATE_RESTORED
 from esync_desktop.storage.state import StateDb, StateError
 from esync_desktop.storage.state.health import last_good_path
 from tests.storage.damage import (
+    empty,
     garbage,
     kill_while_open,
     make_history,
@@ -41,7 +42,9 @@ def test_the_last_good_copy_is_a_checked_sqlite_file(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*tmp"))
 
 
-@pytest.mark.parametrize("damage", [garbage, truncate], ids=["garbage", "truncated"])
+@pytest.mark.parametrize(
+    "damage", [garbage, truncate, empty], ids=["garbage", "truncated", "emptied"]
+)
 def test_damage_found_at_open_restores_the_last_good_copy(
     tmp_path: Path, damage: Callable[[Path], None]
 ) -> None:

@@ -51,7 +51,8 @@ def header_problem(path: Path) -> str | None:
     try:
         size = path.stat().st_size
         if size == 0:
-            return None  # a new database
+            # A new database, unless one was kept before: then the file lost all it held.
+            return "it is empty" if last_good_path(path).exists() else None
         with path.open("rb") as handle:
             header = handle.read(100)
     except FileNotFoundError:
