@@ -57,6 +57,7 @@ def test_damage_found_at_open_restores_the_last_good_copy(
         # Run 3 came after the copy: it is what was lost, and the notice says so.
         assert [r.run_id for r in db.list_runs()] == [2, 1]
         assert db.integrity_problem() is None
+    assert _sessions(path) == []  # healed and closed: no check next time
     assert notice.kind == STATE_RESTORED
     assert notice.restored_from == last_good_path(path)
     assert notice.moved_to is not None and notice.moved_to.read_bytes() == broken

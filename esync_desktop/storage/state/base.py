@@ -85,26 +85,39 @@ class Database:
                 log.info("state database %s was not closed cleanly: checking it", self.path)
             self._session.begin()
             try:
-                self._open_checked(unclean)
-            except Damaged as damage:
-                self._drop_connection()
-                if self._session.others_open():
-                    self._session.end(clean=False)
-                    raise StateError(
-                        f"the state database {self.path} is damaged ({damage.reason}). Close "
-                        "eSync Desktop everywhere it is open (the window, commands), then start "
-                        "it again: the last good copy is then put back."
-                    ) from None
-                self.notices.append(heal(self.path, damage.reason))
-                log.warning("%s", self.notices[-1].message)
-                try:
-                    self._open_checked(False)
-                except Damaged as again:
-                    self._give_up(again)
+                self._open_healed(unclean)
             except BaseException:
                 self._drop_connection()
-                self._session.end(clean=True)
+                # A damaged file left in place keeps the mark: the next start checks it again.
+                self._session.end(clean=not self._damaged)
                 raise
+
+    def _open_healed(self, check: bool) -> None:
+        """Open the database; a damaged one is moved aside and its last good copy put back."""
+        try:
+            self._open_checked(check)
+            return
+        except Damaged as damage:
+            reason = damage.reason
+        self._drop_connection()
+        self._damaged = True
+        if self._session.others_open():
+            raise StateError(
+                f"the state database {self.path} is damaged ({reason}). Close eSync Desktop "
+                "everywhere it is open (the window, commands), then start it again: the last "
+                "good copy is then put back."
+            )
+        self.notices.append(heal(self.path, reason))
+        log.warning("%s", self.notices[-1].message)
+        try:
+            self._open_checked(False)
+        except Damaged as again:
+            raise StateError(
+                f"the state database {self.path} cannot be used ({again.reason}) even after "
+                "putting its last good copy back. Move it aside to start with a fresh history; "
+                "the settings are not affected."
+            ) from None
+        self._damaged = False
 
     def _cannot_open(self, exc: BaseException) -> str:
         return (
@@ -153,15 +166,6 @@ class Database:
 
     def _prepare(self) -> None:
         """Work done on every open, inside the damage check (a subclass prunes here)."""
-
-    def _give_up(self, damage: Damaged) -> None:
-        self._drop_connection()
-        self._session.end(clean=False)
-        raise StateError(
-            f"the state database {self.path} cannot be used ({damage.reason}) even after "
-            "putting its last good copy back. Move it aside to start with a fresh history; "
-            "the settings are not affected."
-        )
 
     def _drop_connection(self) -> None:
         conn, self._conn = self._conn, None
