@@ -109,7 +109,12 @@ def read_weights_csv(path: Path, limits: Limits = Limits()) -> WeightImport:
     path = Path(path)
     try:
         return _read_file(path, "utf-8-sig", "strict", limits)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if not path.is_file():  # a pipe cannot be read a second time
+            raise WeightCsvError(
+                f"{path} is not UTF-8 text (byte {exc.start + 1} of a line): save it as UTF-8 "
+                "and import it again (nothing was changed)"
+            ) from None
         result = _read_file(path, "cp1252", "replace", limits)
         note = f"{path} is not UTF-8 text; it was read as Windows-1252"
         return WeightImport(result.weights, result.problems, (*result.notes, note))

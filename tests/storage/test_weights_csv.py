@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -174,12 +178,9 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     assert read_weights_csv(path, Limits(max_bytes=10_000)).weights == {"A-1": Decimal(1)}
 
 
-def test_a_stream_without_a_size_is_counted_as_it_is_read(tmp_path: Path) -> None:
-    """A FIFO reports size 0: the reader counts the bytes instead of trusting stat()."""
-    import contextlib
-    import os
-    import threading
-
+@contextlib.contextmanager
+def _pipe_feeding(tmp_path: Path, data: bytes) -> Iterator[Path]:
+    """A named pipe with a writer thread feeding `data` into it (until the reader stops)."""
     if not hasattr(os, "mkfifo"):
         pytest.skip("no named pipes here")
     fifo = tmp_path / "pipe.csv"
@@ -187,15 +188,32 @@ def test_a_stream_without_a_size_is_counted_as_it_is_read(tmp_path: Path) -> Non
 
     def feed() -> None:
         with contextlib.suppress(BrokenPipeError), fifo.open("wb", buffering=0) as out:
-            out.write(b"sku,weight\n" + b"A-1,1\n" * 100_000)
+            out.write(data)
 
     writer = threading.Thread(target=feed)
     writer.start()
     try:
-        with pytest.raises(WeightCsvError, match="larger than"):
-            read_weights_csv(fifo, Limits(max_bytes=64 * 1024))
+        yield fifo
     finally:
         writer.join(timeout=10)
+
+
+def test_a_stream_without_a_size_is_counted_as_it_is_read(tmp_path: Path) -> None:
+    """A pipe reports size 0: the reader counts the bytes instead of trusting stat()."""
+    with (
+        _pipe_feeding(tmp_path, b"sku,weight\n" + b"A-1,1\n" * 100_000) as fifo,
+        pytest.raises(WeightCsvError, match="larger than"),
+    ):
+        read_weights_csv(fifo, Limits(max_bytes=64 * 1024))
+
+
+def test_a_pipe_that_is_not_utf8_is_refused_not_read_twice(tmp_path: Path) -> None:
+    data = "sku;weight\nCAFÉ-1;0,2\n".encode("cp1252")
+    with (
+        _pipe_feeding(tmp_path, data) as fifo,
+        pytest.raises(WeightCsvError, match=r"not UTF-8 text.*save it as UTF-8"),
+    ):
+        read_weights_csv(fifo)
 
 
 def test_more_rows_than_the_limit_refuses_the_file(tmp_path: Path) -> None:
