@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from esync_desktop.cli import run
+    try:
+        from esync_desktop.cli import run
 
-    return run(sys.argv[1:] if argv is None else argv)
+        return run(sys.argv[1:] if argv is None else argv)
+    except Exception:
+        # An installed or frozen app may have no console: the log file is where a crash is read.
+        from esync_desktop.log import configure_logging
+
+        configure_logging()
+        logging.getLogger("esync_desktop").critical("eSync Desktop stopped", exc_info=True)
+        raise
 
 
 if __name__ == "__main__":

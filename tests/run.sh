@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs (Debian packages when root, the project with its test extra)
-# and runs it: ruff, then pytest inside a private D-Bus session with an unlocked gnome-keyring.
+# and runs it: ruff; the install smoke run (tests/smoke_install.sh: the wheel in a fresh venv and
+# the PyInstaller app, each started from outside the checkout); then pytest, in parallel (one
+# worker per core), inside a private D-Bus session with an unlocked gnome-keyring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(xvfb trayer gnome-keyring dbus libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4
       libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-render-util0 libxcb-image0 libegl1
-      libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0)
+      libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 desktop-file-utils appstream)
 if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   missing=()
   for deb in "${debs[@]}"; do
@@ -21,6 +23,7 @@ fi
 python -m pip install -q --disable-pip-version-check -e '.[test]'
 python -m ruff check .
 python -m ruff format --check .
+bash tests/smoke_install.sh
 
 export QT_QPA_PLATFORM=offscreen
 # A private home, so the keyring, settings and data of a test run touch nothing of the user's.
@@ -29,5 +32,5 @@ export ESYNC_TEST_HOME
 trap 'rm -rf "$ESYNC_TEST_HOME"' EXIT
 exec env HOME="$ESYNC_TEST_HOME" dbus-run-session -- bash -c '
   echo -n esync-test | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
-  exec python -m pytest "$@"
+  exec python -m pytest -n auto "$@"
 ' pytest "$@"

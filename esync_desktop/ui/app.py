@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QLabel
 
 from esync_desktop import APP_ID, APP_NAME, __version__
@@ -22,6 +24,9 @@ log = logging.getLogger(__name__)
 
 # How long Quit waits for a running sync to stop after Cancel (it stops between two writes).
 QUIT_WAIT_MS = 15_000
+QUIT_AFTER_ENV = "ESYNC_QUIT_AFTER_MS"
+# The name of packaging/linux/<DESKTOP_ID>.desktop: Wayland shells find the icon and name by it.
+DESKTOP_ID = "com.esyncdesktop.eSyncDesktop"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -32,7 +37,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_ID)
-    app.setDesktopFileName(APP_ID)
+    app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(app_icon())
     return app
 
@@ -112,8 +117,15 @@ def run_gui(argv: list[str] | None = None) -> int:
     from esync_desktop.app import Services
     from esync_desktop.log import configure_logging
 
-    app = create_application(argv)
-    apply_style(app)
+    # Before anything that can fail: a window that cannot start still leaves its reason in the log.
+    configure_logging()
+    try:
+        app = create_application(argv)
+        apply_style(app)
+    except Exception as exc:
+        log.critical("the window could not start", exc_info=True)
+        print(f"{APP_NAME} could not start: {exc}", file=sys.stderr)
+        return 1
     install_excepthook()
     try:
         services = Services()
@@ -129,8 +141,23 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     gui = GuiApp(services)
     gui.start()
+    quit_after = quit_after_ms()
+    if quit_after is not None:
+        QTimer.singleShot(quit_after, gui.quit)
     try:
         return app.exec()
     finally:
         gui.controller.shutdown(QUIT_WAIT_MS)
         services.stop()
+
+
+def quit_after_ms(environ: Mapping[str, str] = os.environ) -> int | None:
+    """ESYNC_QUIT_AFTER_MS=N closes the window after N ms, as Quit does: for smoke runs of an
+    installed or frozen app, which must end by themselves."""
+    value = environ.get(QUIT_AFTER_ENV, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        log.warning("%s=%r is not a number of milliseconds; ignored", QUIT_AFTER_ENV, value)
+        return None
+    return int(value)

@@ -1,12 +1,24 @@
-"""Finds files under resources/, from a source checkout or a PyInstaller bundle, and loads icons."""
+"""Finds the package's resources (esync_desktop/resources) and loads icons from them.
+
+They are read through importlib.resources, so a source checkout, an installed wheel and the
+PyInstaller bundle (build.spec copies the folder to the same place in the package) all work alike.
+"""
 
 from __future__ import annotations
 
-import sys
+import atexit
+import contextlib
 from enum import StrEnum
+from importlib import resources
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
+
+RESOURCE_PACKAGE = "esync_desktop"
+RESOURCE_FOLDER = "resources"
+# The rendered app icon sizes (tools/render_icons.py writes icons/app-<size>.png for each).
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 class TrayState(StrEnum):
@@ -16,24 +28,33 @@ class TrayState(StrEnum):
     PAUSED = "paused"
 
 
-def resources_dir() -> Path:
-    """resources/ beside the package in a checkout; under sys._MEIPASS in a frozen build, where
-    build.spec copies it."""
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if getattr(sys, "frozen", False) and frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+# Qt needs file names; a resource inside a zip would be extracted for as long as the process runs.
+_extracted = contextlib.ExitStack()
+atexit.register(_extracted.close)
+
+
+def resources_root() -> str:
+    """Where the resources are, for messages."""
+    return str(resources.files(RESOURCE_PACKAGE).joinpath(RESOURCE_FOLDER))
 
 
 def asset_path(name: str) -> Path:
-    path = resources_dir() / name
-    if not path.is_file():
-        raise FileNotFoundError(f"resource {name!r} is missing from {resources_dir()}")
-    return path
+    """A file under esync_desktop/resources, e.g. `icons/app.svg`; FileNotFoundError naming the
+    resource and where it was looked for when the install lacks it."""
+    resource = resources.files(RESOURCE_PACKAGE).joinpath(RESOURCE_FOLDER, *name.split("/"))
+    if not resource.is_file():
+        raise FileNotFoundError(f"resource {name!r} is missing from {resources_root()}")
+    if isinstance(resource, Path):
+        return resource
+    return _extracted.enter_context(resources.as_file(resource))
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(asset_path("icons/app.svg")))
+    """The app icon at every rendered size (crisp where a size is asked for), scalable beyond."""
+    icon = QIcon(str(asset_path("icons/app.svg")))
+    for size in APP_ICON_SIZES:
+        icon.addFile(str(asset_path(f"icons/app-{size}.png")), QSize(size, size))
+    return icon
 
 
 def tray_icon(state: TrayState) -> QIcon:

