@@ -319,6 +319,20 @@ class Services:
             bc.close()
         return sorted(found, key=lambda loc: (not loc.is_default, loc.id))
 
+    def store_weight_unit(self) -> tuple[str | None, str]:
+        """The BigCommerce store's weight unit (store_info's `weight_units`, e.g. "KGS"), or
+        None and why it could not be read (not set up, not reachable)."""
+        try:
+            clover, bc, _ = self._clients()
+        except ConfigurationError:
+            return None, "the store is not set up (Connections page, or the ESYNC_BC_* variables)"
+        try:
+            unit, error = _probe(lambda: bc.store_info().get("weight_units"))
+        finally:
+            clover.close()
+            bc.close()
+        return (unit, "") if unit else (None, error or "the store did not say")
+
     def store_categories(self) -> StoreCategories:
         """The categories of both stores, by name as the rules match them (trim, any case),
         sorted; raises ConfigurationError when the stores are not set up."""

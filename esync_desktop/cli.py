@@ -7,8 +7,11 @@ import json
 import signal
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from esync_desktop import __version__
+from esync_desktop.cli_engine import add_engine_commands
+from esync_desktop.cli_settings import add_settings_commands
 
 EXIT_OK = 0
 EXIT_ITEMS_FAILED = 1
@@ -17,15 +20,47 @@ EXIT_CONNECT = 3
 
 Command = Callable[[argparse.Namespace], int]
 
+EPILOG = """\
+exit codes:
+  0    done (a first Ctrl+C stops between writes and exits 0, "cancelled": true in --json)
+  1    some items failed (each is named with what to do)
+  2    usage or configuration error
+  3    cannot connect to or authenticate with a store
+  130  aborted by a second Ctrl+C
+  With --json a document is printed in every case; on an error it has an "error" object
+  with "kind" and "message" beside what was done.
+
+environment (headless use: a server, a scheduled job, CI; the variables win over the saved
+connections and are never written anywhere, so no keyring is needed):
+  ESYNC_CLOVER_BASE_URL     Clover API host (default: the region saved in the settings)
+  ESYNC_CLOVER_MERCHANT_ID  Clover merchant id
+  ESYNC_CLOVER_TOKEN        Clover API token
+  ESYNC_BC_BASE_URL         BigCommerce API host (default https://api.bigcommerce.com)
+  ESYNC_BC_STORE_HASH       BigCommerce store hash
+  ESYNC_BC_TOKEN            BigCommerce access token
+  ESYNC_HOME                one folder for settings, data and logs (config/, data/, logs/)
+                            instead of the platform's folders
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error on a --json command line is also a JSON document."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if Parser.json_errors:
+            print(json.dumps({"error": {"kind": "usage", "message": message}}))
+        super().error(message)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="esync-desktop",
         description="Keep a Clover POS and a BigCommerce store in step. "
         "Without a command, opens the window.",
-        epilog="Exit codes: 0 done, 1 some items failed (each is named), 2 usage or "
-        "configuration error, 3 cannot connect or authenticate, 130 aborted by a second Ctrl+C "
-        '(a first Ctrl+C stops between writes and exits 0, with "cancelled": true in --json).',
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"eSync Desktop {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -62,9 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.set_defaults(handler=_sandbox_reset)
 
-    from esync_desktop.cli_engine import add_engine_commands
-
     add_engine_commands(commands)
+    add_settings_commands(commands)
     return parser
 
 
@@ -120,7 +154,7 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
 
 
 def _sandbox_reset(args: argparse.Namespace) -> int:
-    from esync_desktop.cli_engine import open_services
+    from esync_desktop.cli_services import open_services
 
     services = open_services()
     if services is None:
@@ -135,6 +169,7 @@ def _sandbox_reset(args: argparse.Namespace) -> int:
 
 def run(argv: list[str]) -> int:
     parser = build_parser()
+    Parser.json_errors = "--json" in argv
     args = parser.parse_args(argv)
     if args.command is None:
         from esync_desktop.ui.app import run_gui

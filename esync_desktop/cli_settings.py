@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from esync_desktop import wording
+from esync_desktop.cli_services import open_services
 from esync_desktop.storage.settings import SettingsError
 from esync_desktop.sync.model import ACTION_IDS
 
@@ -20,48 +23,153 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+def _options_help() -> str:
+    """Every action's options with their values and defaults, in the window's words too."""
+    from esync_desktop.sync.actions import ACTIONS
+
+    lines = ["options (KEY: VALUES, default):"]
+    for action, spec in ACTIONS.items():
+        for key, default in spec.defaults.items():
+            values = "on/off" if isinstance(default, bool) else "a number"
+            shown = ("on" if default else "off") if isinstance(default, bool) else default
+            lines.append(
+                f"  {action} {key}: {values}, default {shown}  ({wording.option_label(key)})"
+            )
+    return "\n".join(lines)
+
+
+def _weights_rules() -> str:
+    """The CSV rules as the importer documents them (one source for the help and the code)."""
+    from esync_desktop.storage import weights_csv
+
+    doc = weights_csv.__doc__ or ""
+    rules = doc[doc.find("\n- ") + 1 :] if "\n- " in doc else doc
+    return "the file:\n" + "\n".join(f"  {line}" for line in rules.strip().splitlines())
+
+
+class _WeightsHelp(argparse.Action):
+    """-h of `weights import`: the CSV rules and the weight unit, read from the store."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show this help and exit")
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        parser.epilog = f"{_weights_rules()}\n\n{weight_unit_text()}"
+        parser.print_help()
+        parser.exit()
+
+
+def weight_unit_text() -> str:
+    """Which unit the weights are in: the BigCommerce store's, when it can be read."""
+    services = _services(quiet=True)
+    if services is None:
+        return WEIGHT_UNIT_UNKNOWN.format(why="the settings could not be opened")
+    try:
+        unit, why = services.store_weight_unit()
+    finally:
+        services.stop()
+    if unit is None:
+        text = WEIGHT_UNIT_UNKNOWN.format(why=why.rstrip("."))
+    else:
+        named = WEIGHT_UNITS.get(unit.strip().casefold(), unit)
+        text = f"unit: weights are in {named}, the weight unit of your BigCommerce store."
+    return textwrap.fill(text, width=88, subsequent_indent="  ")
+
+
+# BigCommerce's store_info `weight_units` values, in words.
+WEIGHT_UNITS = {
+    "ounces": "ounces (oz)",
+    "lbs": "pounds (lb)",
+    "grams": "grams (g)",
+    "kgs": "kilograms (kg)",
+    "tonnes": "tonnes (t)",
+}
+WEIGHT_UNIT_UNKNOWN = (
+    "unit: weights are in your BigCommerce store's weight unit (Settings > Display in its "
+    "control panel), which could not be read just now: {why}."
+)
+
+
 def add_settings_commands(commands: Any) -> None:
+    raw = argparse.RawDescriptionHelpFormatter
     tasks = commands.add_parser("tasks", help="list, create and edit tasks")
     sub = tasks.add_subparsers(dest="tasks_command", metavar="SUBCOMMAND", required=True)
     sub.add_parser("list", help="the tasks and their actions").set_defaults(handler=_tasks_list)
     show = sub.add_parser("show", help="one task with its options and schedule")
-    show.add_argument("name")
+    show.add_argument("name", help="the task's name (any case)")
     show.set_defaults(handler=_tasks_show)
     add = sub.add_parser("add", help="create a task from actions, in order")
-    add.add_argument("name")
-    add.add_argument("actions", nargs="+", choices=ACTION_IDS, metavar="ACTION")
-    add.add_argument("--no-stop-when-empty", action="store_true")
+    add.add_argument("name", help="a new task's name")
+    add.add_argument(
+        "actions",
+        nargs="+",
+        choices=ACTION_IDS,
+        metavar="ACTION",
+        help=f"the actions to run, in order: {', '.join(ACTION_IDS)}",
+    )
+    add.add_argument(
+        "--no-stop-when-empty",
+        action="store_true",
+        help="run the later actions even when one has nothing to do",
+    )
     add.set_defaults(handler=_tasks_add)
     remove = sub.add_parser("remove", help="delete a task")
-    remove.add_argument("name")
+    remove.add_argument("name", help="the task's name (any case)")
     remove.set_defaults(handler=_tasks_remove)
-    option = sub.add_parser("option", help="set an action option, e.g. require_name_match off")
-    option.add_argument("name")
-    option.add_argument("action", choices=ACTION_IDS, metavar="ACTION")
-    option.add_argument("key")
-    option.add_argument("value", help="on/off, true/false, or a number")
+    option = sub.add_parser(
+        "option",
+        help="set an action option, e.g. require_name_match off",
+        epilog=_options_help(),
+        formatter_class=raw,
+    )
+    option.add_argument("name", help="the task's name (any case)")
+    option.add_argument(
+        "action", choices=ACTION_IDS, metavar="ACTION", help="the action of the task to set"
+    )
+    option.add_argument("key", help="the option (listed below)")
+    option.add_argument("value", help="on/off (also true/false, yes/no, 1/0), or a number")
     option.set_defaults(handler=_tasks_option)
     stop = sub.add_parser("stop-when-empty", help="turn the task's stop_when_empty on or off")
-    stop.add_argument("name")
-    stop.add_argument("value", choices=["on", "off"])
+    stop.add_argument("name", help="the task's name (any case)")
+    stop.add_argument(
+        "value",
+        choices=["on", "off"],
+        help="on: an action with nothing to do ends the task; off: the later ones still run",
+    )
     stop.set_defaults(handler=_tasks_stop)
     schedule = sub.add_parser("schedule", help="off | every MINUTES | daily HH:MM")
-    schedule.add_argument("name")
-    schedule.add_argument("mode", choices=["off", "every", "daily"])
-    schedule.add_argument("value", nargs="?")
+    schedule.add_argument("name", help="the task's name (any case)")
+    schedule.add_argument(
+        "mode", choices=["off", "every", "daily"], help="off, every MINUTES or daily HH:MM"
+    )
+    schedule.add_argument(
+        "value", nargs="?", help="whole minutes for every, a 24-hour HH:MM for daily"
+    )
     schedule.set_defaults(handler=_tasks_schedule)
 
     weights = commands.add_parser("weights", help="weight rules (Clover items have no weight)")
     wsub = weights.add_subparsers(dest="weights_command", metavar="SUBCOMMAND", required=True)
-    imp = wsub.add_parser("import", help="per-SKU weights from a CSV with header sku,weight")
-    imp.add_argument("file", type=Path)
+    imp = wsub.add_parser(
+        "import",
+        help="per-SKU weights from a CSV with header sku,weight",
+        description="Per-SKU weights from a CSV file. A SKU's own weight beats its "
+        "category's and the default.",
+        formatter_class=raw,
+        add_help=False,
+    )
+    imp.add_argument("-h", "--help", action=_WeightsHelp)
+    imp.add_argument("file", type=Path, help="the CSV file (rules below)")
     imp.set_defaults(handler=_weights_import)
     default = wsub.add_parser("default", help="the weight when no other rule applies ('none')")
-    default.add_argument("weight")
+    default.add_argument(
+        "weight", help="a number in the store's weight unit, or 'none' to remove it"
+    )
     default.set_defaults(handler=_weights_default)
     category = wsub.add_parser("category", help="the weight of a Clover category ('none')")
-    category.add_argument("category")
-    category.add_argument("weight")
+    category.add_argument("category", help="the Clover category's name (any case)")
+    category.add_argument(
+        "weight", help="a number in the store's weight unit, or 'none' to remove it"
+    )
     category.set_defaults(handler=_weights_category)
     wsub.add_parser("list", help="every weight rule").set_defaults(handler=_weights_list)
 
@@ -70,8 +178,10 @@ def add_settings_commands(commands: Any) -> None:
     )
     csub = categories.add_subparsers(dest="categories_command", metavar="SUBCOMMAND", required=True)
     mapping = csub.add_parser("map", help="CLOVER_NAME BC_NAME ('none' removes the mapping)")
-    mapping.add_argument("clover")
-    mapping.add_argument("bigcommerce")
+    mapping.add_argument("clover", help="the Clover category's name")
+    mapping.add_argument(
+        "bigcommerce", help="the BigCommerce category's name, or 'none' to remove the mapping"
+    )
     mapping.set_defaults(handler=_categories_map)
     csub.add_parser("list", help="the category map").set_defaults(handler=_categories_list)
 
@@ -80,10 +190,15 @@ def add_settings_commands(commands: Any) -> None:
     location.set_defaults(handler=_location)
 
 
-def _services() -> Any:
-    from esync_desktop.cli_engine import open_services
+def _services(quiet: bool = False) -> Any:
+    if not quiet:
+        return open_services()
+    try:
+        from esync_desktop.app import Services
 
-    return open_services()
+        return Services()
+    except Exception:
+        return None
 
 
 def _find(services: Any, name: str) -> Any:

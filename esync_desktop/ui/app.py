@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QApplication, QLabel
 
 from esync_desktop import APP_ID, APP_NAME, __version__
-from esync_desktop.ui import messages
+from esync_desktop.ui import error_dialog, messages
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.error_dialog import show_exception, technical_details
 from esync_desktop.ui.main_window import MainWindow
@@ -82,7 +82,7 @@ class GuiApp(QObject):
         problems = list(getattr(self.services, "settings_problems", None) or [])
         if problems:
             # A damaged settings file was kept as a backup and defaults used: never silently.
-            messages.notifier.info(messages.SETTINGS_RESET_TITLE, "\n".join(problems))
+            error_dialog.notifier.info(messages.SETTINGS_RESET_TITLE, "\n".join(problems))
         self.controller.scheduler.start()
         if self.services.settings.demo and not getattr(self.services, "demo_running", False):
             # Chosen on an earlier start: the demo stores come back with their saved state.
@@ -119,7 +119,7 @@ def run_gui(argv: list[str] | None = None) -> int:
         services = Services()
     except Exception as exc:
         log.exception("could not start")
-        messages.notifier.error(
+        error_dialog.notifier.error(
             f"{APP_NAME} could not start",
             f"{exc}\n\nCheck that the settings and data folders can be written.",
             technical_details(type(exc), exc, exc.__traceback__),

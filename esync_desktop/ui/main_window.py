@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from esync_desktop import APP_NAME
 from esync_desktop.sync.model import TaskPlan
+from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import messages
 from esync_desktop.ui.controller import DEMO, AppController
 from esync_desktop.ui.pages.connections import ConnectionsPage
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
     @Slot(str, object)
     def _on_job_failed(self, kind: str, error: Any) -> None:
         if kind == DEMO:
-            problem = messages.describe_error(error)
+            problem = ui_errors.describe_error(error)
             self.welcome.show_failure(f"The demo stores could not start: {problem.message}")
 
     # -- geometry and closing ----------------------------------------------------------------------
