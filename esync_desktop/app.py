@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.paths import AppPaths, app_paths
-from esync_desktop.sync import defaults
+from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
@@ -403,7 +403,9 @@ class Services:
             finally:
                 clover.close()
                 bc.close()
-        return replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
+        plan = replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
+        report.log_plan(plan)
+        return plan
 
     def run_plan(
         self,
@@ -416,6 +418,7 @@ class Services:
         started = time.monotonic()
         with self.state.run_lock(plan.task):
             run_id = self._engine_state.start_run(plan.task, trigger)
+            report.log_run_start(plan, run_id, trigger)
             clover, bc, creds = self._clients(run_id)
             outcome = None
             error: BaseException | None = None
@@ -432,8 +435,9 @@ class Services:
                     on_item_error=lambda row, text: self._engine_state.mapping_error(
                         run_id, row, text
                     ),
-                    on_action_done=lambda action, results: self._engine_state.record_items(
-                        run_id, results
+                    on_action_done=lambda action, results: (
+                        self._engine_state.record_items(run_id, results),
+                        report.log_step(run_id, action, results),
                     ),
                 )
             except BaseException as exc:
@@ -453,6 +457,13 @@ class Services:
                     cancelled=bool(outcome and outcome.cancelled),
                     error=None if error is None else str(error),
                     api_calls=calls,
+                )
+                report.log_run_end(
+                    run_id,
+                    plan.task,
+                    counts,
+                    cancelled=bool(outcome and outcome.cancelled),
+                    error=None if error is None else f"{type(error).__name__}: {error}",
                 )
         failures = [r.row for r in outcome.failures] if outcome else []
         document = run_document(plan, outcome.results, calls)

@@ -102,12 +102,13 @@ class _Report:
             return ""
         return wording.fix_for(row, self.creating, self.skips, subject=subject)
 
-    def action_lines(self, action: Mapping[str, Any], show_all: bool) -> list[str]:
+    def action_lines(
+        self, action: Mapping[str, Any], show_all: bool, applied: bool = False
+    ) -> list[str]:
         counts = action["counts"]
+        names = wording.OUTCOME_COUNT_WORDS if applied else wording.PREVIEW_COUNT_WORDS
         words = ", ".join(
-            f"{counts[o.value]} {wording.PREVIEW_COUNT_WORDS[o.value]}"
-            for o in Outcome
-            if counts.get(o.value)
+            f"{counts[o.value]} {names[o.value]}" for o in Outcome if counts.get(o.value)
         )
         lines = [f"{wording.action_label(action['action'])}: {words or 'nothing to do'}"]
         rows = sorted(
@@ -156,7 +157,7 @@ def print_report(
     lines = [heading_text(heading)]
     for action in document["actions"]:
         lines.append("")
-        lines.extend(report.action_lines(action, show_all))
+        lines.extend(report.action_lines(action, show_all, heading.applied))
     lines.append("")
     lines.extend(totals_lines(document, heading, report.attention, seconds, cancelled))
     out.write("\n".join(lines) + "\n")

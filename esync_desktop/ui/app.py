@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import platform
 import sys
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Slot, qVersion
 from PySide6.QtWidgets import QApplication, QLabel
 
 from esync_desktop import APP_ID, APP_NAME, __version__
@@ -112,9 +113,19 @@ def run_gui(argv: list[str] | None = None) -> int:
     from esync_desktop.app import Services
     from esync_desktop.log import configure_logging
 
+    # First: a start that fails is in the log file too.
+    setup = configure_logging()
     app = create_application(argv)
     apply_style(app)
     install_excepthook()
+    log.info(
+        "window starting: %s %s, Python %s, Qt %s, log file %s",
+        APP_NAME,
+        __version__,
+        platform.python_version(),
+        qVersion(),
+        setup.log_file,
+    )
     try:
         services = Services()
     except Exception as exc:
@@ -125,12 +136,14 @@ def run_gui(argv: list[str] | None = None) -> int:
             technical_details(type(exc), exc, exc.__traceback__),
         )
         return 1
-    configure_logging(services.paths)
     app.setQuitOnLastWindowClosed(False)
     gui = GuiApp(services)
     gui.start()
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
+        return code
     finally:
         gui.controller.shutdown(QUIT_WAIT_MS)
         services.stop()
+        log.info("window stopped (exit code %s)", code)
