@@ -7,16 +7,13 @@ import json
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import NoReturn
 
 from esync_desktop import __version__
 from esync_desktop.cli_engine import add_engine_commands
+from esync_desktop.cli_services import EXIT_OK, EXIT_USAGE, open_services
 from esync_desktop.cli_settings import add_settings_commands
-
-EXIT_OK = 0
-EXIT_ITEMS_FAILED = 1
-EXIT_USAGE = 2
-EXIT_CONNECT = 3
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -99,12 +96,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_engine_commands(commands)
     add_settings_commands(commands)
+    diagnostics = commands.add_parser(
+        "diagnostics",
+        help="save a zip for support: versions, settings, the last runs and the recent log, "
+        "with every token removed",
+    )
+    diagnostics.add_argument("file", type=Path, help="the zip to write, e.g. esync-support.zip")
+    diagnostics.set_defaults(handler=_diagnostics)
     return parser
 
 
-def _sandbox_serve(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _diagnostics(args: argparse.Namespace) -> int:
+    from esync_desktop.diagnostics import DiagnosticsError, export_diagnostics
 
+    services = open_services()
+    if services is None:
+        return EXIT_USAGE
+    try:
+        names = export_diagnostics(services, args.file)
+    except DiagnosticsError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        services.stop()
+    print(f"Saved {args.file} ({', '.join(names)}); no token is in it.")
+    return EXIT_OK
+
+
+def _sandbox_serve(args: argparse.Namespace) -> int:
     from esync_desktop.sandbox.server import SandboxServer
 
     if not 0 <= args.items <= 100_000:
@@ -154,8 +173,6 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
 
 
 def _sandbox_reset(args: argparse.Namespace) -> int:
-    from esync_desktop.cli_services import open_services
-
     services = open_services()
     if services is None:
         return EXIT_USAGE

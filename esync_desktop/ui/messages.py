@@ -6,6 +6,8 @@ esync_desktop.wording (shared with the CLI); errors and their screens in ui.erro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from esync_desktop import APP_NAME, __version__
 
 ABOUT = (
@@ -23,3 +25,14 @@ DEMO_LEAVE = (
     "your own stores on this page."
 )
 TO_TRAY = f"{APP_NAME} keeps running in the tray and syncs on schedule. Quit from the tray menu."
+DIAGNOSTICS_TIP = (
+    "Save a zip for support: versions, settings, the last runs and the recent log, without "
+    "any token"
+)
+
+
+def diagnostics_saved(path: Path) -> str:
+    return (
+        f"Saved {path}. Send this file to support: it has the versions, your settings, the "
+        "last runs and the recent log, and no token or password."
+    )
