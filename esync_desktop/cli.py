@@ -60,17 +60,24 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"eSync Desktop {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="without one, the window opens"
+    )
 
     sandbox = commands.add_parser(
         "sandbox", help="the demo stores (Clover + BigCommerce emulators)"
     )
     sandbox_cmds = sandbox.add_subparsers(
-        dest="sandbox_command", metavar="SUBCOMMAND", required=True
+        dest="sandbox_command", metavar="SUBCOMMAND", required=True, help="serve or reset"
     )
     serve = sandbox_cmds.add_parser("serve", help="serve the demo stores on 127.0.0.1 until Ctrl+C")
     serve.add_argument("--port", type=int, default=0, help="port to bind (default: a free one)")
-    serve.add_argument("--seed", choices=["demo", "empty"], default="demo")
+    serve.add_argument(
+        "--seed",
+        choices=["demo", "empty"],
+        default="demo",
+        help="demo: the demo catalogue in both stores (default); empty: two empty stores",
+    )
     serve.add_argument(
         "--items",
         type=int,

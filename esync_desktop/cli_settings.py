@@ -93,7 +93,9 @@ WEIGHT_UNIT_UNKNOWN = (
 def add_settings_commands(commands: Any) -> None:
     raw = argparse.RawDescriptionHelpFormatter
     tasks = commands.add_parser("tasks", help="list, create and edit tasks")
-    sub = tasks.add_subparsers(dest="tasks_command", metavar="SUBCOMMAND", required=True)
+    sub = tasks.add_subparsers(
+        dest="tasks_command", metavar="SUBCOMMAND", required=True, help="what to do with tasks"
+    )
     sub.add_parser("list", help="the tasks and their actions").set_defaults(handler=_tasks_list)
     show = sub.add_parser("show", help="one task with its options and schedule")
     show.add_argument("name", help="the task's name (any case)")
@@ -148,7 +150,9 @@ def add_settings_commands(commands: Any) -> None:
     schedule.set_defaults(handler=_tasks_schedule)
 
     weights = commands.add_parser("weights", help="weight rules (Clover items have no weight)")
-    wsub = weights.add_subparsers(dest="weights_command", metavar="SUBCOMMAND", required=True)
+    wsub = weights.add_subparsers(
+        dest="weights_command", metavar="SUBCOMMAND", required=True, help="which rules"
+    )
     imp = wsub.add_parser(
         "import",
         help="per-SKU weights from a CSV with header sku,weight",
@@ -176,7 +180,9 @@ def add_settings_commands(commands: Any) -> None:
     categories = commands.add_parser(
         "categories", help="map Clover categories to BigCommerce categories of another name"
     )
-    csub = categories.add_subparsers(dest="categories_command", metavar="SUBCOMMAND", required=True)
+    csub = categories.add_subparsers(
+        dest="categories_command", metavar="SUBCOMMAND", required=True, help="map or list"
+    )
     mapping = csub.add_parser("map", help="CLOVER_NAME BC_NAME ('none' removes the mapping)")
     mapping.add_argument("clover", help="the Clover category's name")
     mapping.add_argument(

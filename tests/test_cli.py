@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -362,3 +363,49 @@ def test_hostile_names_are_escaped_on_the_terminal_and_defused_in_the_csv(
     assert all(not v.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values())
     assert {r["Action"] for r in rows} == {"Update prices"}
     assert any(r["What to do"] for r in rows)
+
+
+def _parsers(parser: Any) -> Iterator[Any]:
+    import argparse
+
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_argument_has_help_and_the_epilog_names_the_variables() -> None:
+    from esync_desktop.cli import build_parser
+
+    parser = build_parser()
+    for sub in _parsers(parser):
+        for action in sub._actions:
+            assert action.help, f"{sub.prog}: {action.dest} has no help"
+    epilog = parser.format_help()
+    for name in ("ESYNC_CLOVER_TOKEN", "ESYNC_BC_TOKEN", "ESYNC_BC_STORE_HASH", "ESYNC_HOME"):
+        assert name in epilog
+
+
+def test_option_and_weights_help_list_what_to_type(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
+    with pytest.raises(SystemExit):
+        run(["tasks", "option", "--help"])
+    out = capsys.readouterr().out
+    assert "send-standard visible: on/off, default on" in out
+    assert "require_name_match: on/off, default on  (Names must match in both stores)" in out
+    # Not set up: the unit cannot be read, and the help says so.
+    with pytest.raises(SystemExit):
+        run(["weights", "import", "--help"])
+    out = capsys.readouterr().out
+    assert "`sku` and `weight`" in out and "semicolon" in out
+    assert "could not be read just now: the store is not set up" in out
+    # Set up: the store's own unit (the sandbox says Ounces, as BigCommerce spells it).
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit):
+        run(["weights", "import", "--help"])
+    assert "weights are in ounces (oz), the weight unit of your BigCommerce store" in (
+        capsys.readouterr().out.replace("\n  ", " ")
+    )
