@@ -113,9 +113,26 @@ class _Engine:
         self.services = services
         self.args = args
         self.done: dict[str, Any] = {"task": None, "demo": bool(args.demo)}
+        self._last_run: int | None = None  # the newest run before this sync started
 
     def fail(self, message: str, code: int, kind: str) -> int:
+        if self.args.json:
+            self.done.update(self._partial_run())
         return fail_json(message, code, kind, self.args.json, self.done)
+
+    def _partial_run(self) -> dict[str, Any]:
+        """A sync that stopped on an error: its run and the items recorded before it stopped."""
+        if self._last_run is None:
+            return {}
+        runs = self.services.history(1)
+        if not runs or runs[0].run_id <= self._last_run:
+            return {}
+        run = runs[0]
+        items = [
+            {"action": i.action, "sku": i.sku, "outcome": i.outcome, "reason": i.reason}
+            for i in self.services.run_items(run.run_id)
+        ]
+        return {"run_id": run.run_id, "result": run.result, "done": items}
 
     def run(self) -> int:
         from esync_desktop.app import ConfigurationError
@@ -188,6 +205,8 @@ class _Engine:
         plan = services.plan_task(task, progress=bar, cancel=cancel)
         seconds, cancelled, failed = 0.0, False, False
         if args.apply:
+            latest = services.history(1)
+            self._last_run = latest[0].run_id if latest else 0
             try:
                 result = services.run_plan(plan, progress=bar, cancel=cancel, trigger="cli")
             except StalePlan:

@@ -409,3 +409,25 @@ def test_option_and_weights_help_list_what_to_type(
     assert "weights are in ounces (oz), the weight unit of your BigCommerce store" in (
         capsys.readouterr().out.replace("\n  ", " ")
     )
+
+
+def test_a_sync_stopped_by_a_store_error_reports_what_was_done(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
+    import httpx
+
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    assert run(["weights", "default", "0.5"]) == 0
+    faults = {"error_rate": 1.0, "error_status": 500, "path_contains": "adjustments"}
+    httpx.post(f"{sandbox.url}/_sandbox/faults", json={"bigcommerce": faults}).raise_for_status()
+    capsys.readouterr()
+    argv = ["sync", "--json", "--action", "send-standard", "--action", "send-inventory-standard"]
+    code, doc = _json(capsys, argv)
+    assert code == 3
+    assert doc["error"]["kind"] == "connection"
+    assert doc["run_id"] >= 1 and doc["result"] == "error"
+    created = [
+        i for i in doc["done"] if i["action"] == "send-standard" and i["outcome"] == "create"
+    ]
+    assert len(created) > 100
