@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from esync_desktop import wording
+from esync_desktop.cli_help import WeightsHelp, options_help
 from esync_desktop.cli_services import open_services
 from esync_desktop.storage.settings import SettingsError
 from esync_desktop.sync.model import ACTION_IDS
@@ -21,73 +20,6 @@ EXIT_OK, EXIT_USAGE = 0, 2
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USAGE
-
-
-def _options_help() -> str:
-    """Every action's options with their values and defaults, in the window's words too."""
-    from esync_desktop.sync.actions import ACTIONS
-
-    lines = ["options (KEY: VALUES, default):"]
-    for action, spec in ACTIONS.items():
-        for key, default in spec.defaults.items():
-            values = "on/off" if isinstance(default, bool) else "a number"
-            shown = ("on" if default else "off") if isinstance(default, bool) else default
-            lines.append(
-                f"  {action} {key}: {values}, default {shown}  ({wording.option_label(key)})"
-            )
-    return "\n".join(lines)
-
-
-def _weights_rules() -> str:
-    """The CSV rules as the importer documents them (one source for the help and the code)."""
-    from esync_desktop.storage import weights_csv
-
-    doc = weights_csv.__doc__ or ""
-    rules = doc[doc.find("\n- ") + 1 :] if "\n- " in doc else doc
-    return "the file:\n" + "\n".join(f"  {line}" for line in rules.strip().splitlines())
-
-
-class _WeightsHelp(argparse.Action):
-    """-h of `weights import`: the CSV rules and the weight unit, read from the store."""
-
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show this help and exit")
-
-    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
-        parser.epilog = f"{_weights_rules()}\n\n{weight_unit_text()}"
-        parser.print_help()
-        parser.exit()
-
-
-def weight_unit_text() -> str:
-    """Which unit the weights are in: the BigCommerce store's, when it can be read."""
-    services = _services(quiet=True)
-    if services is None:
-        return WEIGHT_UNIT_UNKNOWN.format(why="the settings could not be opened")
-    try:
-        unit, why = services.store_weight_unit()
-    finally:
-        services.stop()
-    if unit is None:
-        text = WEIGHT_UNIT_UNKNOWN.format(why=why.rstrip("."))
-    else:
-        named = WEIGHT_UNITS.get(unit.strip().casefold(), unit)
-        text = f"unit: weights are in {named}, the weight unit of your BigCommerce store."
-    return textwrap.fill(text, width=88, subsequent_indent="  ")
-
-
-# BigCommerce's store_info `weight_units` values, in words.
-WEIGHT_UNITS = {
-    "ounces": "ounces (oz)",
-    "lbs": "pounds (lb)",
-    "grams": "grams (g)",
-    "kgs": "kilograms (kg)",
-    "tonnes": "tonnes (t)",
-}
-WEIGHT_UNIT_UNKNOWN = (
-    "unit: weights are in your BigCommerce store's weight unit (Settings > Display in its "
-    "control panel), which could not be read just now: {why}."
-)
 
 
 def add_settings_commands(commands: Any) -> None:
@@ -121,7 +53,7 @@ def add_settings_commands(commands: Any) -> None:
     option = sub.add_parser(
         "option",
         help="set an action option, e.g. require_name_match off",
-        epilog=_options_help(),
+        epilog=options_help(),
         formatter_class=raw,
     )
     option.add_argument("name", help="the task's name (any case)")
@@ -161,7 +93,7 @@ def add_settings_commands(commands: Any) -> None:
         formatter_class=raw,
         add_help=False,
     )
-    imp.add_argument("-h", "--help", action=_WeightsHelp)
+    imp.add_argument("-h", "--help", action=WeightsHelp)
     imp.add_argument("file", type=Path, help="the CSV file (rules below)")
     imp.set_defaults(handler=_weights_import)
     default = wsub.add_parser("default", help="the weight when no other rule applies ('none')")
@@ -196,15 +128,8 @@ def add_settings_commands(commands: Any) -> None:
     location.set_defaults(handler=_location)
 
 
-def _services(quiet: bool = False) -> Any:
-    if not quiet:
-        return open_services()
-    try:
-        from esync_desktop.app import Services
-
-        return Services()
-    except Exception:
-        return None
+def _services() -> Any:
+    return open_services()
 
 
 def _find(services: Any, name: str) -> Any:
