@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.paths import AppPaths, app_paths
-from esync_desktop.sync import defaults
+from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
@@ -323,6 +323,20 @@ class Services:
             bc.close()
         return sorted(found, key=lambda loc: (not loc.is_default, loc.id))
 
+    def store_weight_unit(self) -> tuple[str | None, str]:
+        """The BigCommerce store's weight unit (store_info's `weight_units`, e.g. "KGS"), or
+        None and why it could not be read (not set up, not reachable)."""
+        try:
+            clover, bc, _ = self._clients()
+        except ConfigurationError:
+            return None, "the store is not set up (Connections page, or the ESYNC_BC_* variables)"
+        try:
+            unit, error = _probe(lambda: bc.store_info().get("weight_units"))
+        finally:
+            clover.close()
+            bc.close()
+        return (unit, "") if unit else (None, error or "the store did not say")
+
     def store_categories(self) -> StoreCategories:
         """The categories of both stores, by name as the rules match them (trim, any case),
         sorted; raises ConfigurationError when the stores are not set up."""
@@ -393,7 +407,9 @@ class Services:
             finally:
                 clover.close()
                 bc.close()
-        return replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
+        plan = replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
+        report.log_plan(plan)
+        return plan
 
     def run_plan(
         self,
@@ -406,6 +422,7 @@ class Services:
         started = time.monotonic()
         with self.state.run_lock(plan.task):
             run_id = self._engine_state.start_run(plan.task, trigger)
+            report.log_run_start(plan, run_id, trigger)
             clover, bc, creds = self._clients(run_id)
             outcome = None
             error: BaseException | None = None
@@ -422,8 +439,9 @@ class Services:
                     on_item_error=lambda row, text: self._engine_state.mapping_error(
                         run_id, row, text
                     ),
-                    on_action_done=lambda action, results: self._engine_state.record_items(
-                        run_id, results
+                    on_action_done=lambda action, results: (
+                        self._engine_state.record_items(run_id, results),
+                        report.log_step(run_id, action, results),
                     ),
                 )
             except BaseException as exc:
@@ -443,6 +461,13 @@ class Services:
                     cancelled=bool(outcome and outcome.cancelled),
                     error=None if error is None else str(error),
                     api_calls=calls,
+                )
+                report.log_run_end(
+                    run_id,
+                    plan.task,
+                    counts,
+                    cancelled=bool(outcome and outcome.cancelled),
+                    error=None if error is None else f"{type(error).__name__}: {error}",
                 )
         # A run that ended: its state is the one to go back to if the database is damaged later.
         self.state.keep_last_good()

@@ -7,38 +7,77 @@ import json
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
 
 from esync_desktop import __version__
-
-EXIT_OK = 0
-EXIT_ITEMS_FAILED = 1
-EXIT_USAGE = 2
-EXIT_CONNECT = 3
+from esync_desktop.cli_engine import add_engine_commands
+from esync_desktop.cli_services import EXIT_OK, EXIT_USAGE, open_services
+from esync_desktop.cli_settings import add_settings_commands
 
 Command = Callable[[argparse.Namespace], int]
 
+EPILOG = """\
+exit codes:
+  0    done (a first Ctrl+C stops between writes and exits 0, "cancelled": true in --json)
+  1    some items failed (each is named with what to do)
+  2    usage or configuration error
+  3    cannot connect to or authenticate with a store
+  130  aborted by a second Ctrl+C
+  With --json a document is printed in every case; on an error it has an "error" object
+  with "kind" and "message" beside what was done.
+
+environment (headless use: a server, a scheduled job, CI; the variables win over the saved
+connections and are never written anywhere, so no keyring is needed):
+  ESYNC_CLOVER_BASE_URL     Clover API host (default: the region saved in the settings)
+  ESYNC_CLOVER_MERCHANT_ID  Clover merchant id
+  ESYNC_CLOVER_TOKEN        Clover API token
+  ESYNC_BC_BASE_URL         BigCommerce API host (default https://api.bigcommerce.com)
+  ESYNC_BC_STORE_HASH       BigCommerce store hash
+  ESYNC_BC_TOKEN            BigCommerce access token
+  ESYNC_HOME                one folder for settings, data and logs (config/, data/, logs/)
+                            instead of the platform's folders
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error on a --json command line is also a JSON document."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if Parser.json_errors:
+            print(json.dumps({"error": {"kind": "usage", "message": message}}))
+        super().error(message)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="esync-desktop",
         description="Keep a Clover POS and a BigCommerce store in step. "
         "Without a command, opens the window.",
-        epilog="Exit codes: 0 done, 1 some items failed (each is named), 2 usage or "
-        "configuration error, 3 cannot connect or authenticate, 130 aborted by a second Ctrl+C "
-        '(a first Ctrl+C stops between writes and exits 0, with "cancelled": true in --json).',
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"eSync Desktop {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="without one, the window opens"
+    )
 
     sandbox = commands.add_parser(
         "sandbox", help="the demo stores (Clover + BigCommerce emulators)"
     )
     sandbox_cmds = sandbox.add_subparsers(
-        dest="sandbox_command", metavar="SUBCOMMAND", required=True
+        dest="sandbox_command", metavar="SUBCOMMAND", required=True, help="serve or reset"
     )
     serve = sandbox_cmds.add_parser("serve", help="serve the demo stores on 127.0.0.1 until Ctrl+C")
     serve.add_argument("--port", type=int, default=0, help="port to bind (default: a free one)")
-    serve.add_argument("--seed", choices=["demo", "empty"], default="demo")
+    serve.add_argument(
+        "--seed",
+        choices=["demo", "empty"],
+        default="demo",
+        help="demo: the demo catalogue in both stores (default); empty: two empty stores",
+    )
     serve.add_argument(
         "--items",
         type=int,
@@ -62,15 +101,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.set_defaults(handler=_sandbox_reset)
 
-    from esync_desktop.cli_engine import add_engine_commands
-
     add_engine_commands(commands)
+    add_settings_commands(commands)
+    diagnostics = commands.add_parser(
+        "diagnostics",
+        help="save a zip for support: versions, settings, the last runs and the recent log, "
+        "with every token removed",
+    )
+    diagnostics.add_argument("file", type=Path, help="the zip to write, e.g. esync-support.zip")
+    diagnostics.set_defaults(handler=_diagnostics)
     return parser
 
 
-def _sandbox_serve(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _diagnostics(args: argparse.Namespace) -> int:
+    from esync_desktop.diagnostics import DiagnosticsError, export_diagnostics
 
+    services = open_services()
+    if services is None:
+        return EXIT_USAGE
+    try:
+        names = export_diagnostics(services, args.file)
+    except DiagnosticsError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        services.stop()
+    print(f"Saved {args.file} ({', '.join(names)}); no token is in it.")
+    return EXIT_OK
+
+
+def _sandbox_serve(args: argparse.Namespace) -> int:
     from esync_desktop.sandbox.server import SandboxServer
 
     if not 0 <= args.items <= 100_000:
@@ -120,8 +180,6 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
 
 
 def _sandbox_reset(args: argparse.Namespace) -> int:
-    from esync_desktop.cli_engine import open_services
-
     services = open_services()
     if services is None:
         return EXIT_USAGE
@@ -135,6 +193,7 @@ def _sandbox_reset(args: argparse.Namespace) -> int:
 
 def run(argv: list[str]) -> int:
     parser = build_parser()
+    Parser.json_errors = "--json" in argv
     args = parser.parse_args(argv)
     if args.command is None:
         from esync_desktop.ui.app import run_gui

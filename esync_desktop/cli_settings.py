@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from esync_desktop.cli_help import WeightsHelp, options_help
+from esync_desktop.cli_services import open_services
 from esync_desktop.storage.settings import SettingsError
 from esync_desktop.sync.model import ACTION_IDS
 
@@ -21,57 +23,103 @@ def _fail(message: str) -> int:
 
 
 def add_settings_commands(commands: Any) -> None:
+    raw = argparse.RawDescriptionHelpFormatter
     tasks = commands.add_parser("tasks", help="list, create and edit tasks")
-    sub = tasks.add_subparsers(dest="tasks_command", metavar="SUBCOMMAND", required=True)
+    sub = tasks.add_subparsers(
+        dest="tasks_command", metavar="SUBCOMMAND", required=True, help="what to do with tasks"
+    )
     sub.add_parser("list", help="the tasks and their actions").set_defaults(handler=_tasks_list)
     show = sub.add_parser("show", help="one task with its options and schedule")
-    show.add_argument("name")
+    show.add_argument("name", help="the task's name (any case)")
     show.set_defaults(handler=_tasks_show)
     add = sub.add_parser("add", help="create a task from actions, in order")
-    add.add_argument("name")
-    add.add_argument("actions", nargs="+", choices=ACTION_IDS, metavar="ACTION")
-    add.add_argument("--no-stop-when-empty", action="store_true")
+    add.add_argument("name", help="a new task's name")
+    add.add_argument(
+        "actions",
+        nargs="+",
+        choices=ACTION_IDS,
+        metavar="ACTION",
+        help=f"the actions to run, in order: {', '.join(ACTION_IDS)}",
+    )
+    add.add_argument(
+        "--no-stop-when-empty",
+        action="store_true",
+        help="run the later actions even when one has nothing to do",
+    )
     add.set_defaults(handler=_tasks_add)
     remove = sub.add_parser("remove", help="delete a task")
-    remove.add_argument("name")
+    remove.add_argument("name", help="the task's name (any case)")
     remove.set_defaults(handler=_tasks_remove)
-    option = sub.add_parser("option", help="set an action option, e.g. require_name_match off")
-    option.add_argument("name")
-    option.add_argument("action", choices=ACTION_IDS, metavar="ACTION")
-    option.add_argument("key")
-    option.add_argument("value", help="on/off, true/false, or a number")
+    option = sub.add_parser(
+        "option",
+        help="set an action option, e.g. require_name_match off",
+        epilog=options_help(),
+        formatter_class=raw,
+    )
+    option.add_argument("name", help="the task's name (any case)")
+    option.add_argument(
+        "action", choices=ACTION_IDS, metavar="ACTION", help="the action of the task to set"
+    )
+    option.add_argument("key", help="the option (listed below)")
+    option.add_argument("value", help="on/off (also true/false, yes/no, 1/0), or a number")
     option.set_defaults(handler=_tasks_option)
     stop = sub.add_parser("stop-when-empty", help="turn the task's stop_when_empty on or off")
-    stop.add_argument("name")
-    stop.add_argument("value", choices=["on", "off"])
+    stop.add_argument("name", help="the task's name (any case)")
+    stop.add_argument(
+        "value",
+        choices=["on", "off"],
+        help="on: an action with nothing to do ends the task; off: the later ones still run",
+    )
     stop.set_defaults(handler=_tasks_stop)
     schedule = sub.add_parser("schedule", help="off | every MINUTES | daily HH:MM")
-    schedule.add_argument("name")
-    schedule.add_argument("mode", choices=["off", "every", "daily"])
-    schedule.add_argument("value", nargs="?")
+    schedule.add_argument("name", help="the task's name (any case)")
+    schedule.add_argument(
+        "mode", choices=["off", "every", "daily"], help="off, every MINUTES or daily HH:MM"
+    )
+    schedule.add_argument(
+        "value", nargs="?", help="whole minutes for every, a 24-hour HH:MM for daily"
+    )
     schedule.set_defaults(handler=_tasks_schedule)
 
     weights = commands.add_parser("weights", help="weight rules (Clover items have no weight)")
-    wsub = weights.add_subparsers(dest="weights_command", metavar="SUBCOMMAND", required=True)
-    imp = wsub.add_parser("import", help="per-SKU weights from a CSV with header sku,weight")
-    imp.add_argument("file", type=Path)
+    wsub = weights.add_subparsers(
+        dest="weights_command", metavar="SUBCOMMAND", required=True, help="which rules"
+    )
+    imp = wsub.add_parser(
+        "import",
+        help="per-SKU weights from a CSV with header sku,weight",
+        description="Per-SKU weights from a CSV file. A SKU's own weight beats its "
+        "category's and the default.",
+        formatter_class=raw,
+        add_help=False,
+    )
+    imp.add_argument("-h", "--help", action=WeightsHelp)
+    imp.add_argument("file", type=Path, help="the CSV file (rules below)")
     imp.set_defaults(handler=_weights_import)
     default = wsub.add_parser("default", help="the weight when no other rule applies ('none')")
-    default.add_argument("weight")
+    default.add_argument(
+        "weight", help="a number in the store's weight unit, or 'none' to remove it"
+    )
     default.set_defaults(handler=_weights_default)
     category = wsub.add_parser("category", help="the weight of a Clover category ('none')")
-    category.add_argument("category")
-    category.add_argument("weight")
+    category.add_argument("category", help="the Clover category's name (any case)")
+    category.add_argument(
+        "weight", help="a number in the store's weight unit, or 'none' to remove it"
+    )
     category.set_defaults(handler=_weights_category)
     wsub.add_parser("list", help="every weight rule").set_defaults(handler=_weights_list)
 
     categories = commands.add_parser(
         "categories", help="map Clover categories to BigCommerce categories of another name"
     )
-    csub = categories.add_subparsers(dest="categories_command", metavar="SUBCOMMAND", required=True)
+    csub = categories.add_subparsers(
+        dest="categories_command", metavar="SUBCOMMAND", required=True, help="map or list"
+    )
     mapping = csub.add_parser("map", help="CLOVER_NAME BC_NAME ('none' removes the mapping)")
-    mapping.add_argument("clover")
-    mapping.add_argument("bigcommerce")
+    mapping.add_argument("clover", help="the Clover category's name")
+    mapping.add_argument(
+        "bigcommerce", help="the BigCommerce category's name, or 'none' to remove the mapping"
+    )
     mapping.set_defaults(handler=_categories_map)
     csub.add_parser("list", help="the category map").set_defaults(handler=_categories_list)
 
@@ -81,8 +129,6 @@ def add_settings_commands(commands: Any) -> None:
 
 
 def _services() -> Any:
-    from esync_desktop.cli_engine import open_services
-
     return open_services()
 
 

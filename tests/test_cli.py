@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ def test_demo_sync_twice_creates_then_nothing(
 ) -> None:
     code, preview = _json(capsys, ["preview", "--demo", "--action", "send-standard", "--json"])
     assert code == 0
-    assert set(preview) == {"actions", "summary", "api_calls"}
+    assert set(preview) == {"task", "demo", "actions", "summary", "api_calls"}
+    assert (preview["task"], preview["demo"]) == ("command line", True)
     [action] = preview["actions"]
     assert action["action"] == "send-standard"
     row = action["rows"][0]
@@ -73,9 +75,10 @@ def test_demo_sync_twice_creates_then_nothing(
 def test_human_output_has_a_table_and_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["preview", "--demo", "--action", "send-prices"]) == 0
     out = capsys.readouterr().out
-    assert "send-prices:" in out
-    assert "COF-001" in out and "price" in out
-    assert "Preview (nothing written):" in out and "API calls: Clover" in out
+    assert "Update prices:" in out
+    assert "COF-001" in out and "Price: " in out
+    assert "(demo stores): nothing is written" in out
+    assert "In total: " in out and "API calls: Clover" in out
 
 
 def test_exit_codes_and_messages(
@@ -254,3 +257,177 @@ def test_ctrl_c_stops_between_writes_and_the_next_sync_does_the_rest(
     # Nothing is left: a third look finds nothing to create, so every product exists once.
     assert run(["preview", "--action", "send-standard", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["create"] == 0
+
+
+def test_without_a_task_the_default_task_runs_in_the_owners_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, doc = _json(capsys, ["preview", "--demo", "--json"])
+    assert code == 0
+    assert (doc["task"], doc["demo"]) == ("Catalogue sync", True)
+    assert [a["action"] for a in doc["actions"]][:2] == ["send-standard", "send-matrix"]
+    skipped = {r["reason"] for a in doc["actions"] for r in a["rows"]}
+    assert "missing_weight" in skipped  # --json keeps the stable codes
+
+    assert run(["preview", "--demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Preview of “Catalogue sync”, the default task (demo stores)")
+    # The window's labels and "what to do" texts, not the codes.
+    assert "Create simple products from Clover items: " in out
+    assert "Skipped: No weight for this item (" in out
+    assert "What to do: Add a weight for each item in Weight rules" in out
+    assert "What to do: Create category 'Bags' in BigCommerce" in out
+    for code_word in ("send-standard", "missing_weight", "inventory_level", "category_not_in"):
+        assert code_word not in out
+    # Full category names, never cut.
+    for action in doc["actions"]:
+        for row in action["rows"]:
+            if row["outcome"] == "create" and row["sku"]:
+                names = ", ".join(row["changes"]["categories"][1])
+                assert f"Categories: {names}\n" in out, row["sku"]
+    assert "…" not in out
+    total = doc["summary"]
+    assert (
+        f"In total: {total['create']} to create, {total['update']} to update, "
+        f"{total['unchanged']} unchanged, {total['skip']} skipped, 0 failed. "
+        f"A sync would make {total['create'] + total['update']} changes in BigCommerce." in out
+    )
+    assert "need your attention" in out
+
+
+def test_json_prints_a_document_on_every_exit(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
+    # 2: not set up.
+    code, doc = _json(capsys, ["preview", "--json"])
+    assert code == 2
+    assert doc["task"] == "Catalogue sync" and doc["error"]["kind"] == "configuration"
+    assert "ESYNC_CLOVER_TOKEN" in doc["error"]["message"]
+    # 2: a usage error found by the parser.
+    with pytest.raises(SystemExit) as exc:
+        run(["sync", "--json", "--action", "send-everything"])
+    assert exc.value.code == 2
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"]["kind"] == "usage" and "send-everything" in doc["error"]["message"]
+    # 2: no such task.
+    code, doc = _json(capsys, ["sync", "--json", "--demo", "--task", "nope"])
+    assert (code, doc["error"]["kind"]) == (2, "usage")
+    # 3: a wrong token.
+    env = sandbox_env(sandbox)
+    env["ESYNC_BC_TOKEN"] = "wrong-token-123456"
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, doc = _json(capsys, ["sync", "--json", "--action", "send-prices"])
+    assert code == 3
+    assert doc["task"] == "command line" and doc["error"]["kind"] == "auth"
+    assert doc["error"]["message"]
+    # 3: nothing listening.
+    monkeypatch.setenv("ESYNC_BC_TOKEN", sandbox.describe()["bc_token"])
+    monkeypatch.setenv("ESYNC_CLOVER_BASE_URL", "http://127.0.0.1:9")
+    code, doc = _json(capsys, ["preview", "--json", "--action", "send-prices"])
+    assert (code, doc["error"]["kind"]) == (3, "connection")
+
+
+def _rename_in_clover(sandbox: Any, sku: str, name: str) -> None:
+    from esync_desktop.connectors.clover import CloverClient
+
+    info = sandbox.describe()
+    with CloverClient(info["url"], info["clover_merchant_id"], info["clover_token"]) as clover:
+        [item] = [i for i in clover.iter_items(expand=()) if i.get("sku") == sku]
+        clover.update_item(item["id"], {"name": name})
+
+
+def test_hostile_names_are_escaped_on_the_terminal_and_defused_in_the_csv(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    sandbox: Any,
+    tmp_path: Path,
+) -> None:
+    import csv
+
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    hostile = '=HYPERLINK("http://evil.example","x")\x1b[2J\u202e'
+    _rename_in_clover(sandbox, "COF-001", hostile)
+    out_csv = tmp_path / "preview.csv"
+    argv = ["preview", "--action", "send-prices", "--all", "--csv", str(out_csv)]
+    assert run(argv) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert '=HYPERLINK("http://evil.example","x")\\x1b[2J\\u202e' in out
+    assert "Saved " in out and str(out_csv) in out
+    with out_csv.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    [row] = [r for r in rows if r["SKU"] == "COF-001"]
+    assert row["Clover name"] == "'" + hostile
+    assert all(not v.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values())
+    assert {r["Action"] for r in rows} == {"Update prices"}
+    assert any(r["What to do"] for r in rows)
+
+
+def _parsers(parser: Any) -> Iterator[Any]:
+    import argparse
+
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_argument_has_help_and_the_epilog_names_the_variables() -> None:
+    from esync_desktop.cli import build_parser
+
+    parser = build_parser()
+    for sub in _parsers(parser):
+        for action in sub._actions:
+            assert action.help, f"{sub.prog}: {action.dest} has no help"
+    epilog = parser.format_help()
+    for name in ("ESYNC_CLOVER_TOKEN", "ESYNC_BC_TOKEN", "ESYNC_BC_STORE_HASH", "ESYNC_HOME"):
+        assert name in epilog
+
+
+def test_option_and_weights_help_list_what_to_type(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
+    with pytest.raises(SystemExit):
+        run(["tasks", "option", "--help"])
+    out = capsys.readouterr().out
+    assert "send-standard visible: on/off, default on" in out
+    assert "require_name_match: on/off, default on  (Names must match in both stores)" in out
+    # Not set up: the unit cannot be read, and the help says so.
+    with pytest.raises(SystemExit):
+        run(["weights", "import", "--help"])
+    out = capsys.readouterr().out
+    assert "`sku` and `weight`" in out and "semicolon" in out
+    assert "could not be read just now: the store is not set up" in out
+    # Set up: the store's own unit (the sandbox says Ounces, as BigCommerce spells it).
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit):
+        run(["weights", "import", "--help"])
+    assert "weights are in ounces (oz), the weight unit of your BigCommerce store" in (
+        capsys.readouterr().out.replace("\n  ", " ")
+    )
+
+
+def test_a_sync_stopped_by_a_store_error_reports_what_was_done(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
+) -> None:
+    import httpx
+
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    assert run(["weights", "default", "0.5"]) == 0
+    faults = {"error_rate": 1.0, "error_status": 500, "path_contains": "adjustments"}
+    httpx.post(f"{sandbox.url}/_sandbox/faults", json={"bigcommerce": faults}).raise_for_status()
+    capsys.readouterr()
+    argv = ["sync", "--json", "--action", "send-standard", "--action", "send-inventory-standard"]
+    code, doc = _json(capsys, argv)
+    assert code == 3
+    assert doc["error"]["kind"] == "connection"
+    assert doc["run_id"] >= 1 and doc["result"] == "error"
+    created = [
+        i for i in doc["done"] if i["action"] == "send-standard" and i["outcome"] == "create"
+    ]
+    assert len(created) > 100

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -124,3 +130,59 @@ def test_unwritable_log_folder_falls_back_to_console(tmp_path: Path) -> None:
         assert "cannot write the log file" in setup.memory.lines()[-1].message
     finally:
         esync_log.reset_logging()
+
+
+def _run(args: list[str], home: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ESYNC_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_a_sync_leaves_its_account_in_the_log_file(tmp_path: Path) -> None:
+    """The task, each step's counts, every write with what changed, and the end."""
+    done = _run(
+        ["-m", "esync_desktop", "sync", "--demo", "--action", "send-standard", "--json"], tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    created = json.loads(done.stdout)["summary"]["create"]
+    assert created > 100
+    text = (tmp_path / "logs" / esync_log.LOG_FILE).read_text(encoding="utf-8")
+    assert "preview of task 'command line': " in text
+    assert "run 1 of task 'command line' started (cli)" in text
+    assert f"run 1 step send-standard: {created} create, " in text
+    writes = [line for line in text.splitlines() if ": created " in line]
+    assert len(writes) == created
+    assert any(
+        " INFO " in w and "created MUG-004 (product " in w and "price '20.99'" in w for w in writes
+    )
+    assert f"run 1 of task 'command line' finished: {created} create, " in text
+
+
+def test_the_window_logs_its_start_and_stop(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        """
+        from PySide6.QtCore import QTimer
+        import esync_desktop.ui.app as gui
+
+        make = gui.create_application
+
+        def create(argv=None):
+            app = make(argv)
+            QTimer.singleShot(1500, app.quit)
+            return app
+
+        gui.create_application = create
+        raise SystemExit(gui.run_gui([]))
+        """
+    )
+    done = _run(["-c", script], tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "logs" / esync_log.LOG_FILE).read_text(encoding="utf-8")
+    assert "window starting: eSync Desktop" in text
+    assert "window stopped (exit code 0)" in text
+
+
+def test_the_log_file_rotates(configured: esync_log.LoggingSetup) -> None:
+    [handler] = [h for h in configured.handlers if isinstance(h, RotatingFileHandler)]
+    assert handler.maxBytes == esync_log.FILE_MAX_BYTES and handler.backupCount > 0

@@ -69,6 +69,11 @@ class PlanRow:
     # What the cursor tracks this row under (the Clover item id, or the item group's id for
     # the rows of one group); empty: the row does not move any cursor.
     cursor_key: str = ""
+    # Facts the owner's words are made from (never parsed back out of `detail`): the Clover
+    # categories with no BigCommerce category (category_not_in_bigcommerce), and the variant
+    # (its SKU, else its Clover id) whose skip holds back this one's whole group.
+    missing_categories: tuple[str, ...] = ()
+    held_back_by: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -87,6 +92,8 @@ class PlanRow:
             "bc_name": self.bc_name,
             "changes": {k: [_plain(v[0]), _plain(v[1])] for k, v in self.changes.items()},
             "detail": self.detail,
+            "missing_categories": list(self.missing_categories),
+            "held_back_by": self.held_back_by,
         }
 
 

@@ -81,9 +81,18 @@ def _check(item: CloverItem, snapshot: Snapshot, rules: Rules) -> tuple[Reason, 
     return _Checked(item, weight, stock_to_level(item.stock), categories)
 
 
-def _skip(action: str, item: CloverItem, reason: Reason, detail: str, **cursor: Any) -> PlanRow:
+def _skip(
+    action: str,
+    item: CloverItem,
+    reason: Reason,
+    detail: str,
+    held_back_by: str | None = None,
+    **cursor: Any,
+) -> PlanRow:
     log.debug("%s: %s skipped: %s (%s)", action, item.id, reason.value, detail)
     outcome = Outcome.UNCHANGED if reason is Reason.UNCHANGED else Outcome.SKIP
+    # The categories are this item's own problem only when no other variant holds it back.
+    missing = reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE and held_back_by is None
     return PlanRow(
         action=action,
         sku=item.clean_sku,
@@ -92,6 +101,8 @@ def _skip(action: str, item: CloverItem, reason: Reason, detail: str, **cursor: 
         clover_id=item.id,
         clover_name=item.clean_name or item.name,
         detail=detail,
+        missing_categories=tuple(item.categories) if missing else (),
+        held_back_by=held_back_by,
         **cursor,
     )
 
@@ -201,8 +212,9 @@ def _plan_group(
             if isinstance(check, tuple):
                 rows.append(_skip(SEND_MATRIX, item, *check, **mark))
             else:
-                held = f"held back: variant {first_item.clean_sku or first_item.id} of the group"
-                rows.append(_skip(SEND_MATRIX, item, first_reason, held, **mark))
+                holder = first_item.clean_sku or first_item.id
+                held = f"held back: variant {holder} of the group"
+                rows.append(_skip(SEND_MATRIX, item, first_reason, held, holder, **mark))
         return rows
     passed = [c for c in checks if not isinstance(c, tuple)]
     return [_group_row(group, name or group.name, passed, visible, mark)]

@@ -1,8 +1,10 @@
-"""Plans and run results as plain documents (the CLI's --json, the history's per-item rows)."""
+"""Plans and run results as plain documents (the CLI's --json, the history's per-item rows),
+and the log file's account of each preview and run."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from esync_desktop.sync.apply import RowResult
@@ -85,3 +87,79 @@ def run_document(
 
 def row_label(row: PlanRow) -> str:
     return row.sku or row.clover_name or row.clover_id or "?"
+
+
+# -- the log file's account of a run (support reads it; the owner reads History) -------------
+
+run_log = logging.getLogger("esync_desktop.run")
+
+
+def _counts_text(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{counts.get(o.value, 0)} {o.value}" for o in Outcome)
+
+
+def _change_text(row: PlanRow) -> str:
+    parts = []
+    for name, (old, new) in row.public()["changes"].items():
+        parts.append(f"{name} {new!r}" if old is None else f"{name} {old!r} -> {new!r}")
+    return "; ".join(parts)
+
+
+def log_plan(plan: TaskPlan) -> None:
+    """A preview: the task and each step's counts."""
+    run_log.info("preview of task %r: %s", plan.task, _counts_text(plan.counts()))
+    for action in plan.actions:
+        run_log.info("  step %s: %s", action.action, _counts_text(action.counts()))
+
+
+def log_run_start(plan: TaskPlan, run_id: int, trigger: str) -> None:
+    writes = sum(1 for a in plan.actions for r in a.rows if r.writes)
+    run_log.info(
+        "run %s of task %r started (%s): %d writes planned, steps %s",
+        run_id,
+        plan.task,
+        trigger,
+        writes,
+        ", ".join(a.action for a in plan.actions),
+    )
+
+
+def log_step(run_id: int, action: str, results: Sequence[RowResult]) -> None:
+    """A step as it ended: its counts, then every write (SKU, what changed) and every failure."""
+    done = done_rows(results)
+    run_log.info(
+        "run %s step %s: %s",
+        run_id,
+        action,
+        _counts_text(_counts(Outcome(r["outcome"]) for r in done)),
+    )
+    for result in results:
+        label = row_label(result.row)
+        if result.written and result.outcome in (Outcome.CREATE, Outcome.UPDATE):
+            verb = "created" if result.outcome is Outcome.CREATE else "updated"
+            product = result.bc_id if result.bc_id is not None else result.row.bc_id
+            run_log.info(
+                "run %s %s: %s %s (product %s): %s",
+                run_id,
+                action,
+                verb,
+                label,
+                product,
+                _change_text(result.row),
+            )
+        elif result.outcome is Outcome.FAIL:
+            reason = result.reason.value if result.reason else "-"
+            run_log.warning(
+                "run %s %s: %s failed (%s): %s", run_id, action, label, reason, result.detail
+            )
+
+
+def log_run_end(
+    run_id: int, task: str, counts: Mapping[str, int], *, cancelled: bool, error: str | None
+) -> None:
+    how = "failed" if error else "cancelled" if cancelled else "finished"
+    line = f"run {run_id} of task {task!r} {how}: {_counts_text(counts)}"
+    if error:
+        run_log.error("%s; %s", line, error)
+    else:
+        run_log.info("%s", line)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
 import sys
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Slot, qVersion
 from PySide6.QtWidgets import QApplication, QLabel
 
 from esync_desktop import APP_ID, APP_NAME, __version__
-from esync_desktop.ui import messages
+from esync_desktop.ui import error_dialog, messages
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.error_dialog import show_exception, technical_details
 from esync_desktop.ui.main_window import MainWindow
@@ -87,7 +88,7 @@ class GuiApp(QObject):
         problems = list(getattr(self.services, "settings_problems", None) or [])
         if problems:
             # A damaged settings file was kept as a backup and defaults used: never silently.
-            messages.notifier.info(messages.SETTINGS_RESET_TITLE, "\n".join(problems))
+            error_dialog.notifier.info(messages.SETTINGS_RESET_TITLE, "\n".join(problems))
         self.controller.scheduler.start()
         if self.services.settings.demo and not getattr(self.services, "demo_running", False):
             # Chosen on an earlier start: the demo stores come back with their saved state.
@@ -118,7 +119,7 @@ def run_gui(argv: list[str] | None = None) -> int:
     from esync_desktop.log import configure_logging
 
     # Before anything that can fail: a window that cannot start still leaves its reason in the log.
-    configure_logging()
+    setup = configure_logging()
     try:
         app = create_application(argv)
         apply_style(app)
@@ -127,28 +128,38 @@ def run_gui(argv: list[str] | None = None) -> int:
         print(f"{APP_NAME} could not start: {exc}", file=sys.stderr)
         return 1
     install_excepthook()
+    log.info(
+        "window starting: %s %s, Python %s, Qt %s, log file %s",
+        APP_NAME,
+        __version__,
+        platform.python_version(),
+        qVersion(),
+        setup.log_file,
+    )
     try:
         services = Services()
     except Exception as exc:
         log.exception("could not start")
-        messages.notifier.error(
+        error_dialog.notifier.error(
             f"{APP_NAME} could not start",
             f"{exc}\n\nCheck that the settings and data folders can be written.",
             technical_details(type(exc), exc, exc.__traceback__),
         )
         return 1
-    configure_logging(services.paths)
     app.setQuitOnLastWindowClosed(False)
     gui = GuiApp(services)
     gui.start()
     quit_after = quit_after_ms()
     if quit_after is not None:
         QTimer.singleShot(quit_after, gui.quit)
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
+        return code
     finally:
         gui.controller.shutdown(QUIT_WAIT_MS)
         services.stop()
+        log.info("window stopped (exit code %s)", code)
 
 
 def quit_after_ms(environ: Mapping[str, str] = os.environ) -> int | None:

@@ -11,9 +11,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from esync_desktop import preview_csv
 from esync_desktop.storage.settings import TaskConfig
 from esync_desktop.sync.model import PlanRow, TaskPlan
-from esync_desktop.ui import preview_export, secrets_bridge
+from esync_desktop.ui import secrets_bridge
 from esync_desktop.ui.scheduler import Scheduler
 from esync_desktop.ui.workers import Job, JobLane, ProgressFn
 
@@ -241,7 +242,7 @@ class AppController(QObject):
         rows = list(rows)
 
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return preview_export.export_rows(path, rows, fix_for)
+            return preview_csv.export_rows(path, rows, fix_for)
 
         return self.reads.submit(Job(EXPORT, job, "Saving the preview", path=str(path)))
 

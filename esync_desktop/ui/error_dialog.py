@@ -5,13 +5,16 @@ from __future__ import annotations
 import platform
 import traceback
 from types import TracebackType
+from typing import Protocol
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -68,14 +71,30 @@ class ErrorDialog(QDialog):
         QGuiApplication.clipboard().setText(self.details.toPlainText())
 
 
+class Notifier(Protocol):
+    def info(self, title: str, text: str) -> None: ...
+    def error(self, title: str, text: str, details: str = "") -> None: ...
+
+
+class DialogNotifier:
+    """Modal message boxes. Tests replace `notifier` to see what would have been shown."""
+
+    def info(self, title: str, text: str) -> None:
+        QMessageBox.information(QApplication.activeWindow(), title, text)
+
+    def error(self, title: str, text: str, details: str = "") -> None:
+        ErrorDialog(title, text, details).exec()
+
+
+notifier: Notifier = DialogNotifier()
+
+
 def show_exception(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> None:
     """The body of sys.excepthook while the window runs (see app.install_excepthook)."""
-    from esync_desktop.ui import messages
-
     details = technical_details(exc_type, exc, tb)
-    messages.notifier.error(
+    notifier.error(
         "Something went wrong",
         f"{APP_NAME} hit an unexpected problem: {exc}. Your data is safe; if this keeps "
         "happening, copy the details below and send them to support.",

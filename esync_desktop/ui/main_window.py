@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QMainWindow,
@@ -16,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esync_desktop import APP_NAME
+from esync_desktop import APP_NAME, diagnostics
 from esync_desktop.sync.model import TaskPlan
-from esync_desktop.ui import messages
+from esync_desktop.ui import error_dialog, messages
+from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import DEMO, AppController
 from esync_desktop.ui.pages.connections import ConnectionsPage
 from esync_desktop.ui.pages.history import HistoryPage
@@ -115,6 +118,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(self._on_page_action)
             view.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        self.diagnostics_action = QAction("Export &diagnostics…", self)
+        self.diagnostics_action.setStatusTip(messages.DIAGNOSTICS_TIP)
+        self.diagnostics_action.triggered.connect(self.export_diagnostics)
+        help_menu.addAction(self.diagnostics_action)
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
@@ -122,6 +129,26 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", messages.ABOUT)
+
+    @Slot()
+    def export_diagnostics(self) -> None:
+        """A zip for support, where the owner chooses; no token is in it."""
+        suggested = str(Path.home() / diagnostics.suggested_name())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export diagnostics", suggested, "Zip files (*.zip)"
+        )
+        if path:
+            self.save_diagnostics(Path(path))
+
+    def save_diagnostics(self, path: Path) -> bool:
+        try:
+            diagnostics.export_diagnostics(self.controller.services, path)
+        except diagnostics.DiagnosticsError as exc:
+            error_dialog.notifier.error(exc.title, exc.message)
+            return False
+        log.info("diagnostics saved to %s", path)
+        error_dialog.notifier.info("Diagnostics saved", messages.diagnostics_saved(path))
+        return True
 
     @Slot()
     def refresh_preview(self) -> None:
@@ -202,7 +229,7 @@ class MainWindow(QMainWindow):
     @Slot(str, object)
     def _on_job_failed(self, kind: str, error: Any) -> None:
         if kind == DEMO:
-            problem = messages.describe_error(error)
+            problem = ui_errors.describe_error(error)
             self.welcome.show_failure(f"The demo stores could not start: {problem.message}")
 
     # -- geometry and closing ----------------------------------------------------------------------

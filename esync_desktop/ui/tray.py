@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from esync_desktop import APP_NAME
-from esync_desktop.ui import messages
+from esync_desktop import APP_NAME, wording
+from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.resources import TrayState, tray_icon
 from esync_desktop.ui.scheduler import describe_when
@@ -39,14 +39,14 @@ def tray_state(controller: AppController) -> TrayState:
 def scheduled_notice(task: str, outcome: Any) -> tuple[str, str] | None:
     """The notification after a scheduled run, or None when it went through cleanly."""
     if isinstance(outcome, BaseException):
-        problem = messages.describe_error(outcome)
+        problem = ui_errors.describe_error(outcome)
         return f"Scheduled sync “{task}” did not run", f"{problem.title}. {problem.message}"
     counts = outcome.counts
     failed, skipped = counts.get("fail", 0), counts.get("skip", 0)
     if not failed and not skipped:
         return None
     title = f"Scheduled sync “{task}”: {failed} failed" if failed else f"“{task}” skipped items"
-    return title, messages.counts_text(counts) + ". Open History for the details."
+    return title, wording.counts_text(counts) + ". Open History for the details."
 
 
 class Tray(QObject):

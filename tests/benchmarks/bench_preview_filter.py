@@ -20,6 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTableView
 
+from esync_desktop.preview_csv import export_rows
 from esync_desktop.storage.state.records import ItemResult
 from esync_desktop.ui.models.history_models import OutcomeSearchProxyModel, RunItemsTableModel
 from esync_desktop.ui.models.plan_model import (
@@ -27,7 +28,6 @@ from esync_desktop.ui.models.plan_model import (
     PlanFilterProxyModel,
     PlanTableModel,
 )
-from esync_desktop.ui.preview_export import export_rows
 from tests.ui.conftest import make_rows
 
 

@@ -115,6 +115,22 @@ def test_item_results_from_plan_rows(db: StateDb) -> None:
     assert "never stored" not in repr(raw)  # the payload is not an item result
 
 
+def test_an_item_keeps_the_facts_of_its_reason(db: StateDb) -> None:
+    """The history words its advice from these, as the preview does."""
+    run = db.start_run("t")
+    missing = Reason.CATEGORY_NOT_IN_BIGCOMMERCE
+    category = row("A", Outcome.SKIP, reason=missing, missing_categories=("Mugs", "Tea"))
+    held = row("B", Outcome.SKIP, reason=missing, held_back_by="A")
+    db.add_results(run, [(category, "skip", ""), (held, "skip", "")])
+    db.record_item(run, action="send-standard", sku="C", outcome="skip", held_back_by="A")
+    items = db.run_items(run)
+    assert [(i.missing_categories, i.held_back_by) for i in items] == [
+        (("Mugs", "Tea"), None),
+        ((), "A"),
+        ((), "A"),
+    ]
+
+
 def test_foreign_keys_are_enforced(db: StateDb) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         db.add_results(12345, [(row("A", Outcome.SKIP), "skip", "")])

@@ -68,7 +68,7 @@ def test_later_migrations_keep_the_data(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, v2])
     db = StateDb(path)
     try:
-        assert db.schema_version == 2
+        assert db.schema_version == len(schema.MIGRATIONS)
         assert db.get_intent("k") is not None
         with raw_db(path) as conn:
             assert conn.execute("SELECT key, note FROM journal").fetchall() == [("k", "migrated")]
@@ -79,6 +79,7 @@ def test_later_migrations_keep_the_data(tmp_path: Path, monkeypatch: pytest.Monk
 def test_a_failing_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "state.sqlite3"
     StateDb(path).close()
+    known = len(schema.MIGRATIONS)
 
     def broken(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE half_done (x)")
@@ -89,7 +90,7 @@ def test_a_failing_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.Monk
         StateDb(path)
     assert "half_done" not in tables(path)
     with raw_db(path) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchone() == (1,)
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (known,)
 
 
 def test_newer_database_is_refused(tmp_path: Path) -> None:
@@ -145,3 +146,22 @@ def test_two_connections_from_two_objects(tmp_path: Path) -> None:
         second.close()
     with pytest.raises(StateError, match="closed"):
         first.get_cursor("a")
+
+
+def test_a_database_of_the_first_version_gains_the_item_facts(tmp_path: Path) -> None:
+    """Items recorded before the facts were kept read back without them."""
+    path = tmp_path / "state.sqlite3"
+    with raw_db(path) as conn:
+        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO schema_version (version) VALUES (1)")
+        schema.MIGRATIONS[0](conn)
+        conn.execute("INSERT INTO runs (task, trigger, started_at) VALUES ('t', 'manual', 'x')")
+        conn.execute(
+            "INSERT INTO run_items (run_id, action, sku, outcome) VALUES (1, 'a', 'S', 'skip')"
+        )
+    db = StateDb(path)
+    try:
+        (item,) = db.run_items(1)
+        assert item.missing_categories == () and item.held_back_by is None
+    finally:
+        db.close()

@@ -196,6 +196,15 @@ def test_matrix_create_is_one_product_with_variants_in_attribute_order() -> None
 def test_matrix_group_held_back_names_the_failing_variant() -> None:
     rows = {r.clover_id: r for r in _plan("send-matrix")}
     assert "TOTE-NAT" in rows["T1"].detail
+    # As a field, for the owner's words: T1 itself has no problem, T2 (TOTE-NAT) has.
+    assert rows["T1"].held_back_by == "TOTE-NAT" and rows["T2"].held_back_by is None
+
+
+def test_a_missing_category_is_named_in_a_field() -> None:
+    rows = {r.clover_id: r for r in _plan("send-standard")}
+    assert rows["WEBCAT"].missing_categories == ("Gift Cards",)
+    assert rows["WEBCAT"].public()["missing_categories"] == ["Gift Cards"]
+    assert rows["NOWEIGHT"].missing_categories == ()
 
 
 def test_inventory_payloads() -> None:

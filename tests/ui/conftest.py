@@ -36,6 +36,9 @@ def make_rows(n: int) -> list[PlanRow]:
                 detail="no BigCommerce category named Mugs"
                 if reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE
                 else "",
+                missing_categories=("Mugs",)
+                if reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE
+                else (),
             )
         )
     return rows
@@ -58,12 +61,12 @@ def plan_rows() -> list[PlanRow]:
 
 @pytest.fixture
 def notices(monkeypatch: pytest.MonkeyPatch):
-    """What dialogs would have shown (messages.notifier replaced)."""
-    from esync_desktop.ui import messages
+    """What dialogs would have shown (error_dialog.notifier replaced)."""
+    from esync_desktop.ui import error_dialog
     from tests.ui.fakes import Notices
 
     recorder = Notices()
-    monkeypatch.setattr(messages, "notifier", recorder)
+    monkeypatch.setattr(error_dialog, "notifier", recorder)
     return recorder
 
 

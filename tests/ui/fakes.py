@@ -18,7 +18,7 @@ from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, TaskPlan
 
 @dataclass
 class Notices:
-    """Replaces messages.notifier: what would have been shown in a dialog."""
+    """Replaces error_dialog.notifier: what would have been shown in a dialog."""
 
     shown: list[tuple[str, str, str]] = field(default_factory=list)
 

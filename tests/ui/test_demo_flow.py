@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 
+from esync_desktop import wording
 from esync_desktop.log import configure_logging, reset_logging
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
 from esync_desktop.sync.model import Outcome
-from esync_desktop.ui import messages
 from esync_desktop.ui.main_window import HISTORY, SYNC, TASKS
 
 pytestmark = pytest.mark.slow
@@ -108,7 +108,7 @@ def test_demo_stores_to_history(gui, qtbot) -> None:
         window.preview.show_attention()
         for row in window.preview.proxy.visible_rows():
             assert row.outcome is Outcome.SKIP
-            assert messages.reason_text(row) and "_" not in messages.reason_text(row)
+            assert wording.reason_text(row) and "_" not in wording.reason_text(row)
             assert window.preview.model.fix_for(row), row
 
         # Sync now runs exactly the preview, off the GUI thread.

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
+from esync_desktop import wording
+from esync_desktop.preview_csv import EXPORT_FIELDS, ExportError, export_rows
 from esync_desktop.sync.model import ActionPlan, Outcome, TaskPlan
-from esync_desktop.ui import messages
-from esync_desktop.ui.preview_export import EXPORT_FIELDS, ExportError, export_rows
+from esync_desktop.ui import errors as ui_errors
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -31,7 +32,7 @@ def test_writes_every_row_in_plain_words(tmp_path, plan_rows) -> None:
     assert [r["SKU"] for r in written] == [r.sku for r in plan_rows]
     skipped = next(n for n, r in enumerate(plan_rows) if r.outcome is Outcome.SKIP)
     assert written[skipped]["Result"] == "Skipped"
-    assert written[skipped]["Why"] == messages.reason_text(plan_rows[skipped])
+    assert written[skipped]["Why"] == wording.reason_text(plan_rows[skipped])
     assert "_" not in written[skipped]["Why"]
     assert written[skipped]["What to do"] == f"fix {plan_rows[skipped].sku}"
     assert not list(tmp_path.glob(".*partial"))
@@ -43,7 +44,7 @@ def test_a_folder_that_is_not_there_names_the_file_and_what_to_do(tmp_path, plan
         export_rows(out, plan_rows, lambda r: "")
     assert str(out) in caught.value.message
     assert "Choose another folder" in caught.value.message
-    title = messages.describe_error(caught.value).title
+    title = ui_errors.describe_error(caught.value).title
     assert title == "The preview was not saved"
 
 
@@ -55,7 +56,7 @@ def test_a_full_disk_leaves_the_earlier_file_whole(tmp_path) -> None:
         f"""
         import resource, signal
         from pathlib import Path
-        from esync_desktop.ui.preview_export import ExportError, export_rows
+        from esync_desktop.preview_csv import ExportError, export_rows
         from tests.ui.conftest import make_rows
         rows = make_rows(5000)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

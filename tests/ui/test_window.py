@@ -153,3 +153,26 @@ def test_damaged_settings_are_reported_at_start(qtbot, notices, esync_home, monk
     finally:
         gui.controller.shutdown(5000)
         services.stop()
+
+
+def test_help_exports_diagnostics(gui, notices, tmp_path, monkeypatch) -> None:
+    import zipfile
+
+    from PySide6.QtWidgets import QFileDialog
+
+    window = gui.window
+    help_menu = window.menuBar().actions()[-1].menu()
+    texts = [a.text() for a in help_menu.actions()]
+    assert texts == ["Export &diagnostics…", "&About eSync Desktop"]
+    target = tmp_path / "support.zip"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.diagnostics_action.trigger()
+    with zipfile.ZipFile(target) as archive:
+        assert "system.json" in archive.namelist()
+        system = archive.read("system.json").decode()
+    assert '"qt": ' in system  # the window runs: its Qt version is named
+    assert notices.shown[-1][:2] == ("info", "Diagnostics saved")
+    assert str(target) in notices.shown[-1][2]
+    # A folder that is not there: an error that names it; nothing is half written.
+    assert not window.save_diagnostics(tmp_path / "gone" / "x.zip")
+    assert notices.shown[-1][:2] == ("error", "The diagnostics were not saved")

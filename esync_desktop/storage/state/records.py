@@ -78,6 +78,8 @@ class ItemResult:
     changes: dict[str, Any] = field(default_factory=dict)
     detail: str = ""
     message: str = ""
+    missing_categories: tuple[str, ...] = ()
+    held_back_by: str | None = None
 
 
 # Journal statuses: an intent is open until confirmed, failed or resolved after a crash.

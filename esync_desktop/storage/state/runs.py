@@ -17,7 +17,7 @@ INTERRUPTED = "interrupted"
 
 _ITEM_COLUMNS = (
     "run_id, action, sku, planned, outcome, reason, clover_id, clover_name, bc_id, bc_name, "
-    "name, changes, detail, message"
+    "name, changes, detail, message, missing_categories, held_back_by"
 )
 
 
@@ -113,7 +113,7 @@ class RunsMixin(Database):
         values = [_item_values(run_id, result) for result in results]
         with self._tx() as conn:
             conn.executemany(
-                f"INSERT INTO run_items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 14)})", values
+                f"INSERT INTO run_items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 16)})", values
             )
         return len(values)
 
@@ -134,11 +134,13 @@ class RunsMixin(Database):
         clover_name: str | None = None,
         bc_name: str | None = None,
         changes: Mapping[str, Any] | None = None,
+        missing_categories: Iterable[str] = (),
+        held_back_by: str | None = None,
     ) -> None:
         """Record one item's result from plain fields."""
         with self._tx() as conn:
             conn.execute(
-                f"INSERT INTO run_items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+                f"INSERT INTO run_items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 16)})",
                 (
                     run_id,
                     action,
@@ -154,6 +156,8 @@ class RunsMixin(Database):
                     dumps(dict(changes or {})),
                     detail,
                     message,
+                    dumps(list(missing_categories)),
+                    held_back_by,
                 ),
             )
 
@@ -180,6 +184,8 @@ class RunsMixin(Database):
                 changes=loads(row["changes"]) or {},
                 detail=row["detail"],
                 message=row["message"],
+                missing_categories=tuple(loads(row["missing_categories"]) or ()),
+                held_back_by=row["held_back_by"],
             )
             for row in rows
         ]
@@ -213,6 +219,8 @@ def _item_values(run_id: int, result: Any) -> tuple[Any, ...]:
         dumps(public["changes"]),
         detail or "",
         message or "",
+        dumps(list(row.missing_categories)),
+        row.held_back_by,
     )
 
 

@@ -107,9 +107,15 @@ _V1 = _statements(
     "CREATE INDEX log_by_time ON log_entries (at)",
 )
 
+# The facts a run's item keeps for the owner's words (sync.model.PlanRow has the same).
+_V2 = _statements(
+    "ALTER TABLE run_items ADD COLUMN missing_categories TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE run_items ADD COLUMN held_back_by TEXT",
+)
+
 # Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
 # one; append a new one.
-MIGRATIONS: list[Migration] = [_V1]
+MIGRATIONS: list[Migration] = [_V1, _V2]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -9,7 +9,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from esync_desktop.ui import messages
+from esync_desktop import wording
+from esync_desktop.sync import analysis
+from esync_desktop.ui import log_text
 from esync_desktop.ui.models.base import Column, RowFilterProxyModel, RowTableModel
 
 RESULT_LABELS = {
@@ -20,13 +22,13 @@ RESULT_LABELS = {
     "running": "Running",
     None: "Running",
 }
-ITEM_OUTCOME_LABELS = {**messages.OUTCOME_LABELS, "not_done": "Not done (cancelled)"}
-REASON_LABELS: dict[str, str] = {str(k): v for k, v in messages.REASON_TEXT.items()}
+ITEM_OUTCOME_LABELS = {**wording.OUTCOME_LABELS, "not_done": "Not done (cancelled)"}
+REASON_LABELS: dict[str, str] = {str(k): v for k, v in wording.REASON_TEXT.items()}
 BAD = QColor("#b3261e")
 
 
 def _when(value: Any) -> str:
-    return messages.log_when(value)
+    return log_text.log_when(value)
 
 
 def _when_key(value: Any) -> float:
@@ -75,7 +77,7 @@ class FieldFilterTableModel(RowTableModel[Any]):
 RUN_COLUMNS: list[Column[Any]] = [
     Column("When", lambda r: _when(r.started_at), lambda r: _when_key(r.started_at)),
     Column("Task", lambda r: str(r.task)),
-    Column("Started", lambda r: messages.TRIGGER_LABELS.get(r.trigger, str(r.trigger))),
+    Column("Started", lambda r: wording.TRIGGER_LABELS.get(r.trigger, str(r.trigger))),
     _count_column("Created", "create"),
     _count_column("Updated", "update"),
     _count_column("Unchanged", "unchanged"),
@@ -112,7 +114,7 @@ def _item_why(item: Any) -> str:
 ITEM_COLUMNS: list[Column[Any]] = [
     Column("SKU", lambda r: r.sku or "(no SKU)"),
     Column("Name", lambda r: getattr(r, "name", None) or ""),
-    Column("Step", lambda r: messages.action_short_label(r.action)),
+    Column("Step", lambda r: wording.action_short_label(r.action)),
     Column("Result", lambda r: ITEM_OUTCOME_LABELS.get(r.outcome, str(r.outcome))),
     Column("Why", _item_why),
     Column("What to do", lambda r: ""),  # per model: see RunItemsTableModel
@@ -132,10 +134,10 @@ class RunItemsTableModel(FieldFilterTableModel):
         self._attention = False
 
     def fix_for(self, item: Any) -> str:
-        return messages.item_fix(item, self.creating, self.create_skips)
+        return wording.item_fix(item, self.creating, self.create_skips)
 
     def set_attention_only(self, on: bool) -> None:
-        """Only items the owner can do something about (see messages.needs_attention)."""
+        """Only items the owner can do something about (see analysis.needs_attention)."""
         self._attention = on
         self.refilter()
 
@@ -146,7 +148,7 @@ class RunItemsTableModel(FieldFilterTableModel):
         creating = self.creating
 
         def passes(item: Any) -> bool:
-            return (by_value is None or by_value(item)) and messages.needs_attention(item, creating)
+            return (by_value is None or by_value(item)) and analysis.needs_attention(item, creating)
 
         return passes
 
@@ -155,8 +157,8 @@ class RunItemsTableModel(FieldFilterTableModel):
         return "\t".join(c.text(row) for n, c in enumerate(self.columns) if n != ITEM_FIX)
 
     def on_rows_set(self) -> None:
-        self.creating = messages.created_skus(self._all)
-        self.create_skips = messages.create_skips(self._all)
+        self.creating = analysis.created_skus(self._all)
+        self.create_skips = analysis.create_skips(self._all)
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         bad = row.outcome == "fail"
@@ -196,8 +198,8 @@ LOG_COLUMNS: list[Column[Any]] = [
         lambda e: getattr(e, "status", None) or 0,
         align_right=True,
     ),
-    Column("Item", messages.log_item),
-    Column("What", messages.log_what, tooltip=messages.log_details),
+    Column("Item", log_text.log_item),
+    Column("What", log_text.log_what, tooltip=log_text.log_details),
 ]
 
 

@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from esync_desktop import wording
+from esync_desktop.sync import analysis
 from esync_desktop.sync.model import Outcome, PlanRow, TaskPlan
-from esync_desktop.ui import messages
 from esync_desktop.ui.models.base import Column, RowFilterProxyModel, RowTableModel
 
 OUTCOME_ORDER = {o.value: n for n, o in enumerate(Outcome)}
@@ -23,7 +24,7 @@ OUTCOME_COLOURS = {
 
 
 def _why(row: PlanRow) -> str:
-    return messages.reason_text(row) if row.outcome is not Outcome.UNCHANGED else ""
+    return wording.reason_text(row) if row.outcome is not Outcome.UNCHANGED else ""
 
 
 def _tooltip(row: PlanRow) -> str:
@@ -37,21 +38,21 @@ COLUMNS: list[Column[PlanRow]] = [
     ),
     Column(
         "Step",
-        lambda r: messages.action_short_label(r.action),
+        lambda r: wording.action_short_label(r.action),
         lambda r: r.action,
-        tooltip=lambda r: messages.action_label(r.action),
+        tooltip=lambda r: wording.action_label(r.action),
     ),
     Column(
         "Result",
-        lambda r: messages.OUTCOME_LABELS[r.outcome],
+        lambda r: wording.OUTCOME_LABELS[r.outcome],
         lambda r: OUTCOME_ORDER[r.outcome.value],
     ),
     Column("Why", _why, tooltip=_tooltip),
     Column("What to do", lambda r: "", tooltip=lambda r: ""),  # per model: see PlanTableModel
     Column(
         "Changes",
-        lambda r: messages.changes_text(r.changes),
-        tooltip=lambda r: messages.changes_text(r.changes),
+        lambda r: wording.changes_text(r.changes),
+        tooltip=lambda r: wording.changes_text(r.changes),
     ),
     Column("BigCommerce name", lambda r: r.bc_name or "", lambda r: (r.bc_name or "").casefold()),
 ]
@@ -86,18 +87,18 @@ class PlanTableModel(RowTableModel[PlanRow]):
         return f"{row.sku or ''}\t{row.clover_name or ''}\t{row.bc_name or ''}"
 
     def fix_for(self, row: PlanRow) -> str:
-        return messages.fix_for(row, self.creating, self.create_skips)
+        return wording.fix_for(row, self.creating, self.create_skips)
 
     def needs_attention(self, row: PlanRow) -> bool:
-        return messages.needs_attention(row, self.creating)
+        return analysis.needs_attention(row, self.creating)
 
     def on_rows_set(self) -> None:
-        self.creating = messages.created_skus(self._all)
-        self.create_skips = messages.create_skips(self._all)
+        self.creating = analysis.created_skus(self._all)
+        self.create_skips = analysis.create_skips(self._all)
 
     def on_rows_appended(self, first: int) -> None:
-        self.creating = self.creating | messages.created_skus(self._all[first:])
-        self.create_skips = {**messages.create_skips(self._all[first:]), **self.create_skips}
+        self.creating = self.creating | analysis.created_skus(self._all[first:])
+        self.create_skips = {**analysis.create_skips(self._all[first:]), **self.create_skips}
 
     # -- filters ---------------------------------------------------------------------------------
 
@@ -106,7 +107,7 @@ class PlanTableModel(RowTableModel[PlanRow]):
         self.refilter()
 
     def set_attention_only(self, on: bool) -> None:
-        """Only rows the owner can do something about (see messages.needs_attention)."""
+        """Only rows the owner can do something about (see analysis.needs_attention)."""
         self._attention = on
         self.refilter()
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
+from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import TEST, AppController
 from esync_desktop.ui.secrets_bridge import SecretsState
@@ -224,7 +225,7 @@ class ConnectionsPage(widgets.Page):
             self.keyring_banner.show_message(
                 "warning",
                 f"<b>Tokens cannot be saved.</b> {state.unavailable}<br><br>"
-                f"{messages.KEYRING_HELP}",
+                f"{ui_errors.KEYRING_HELP}",
             )
         else:
             self.keyring_banner.clear_message()
@@ -239,7 +240,7 @@ class ConnectionsPage(widgets.Page):
     @Slot(object)
     def _on_secrets_failed(self, error: Any) -> None:
         self._test_after_save = False
-        problem = messages.describe_error(error)
+        problem = ui_errors.describe_error(error)
         self.keyring_banner.show_message("error", f"<b>{problem.title}.</b> {problem.message}")
         self.status.setText("The tokens were not saved.")
 
@@ -261,7 +262,7 @@ class ConnectionsPage(widgets.Page):
     def _on_job_failed(self, kind: str, error: Any) -> None:
         if kind != TEST:
             return
-        problem = messages.describe_error(error)
+        problem = ui_errors.describe_error(error)
         self.status.setText("")
         self.clover_status.show_message("error", f"{problem.title}: {problem.message}")
 

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esync_desktop.ui import messages, widgets
+from esync_desktop import wording
+from esync_desktop.sync import analysis
+from esync_desktop.ui import log_text, widgets
 from esync_desktop.ui.column_fit import ColumnFitter
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.models.base import ROW_ROLE
@@ -133,7 +135,7 @@ class HistoryPage(widgets.Page):
             self.items_table,
             {
                 0: ["TOTE-BLU-XL", "(no SKU)"],
-                2: list(messages.ACTION_SHORT_LABELS.values()),
+                2: list(wording.ACTION_SHORT_LABELS.values()),
                 3: list(ITEM_OUTCOME_LABELS.values()),
             },
             {1: 0.2, 4: 0.22, ITEM_FIX: 0.36, 6: 0.22},
@@ -147,7 +149,7 @@ class HistoryPage(widgets.Page):
         self.item_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.item_details.setMinimumHeight(48)
         items_layout.addWidget(self.item_details)
-        # Per run: what it created and what its create steps skipped (see messages.fix_for).
+        # Per run: what it created and what its create steps skipped (see wording.fix_for).
         self._creating: frozenset[str] = frozenset()
         self._create_skips: dict[str, Any] = {}
         splitter.addWidget(items_box)
@@ -257,14 +259,14 @@ class HistoryPage(widgets.Page):
 
     @Slot(int, object)
     def _on_items(self, run_id: int, items: list[Any]) -> None:
-        self._creating = messages.created_skus(items)
-        self._create_skips = messages.create_skips(items)
+        self._creating = analysis.created_skus(items)
+        self._create_skips = analysis.create_skips(items)
         self.items.set_rows(items)
         self.item_details.setText(ITEM_HINT)
 
     def item_fix(self, item: Any) -> str:
         """What to do about an item of the run shown (empty when nothing)."""
-        return messages.item_fix(item, self._creating, self._create_skips)
+        return wording.item_fix(item, self._creating, self._create_skips)
 
     @Slot(QModelIndex, QModelIndex)
     def _on_item_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
@@ -275,7 +277,7 @@ class HistoryPage(widgets.Page):
         result = ITEM_OUTCOME_LABELS.get(item.outcome, str(item.outcome))
         parts = [
             f"<b>{html.escape(item.sku or '(no SKU)')}</b> {html.escape(item.name or '')} — "
-            f"{html.escape(messages.action_label(item.action))}: <b>{html.escape(result)}</b>"
+            f"{html.escape(wording.action_label(item.action))}: <b>{html.escape(result)}</b>"
         ]
         why = REASON_LABELS.get(item.reason or "", "") if item.reason != "unchanged" else ""
         if why:
@@ -292,13 +294,13 @@ class HistoryPage(widgets.Page):
     def _on_log(self, entries: list[Any]) -> None:
         self.log.set_rows(entries)
         self.log_details.clear()
-        shown = messages.plural(len(entries), "entry", "entries")
+        shown = wording.plural(len(entries), "entry", "entries")
         self.log_note.setText(f"The latest {shown}. Select one to read it in full below.")
 
     @Slot(QModelIndex, QModelIndex)
     def _on_log_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         entry = self.log_proxy.data(current, ROW_ROLE) if current.isValid() else None
-        text = "" if entry is None else messages.log_details(entry, DETAILS_LINES)
+        text = "" if entry is None else log_text.log_details(entry, DETAILS_LINES)
         self.log_details.setPlainText(text)
 
     # -- filters -----------------------------------------------------------------------------------

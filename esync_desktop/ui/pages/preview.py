@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esync_desktop import wording
+from esync_desktop.sync import analysis
 from esync_desktop.sync.model import Outcome, TaskPlan
-from esync_desktop.ui import messages, widgets
+from esync_desktop.ui import errors as ui_errors
+from esync_desktop.ui import widgets
 from esync_desktop.ui.column_fit import ColumnFitter
 from esync_desktop.ui.controller import EXPORT, PLAN, AppController
 from esync_desktop.ui.models.base import ROW_ROLE
@@ -56,8 +59,8 @@ SEARCH_DELAY_MS = 250
 # The widest words of the narrow columns, and the share of the rest each long column gets.
 NARROW_COLUMNS = {
     SKU: ["TOTE-BLU-XL", "(no SKU)"],
-    ACTION: list(messages.ACTION_SHORT_LABELS.values()),
-    OUTCOME: list(messages.OUTCOME_LABELS.values()),
+    ACTION: list(wording.ACTION_SHORT_LABELS.values()),
+    OUTCOME: list(wording.OUTCOME_LABELS.values()),
 }
 SHARED_COLUMN_SHARES = {CLOVER_NAME: 0.17, WHY: 0.22, FIX: 0.31, CHANGES: 0.17, BC_NAME: 0.13}
 
@@ -218,7 +221,7 @@ class PreviewPage(widgets.Page):
         self.action_filter.clear()
         self.action_filter.addItem("All steps", None)
         for action in plan.actions if plan else ():
-            self.action_filter.addItem(messages.action_label(action.action), action.action)
+            self.action_filter.addItem(wording.action_label(action.action), action.action)
         self.action_filter.blockSignals(False)
         self.proxy.set_action(None)
         if plan is None:
@@ -226,8 +229,7 @@ class PreviewPage(widgets.Page):
             self.banner.clear_message()
         else:
             self.counts.setText(
-                f"“{plan.task}”: "
-                + messages.counts_text(plan.counts(), messages.PREVIEW_COUNT_WORDS)
+                f"“{plan.task}”: " + wording.counts_text(plan.counts(), wording.PREVIEW_COUNT_WORDS)
             )
             self._explain(plan)
         self._update_shown()
@@ -237,23 +239,23 @@ class PreviewPage(widgets.Page):
         counts = plan.counts()
         # An item has a row per step: the owner fixes items, so items are counted.
         rows = [r for r in self.model.rows() if self.model.needs_attention(r)]
-        attention = messages.count_items(rows)
+        attention = analysis.count_items(rows)
         parts = []
         if plan.stopped_after:
             parts.append(
-                f"The task stops after “{messages.action_label(plan.stopped_after)}”: that step "
+                f"The task stops after “{wording.action_label(plan.stopped_after)}”: that step "
                 "has nothing to do, and the task is set to stop then."
             )
         if attention:
-            steps = f" (in {messages.plural(len(rows), 'row')})" if len(rows) != attention else ""
+            steps = f" (in {wording.plural(len(rows), 'row')})" if len(rows) != attention else ""
             parts.append(
-                f"{messages.plural(attention, 'item')} "
-                f"{messages.verb(attention, 'needs', 'need')} your attention{steps}. Choose "
+                f"{wording.plural(attention, 'item')} "
+                f"{wording.verb(attention, 'needs', 'need')} your attention{steps}. Choose "
                 "“Needs attention” to see why each is skipped and what to do about it."
             )
         writes = counts["create"] + counts["update"]
         parts.append(
-            f"Sync now will make {messages.plural(writes, 'change')}."
+            f"Sync now will make {wording.plural(writes, 'change')}."
             if writes
             else "Nothing to send right now."
         )
@@ -266,7 +268,7 @@ class PreviewPage(widgets.Page):
         elif kind != PLAN:
             return
         self.progress.hide()
-        problem = messages.describe_error(error)
+        problem = ui_errors.describe_error(error)
         self.banner.show_message("error", f"<b>{problem.title}.</b> {problem.message}")
 
     @Slot(object, str)
@@ -294,17 +296,17 @@ class PreviewPage(widgets.Page):
         name = html.escape(row.clover_name or row.bc_name or "")
         parts = [
             f"<b>{html.escape(row.sku or '(no SKU)')}</b> {name} — "
-            f"{messages.action_label(row.action)}: <b>{messages.OUTCOME_LABELS[row.outcome]}</b>"
+            f"{wording.action_label(row.action)}: <b>{wording.OUTCOME_LABELS[row.outcome]}</b>"
         ]
         if row.reason is not None and row.outcome is not Outcome.UNCHANGED:
             parts.append(
-                f"Why: {html.escape(messages.reason_text(row))} ({html.escape(row.detail)})"
+                f"Why: {html.escape(wording.reason_text(row))} ({html.escape(row.detail)})"
             )
         fix = self.model.fix_for(row)
         if fix:
             parts.append(f"What to do: {html.escape(fix)}")
         if row.changes:
-            parts.append(f"Changes: {html.escape(messages.changes_text(row.changes))}")
+            parts.append(f"Changes: {html.escape(wording.changes_text(row.changes))}")
         self.details.setText("<br>".join(parts))
 
     @Slot(int)
@@ -359,10 +361,10 @@ class PreviewPage(widgets.Page):
             rows = self.proxy.visible_rows()
             self.controller.export_preview(Path(path), rows, self.model.fix_for)
             self.export_button.setEnabled(False)
-            saving = messages.plural(len(rows), "row")
+            saving = wording.plural(len(rows), "row")
             self.banner.show_message("info", f"Saving {saving} to {path}…")
 
     @Slot(str, int)
     def _on_exported(self, path: str, count: int) -> None:
         self._update_buttons()
-        self.banner.show_message("ok", f"Saved {messages.plural(count, 'row')} to {path}.")
+        self.banner.show_message("ok", f"Saved {wording.plural(count, 'row')} to {path}.")

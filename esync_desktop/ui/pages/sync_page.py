@@ -7,7 +7,10 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from esync_desktop.ui import messages, widgets
+from esync_desktop import wording
+from esync_desktop.sync import analysis
+from esync_desktop.ui import errors as ui_errors
+from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import RUN, SCHEDULED, AppController
 
 FAILURES_LINK = "failures"
@@ -79,7 +82,7 @@ class SyncPage(widgets.Page):
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-            self.progress.setFormat(messages.sent_text(done, total))
+            self.progress.setFormat(wording.sent_text(done, total))
         if text:
             self.current.setText(f"Now: {text}")
 
@@ -105,18 +108,18 @@ class SyncPage(widgets.Page):
         self._run_id = result.run_id
         counts = result.counts
         failed, skipped = counts.get("fail", 0), counts.get("skip", 0)
-        body = messages.run_summary(counts, cancelled=result.cancelled, seconds=result.duration_s)
-        attention = messages.run_attention(result.document or {})
+        body = wording.run_summary(counts, cancelled=result.cancelled, seconds=result.duration_s)
+        attention = analysis.run_attention(result.document or {})
         if attention:
             body += (
-                f" {messages.plural(attention, 'item')} "
-                f"{messages.verb(attention, 'needs', 'need')} your attention."
+                f" {wording.plural(attention, 'item')} "
+                f"{wording.verb(attention, 'needs', 'need')} your attention."
             )
         self.task_label.setText("Sync cancelled" if result.cancelled else "Sync finished")
         kind = "warning" if result.cancelled or attention else "ok"
         links = []
         if failed:
-            failures = messages.plural(failed, "failure")
+            failures = wording.plural(failed, "failure")
             links.append(f'<a href="{FAILURES_LINK}">Show the {failures}</a>')
             kind = "error"
         if attention:
@@ -133,7 +136,7 @@ class SyncPage(widgets.Page):
             return
         self._finish()
         self.task_label.setText("Sync stopped")
-        problem = messages.describe_error(error)
+        problem = ui_errors.describe_error(error)
         self.summary.show_message("error", f"<b>{problem.title}.</b> {problem.message}")
 
     @Slot(str)

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esync_desktop import wording
 from esync_desktop.storage.settings import ActionConfig, Schedule, TaskConfig
 from esync_desktop.sync.actions import ACTIONS
-from esync_desktop.ui import messages, widgets
+from esync_desktop.ui import errors as ui_errors
+from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import LOCATIONS, AppController
 from esync_desktop.ui.scheduler import describe_when
 
@@ -91,7 +93,7 @@ class TasksPage(widgets.Page):
         add.addWidget(QLabel("Add a step:"))
         self.action_picker = QComboBox()
         for action_id, spec in ACTIONS.items():
-            self.action_picker.addItem(messages.action_label(action_id) or spec.label, action_id)
+            self.action_picker.addItem(wording.action_label(action_id) or spec.label, action_id)
         add.addWidget(self.action_picker, 1)
         self.add_button = QPushButton("Add")
         self.add_button.clicked.connect(self.add_action)
@@ -233,7 +235,7 @@ class TasksPage(widgets.Page):
             widget.setEnabled(enabled)
         if task is not None:
             for n, action in enumerate(task.actions, 1):
-                self.action_list.addItem(f"{n}. {messages.action_label(action.action)}")
+                self.action_list.addItem(f"{n}. {wording.action_label(action.action)}")
             self.stop_when_empty.setChecked(task.stop_when_empty)
             mode = task.schedule.mode
             {"off": self.schedule_off, "interval": self.schedule_interval}.get(
@@ -320,7 +322,7 @@ class TasksPage(widgets.Page):
         for option, default in defaults.items():
             value = action.options.get(option, default)
             if isinstance(default, bool):
-                box = QCheckBox(messages.option_label(option))
+                box = QCheckBox(wording.option_label(option))
                 box.setChecked(bool(value))
                 box.setObjectName(option)
                 box.toggled.connect(self._on_option_toggled)
@@ -378,7 +380,7 @@ class TasksPage(widgets.Page):
             self._locations_problem = "could not read the store's locations"
             self._fill_locations()
             if self.location_box is not None:
-                problem = messages.describe_error(error)
+                problem = ui_errors.describe_error(error)
                 self.location_box.setToolTip(f"{problem.title}: {problem.message}")
 
     @Slot()

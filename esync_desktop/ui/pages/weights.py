@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esync_desktop import wording
 from esync_desktop.storage.weights_csv import WeightCsvError, parse_csv_weight, read_weights_csv
-from esync_desktop.ui import messages, widgets
+from esync_desktop.ui import errors as ui_errors
+from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import CATEGORIES, AppController
 from esync_desktop.ui.delegates import ChoiceDelegate
 from esync_desktop.ui.models.rules_model import KeyValueTableModel
@@ -242,7 +244,7 @@ class WeightsPage(widgets.Page):
             return
         self._reading = False
         self._offer(None, None)
-        problem = messages.describe_error(error)
+        problem = ui_errors.describe_error(error)
         self.categories_note.show_message(
             "warning",
             f"<b>Could not read your stores' categories.</b> {problem.title}: {problem.message} "
@@ -321,8 +323,8 @@ class WeightsPage(widgets.Page):
         s = self.controller.settings
         s.weights = s.weights.with_sku_weights(result.weights)
         self.controller.save_settings()
-        text = f"Imported {messages.plural(len(result.weights), 'weight')} from {path.name}."
+        text = f"Imported {wording.plural(len(result.weights), 'weight')} from {path.name}."
         if result.problems:
             shown = "; ".join(str(p) for p in result.problems[:5])
-            text += f" {messages.plural(len(result.problems), 'line')} skipped: {shown}."
+            text += f" {wording.plural(len(result.problems), 'line')} skipped: {shown}."
         self.banner.show_message("warning" if result.problems else "ok", text)

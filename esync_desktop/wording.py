@@ -1,0 +1,293 @@
+"""The owner's words for what the engine reports in codes: outcome and reason labels, what to
+do about a skipped or failed item, changes and counts. One source for the window and the CLI
+(no Qt here); the engine's codes stay in --json and the stored history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from esync_desktop.sync.analysis import as_reason
+from esync_desktop.sync.model import Outcome, PlanRow, Reason
+
+OUTCOME_LABELS: dict[str, str] = {
+    Outcome.CREATE: "New product",
+    Outcome.UPDATE: "Update",
+    Outcome.UNCHANGED: "No change",
+    Outcome.SKIP: "Skipped",
+    Outcome.FAIL: "Failed",
+}
+# Words for the counts line ("12 new, 3 to update...") and the run summaries.
+OUTCOME_COUNT_WORDS: dict[str, str] = {
+    Outcome.CREATE: "created",
+    Outcome.UPDATE: "updated",
+    Outcome.UNCHANGED: "unchanged",
+    Outcome.SKIP: "skipped",
+    Outcome.FAIL: "failed",
+}
+PREVIEW_COUNT_WORDS: dict[str, str] = {
+    Outcome.CREATE: "to create",
+    Outcome.UPDATE: "to update",
+    Outcome.UNCHANGED: "unchanged",
+    Outcome.SKIP: "skipped",
+    Outcome.FAIL: "failed",
+}
+
+REASON_TEXT: dict[str, str] = {
+    Reason.MISSING_SKU: "No SKU in Clover",
+    Reason.DUPLICATE_SKU: "Same SKU on more than one item",
+    Reason.MISSING_NAME: "No name in Clover",
+    Reason.MISSING_WEIGHT: "No weight for this item",
+    Reason.INACTIVE: "Hidden or not for sale in Clover",
+    Reason.NO_STOCK_VALUE: "Stock never counted in Clover",
+    Reason.NEGATIVE_STOCK: "Stock is below zero in Clover",
+    Reason.NEGATIVE_PRICE: "Price is below zero in Clover",
+    Reason.NO_CATEGORY: "Not in any Clover category",
+    Reason.CATEGORY_NOT_IN_BIGCOMMERCE: "Category missing in BigCommerce",
+    Reason.ALREADY_IN_BIGCOMMERCE: "Already in BigCommerce",
+    Reason.NOT_IN_BIGCOMMERCE: "Not found in BigCommerce",
+    Reason.NAME_MISMATCH: "Names differ in the two stores",
+    Reason.UNCHANGED: "Already up to date",
+    Reason.REJECTED: "BigCommerce refused it",
+}
+
+
+# What to do about a skipped item, `{item}` naming it ("SKU MUG-1", or "each item" for a list).
+# Reasons whose advice needs more than the item are worded in fix_for.
+FIX_TEXT: dict[str, str] = {
+    Reason.MISSING_WEIGHT: (
+        "Add a weight for {item} in Weight rules (or one for its category, or a default)"
+    ),
+    Reason.DUPLICATE_SKU: "Make {item} unique: give each item or product its own SKU",
+    Reason.MISSING_NAME: "Give {item} a name in Clover",
+    Reason.INACTIVE: "Make {item} available in Clover if it should be sold online",
+    Reason.NO_STOCK_VALUE: "Enter a stock count for {item} in Clover",
+    Reason.NEGATIVE_STOCK: "Count {item} and correct its stock in Clover",
+    Reason.NEGATIVE_PRICE: "Correct the price of {item} in Clover",
+    Reason.NO_CATEGORY: "Put {item} in a category in Clover",
+    Reason.ALREADY_IN_BIGCOMMERCE: (
+        "Nothing to do: it is already in your web store (the stock and price steps update it)"
+    ),
+    Reason.NOT_IN_BIGCOMMERCE: (
+        "Create {item} in BigCommerce first (a 'Create products' step in Tasks does that)"
+    ),
+    Reason.NAME_MISMATCH: (
+        "Make the names match, or untick 'Names must match' for this action in Tasks"
+    ),
+}
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 item', '2 items', '0 items' ('1 entry', '3 entries' with `many`)."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def verb(n: int, one: str, many: str) -> str:
+    """The verb agreeing with a count: verb(1, 'needs', 'need') -> 'needs'."""
+    return one if n == 1 else many
+
+
+def _quoted(name: str | None) -> str:
+    return f"'{name or 'the item'}'"
+
+
+def _item(row: Any) -> str:
+    if row.sku:
+        return f"SKU {row.sku}"
+    return f"'{row.clover_name}'" if row.clover_name else "this item"
+
+
+def reason_label(reason: object) -> str:
+    """A reason code in plain words (also from the plain string a stored record keeps)."""
+    if not reason:
+        return ""
+    code = str(getattr(reason, "value", reason))
+    return REASON_TEXT.get(code, code.replace("_", " ").capitalize())
+
+
+def reason_text(row: Any) -> str:
+    """The row's reason in plain words; empty for rows that will simply be written."""
+    return reason_label(row.reason)
+
+
+def _held_back_by(row: Any) -> str:
+    return getattr(row, "held_back_by", None) or ""
+
+
+def _missing_categories(row: Any) -> list[str]:
+    return list(getattr(row, "missing_categories", None) or ())
+
+
+def fix_for(
+    row: Any,
+    creating: frozenset[str] = frozenset(),
+    create_skips: Mapping[str, Any] | None = None,
+    *,
+    subject: str = "",
+) -> str:
+    """What the owner can do so that the row goes through next time; empty when nothing.
+    `creating`: the SKUs (case-folded) that the same plan creates; `create_skips`: the SKUs
+    (case-folded) that its create steps skip, each to that row (see analysis.create_skips).
+    `subject` names the item instead of its SKU ("each item", for a list of items).
+    Also takes a run's item records (reason and outcome as plain strings)."""
+    reason = as_reason(row.reason)
+    skips = create_skips or {}
+    sku = row.sku.casefold() if row.sku else ""
+    if reason is Reason.NOT_IN_BIGCOMMERCE and sku in creating:
+        return "Nothing to do: this sync creates it, and the next one keeps it up to date"
+    cause = skips.get(sku) if reason is Reason.NOT_IN_BIGCOMMERCE else None
+    if cause is not None and as_reason(cause.reason) is not Reason.NOT_IN_BIGCOMMERCE:
+        fix = fix_for(cause, creating, skips, subject=subject)
+        step = action_short_label(cause.action)
+        return f"The “{step}” step skips it, so it is not created. {fix}".strip()
+    held = _held_back_by(row)
+    if held:
+        other = skips.get(held.casefold())
+        if other is None or other is row or _held_back_by(other):
+            other = _without_facts(row, held)
+        return f"{fix_for(other, creating)}; the whole group waits for SKU {held}"
+    item = subject or _item(row)
+    if reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE:
+        names = _missing_categories(row)
+        if not names:
+            return f"Create the category of {item} in BigCommerce or map it in Weight rules"
+        return f"Create category '{', '.join(names)}' in BigCommerce or map it in Weight rules"
+    if reason is Reason.MISSING_SKU:
+        return f"Give {subject or _quoted(row.clover_name)} a SKU in Clover"
+    if reason in FIX_TEXT:
+        return FIX_TEXT[reason].format(item=item)
+    if reason is Reason.REJECTED:
+        return f"Correct {item} as BigCommerce asks ({row.detail}), then sync again"
+    if row.outcome == Outcome.FAIL:
+        return "Sync again later; if it fails again, look it up in the Integration log"
+    return ""
+
+
+def _without_facts(row: Any, sku: str) -> Any:
+    """The holding variant as far as this row knows it: its SKU, the row's reason, no facts."""
+    if isinstance(row, PlanRow):
+        return replace(row, sku=sku, detail="", held_back_by=None, missing_categories=())
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        action=row.action, sku=sku, outcome=row.outcome, reason=row.reason,
+        clover_id=None, clover_name=None, detail="",
+    )  # fmt: skip
+
+
+def item_fix(item: Any, creating: frozenset[str] = frozenset(),
+             create_skips: Mapping[str, Any] | None = None) -> str:  # fmt: skip
+    """'What to do' for an item of a past run: only skipped, failed and not-done items."""
+    if item.outcome == "not_done":
+        return "Nothing to fix: the sync stopped before it, and the next sync sends it"
+    if item.outcome not in (Outcome.SKIP, Outcome.FAIL):
+        return ""
+    return fix_for(item, creating, create_skips)
+
+
+FIELD_LABELS: dict[str, str] = {
+    "name": "Name",
+    "sku": "SKU",
+    "price": "Price",
+    "weight": "Weight",
+    "inventory_level": "Stock",
+    "inventory_tracking": "Stock tracking",
+    "categories": "Categories",
+    "description": "Description",
+    "variants": "Variants",
+    "options": "Options",
+}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def value_text(value: Any, limit: int | None = 40) -> str:
+    """A value as the owner reads it; cut to `limit` characters (None: in full)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v, limit) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def changes_text(
+    changes: Mapping[str, Any], limit: int | None = 40, skip: tuple[str, ...] = ()
+) -> str:
+    """'Stock: 3 → 5; Price: 9.00 → 9.50'; a new product lists its values only. Values are
+    cut to `limit` characters (None: in full); fields in `skip` are left out when new."""
+    parts = []
+    for field, (old, new) in changes.items():
+        label = field_label(field)
+        if old is None:
+            if field not in skip:
+                parts.append(f"{label}: {value_text(new, limit)}")
+        else:
+            parts.append(f"{label}: {value_text(old, limit)} → {value_text(new, limit)}")
+    return "; ".join(parts)
+
+
+def counts_text(counts: Mapping[str, int], words: Mapping[str, str] = OUTCOME_COUNT_WORDS) -> str:
+    return ", ".join(f"{counts.get(o.value, 0)} {words[o.value]}" for o in Outcome)
+
+
+def sent_text(done: int, total: int) -> str:
+    """The sync's progress bar: writes sent so far (a refused one counts as sent)."""
+    return f"{done} of {plural(total, 'change')} sent"
+
+
+def run_summary(counts: Mapping[str, int], *, cancelled: bool, seconds: float) -> str:
+    """What a sync did: the changes made, then every result (one per item and step)."""
+    made = counts.get(Outcome.CREATE, 0) + counts.get(Outcome.UPDATE, 0)
+    failed = counts.get(Outcome.FAIL, 0)
+    took = f" in {seconds:.0f} s" if seconds >= 1 else ""
+    head = f"Stopped on request{took}" if cancelled else f"Finished{took}"
+    before = " before stopping" if cancelled else ""
+    text = f"{head}: {plural(made, 'change')} made in BigCommerce{before}"
+    text += f", {failed} failed." if failed else "."
+    total = sum(counts.get(o.value, 0) for o in Outcome)
+    return f"{text} {plural(total, 'result')}, one per item and step: {counts_text(counts)}."
+
+
+ACTION_LABELS: dict[str, str] = {
+    "send-standard": "Create simple products from Clover items",
+    "send-matrix": "Create products with variants from Clover item groups",
+    "send-inventory-standard": "Update stock of simple products",
+    "send-inventory-matrix": "Update stock of variants",
+    "send-prices": "Update prices",
+}
+# For table cells, where the full labels would be cut off.
+ACTION_SHORT_LABELS: dict[str, str] = {
+    "send-standard": "New product",
+    "send-matrix": "New product with variants",
+    "send-inventory-standard": "Stock",
+    "send-inventory-matrix": "Stock of variants",
+    "send-prices": "Price",
+}
+
+OPTION_LABELS: dict[str, str] = {
+    "visible": "Show new products in the web store",
+    "require_name_match": "Names must match in both stores",
+}
+
+TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def action_short_label(action: str) -> str:
+    return ACTION_SHORT_LABELS.get(action, action_label(action))
+
+
+def option_label(option: str) -> str:
+    return OPTION_LABELS.get(option, option.replace("_", " ").capitalize())
