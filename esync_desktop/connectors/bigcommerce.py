@@ -11,6 +11,8 @@ import httpx
 
 from esync_desktop.connectors.bigcommerce_profile import BIGCOMMERCE_PACING, BigCommerceProfile
 from esync_desktop.connectors.http import (
+    REQUEST_BUDGET,
+    REQUEST_DEADLINE,
     ExchangeHook,
     HttpLayer,
     RetryPolicy,
@@ -44,6 +46,8 @@ class BigCommerceClient:
         retry: RetryPolicy | None = None,
         pacing: PacingConfig = BIGCOMMERCE_PACING,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float = REQUEST_DEADLINE,
+        budget: float = REQUEST_BUDGET,
     ) -> None:
         self.store_hash = store_hash.strip()
         base_url = (base_url or "").strip() or BIGCOMMERCE_URL
@@ -59,6 +63,8 @@ class BigCommerceClient:
             on_exchange=on_exchange,
             retry=retry,
             timeout=timeout,
+            deadline=deadline,
+            budget=budget,
         )
         self._store = f"/stores/{segment(self.store_hash)}"
 

@@ -10,6 +10,8 @@ import httpx
 
 from esync_desktop.connectors.clover_profile import CLOVER_PACING, CloverProfile
 from esync_desktop.connectors.http import (
+    REQUEST_BUDGET,
+    REQUEST_DEADLINE,
     ExchangeHook,
     HttpLayer,
     RetryPolicy,
@@ -46,6 +48,8 @@ class CloverClient:
         retry: RetryPolicy | None = None,
         pacing: PacingConfig = CLOVER_PACING,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float = REQUEST_DEADLINE,
+        budget: float = REQUEST_BUDGET,
     ) -> None:
         base_url = CLOVER_REGIONS.get(base_url, base_url)
         self.merchant_id = merchant_id.strip()
@@ -61,6 +65,8 @@ class CloverClient:
             on_exchange=on_exchange,
             retry=retry,
             timeout=timeout,
+            deadline=deadline,
+            budget=budget,
         )
         self._prefix = f"/v3/merchants/{segment(self.merchant_id)}"
 
