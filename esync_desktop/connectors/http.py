@@ -361,35 +361,27 @@ class HttpLayer:
         late_after: float,
     ) -> TransportError:
         """The error for a request that got no full answer; `late_after` > 0: its deadline."""
-        plain = _plain(exc)
+        label = self.profile.label
+        # The owner reads plain words; the exception's own text is in details.
+        common: dict[str, Any] = {
+            "maybe_applied": maybe_applied,
+            "api": self.profile.name,
+            "method": method,
+            "path": path,
+            "details": reason,
+        }
         if late_after:
             plain = (
                 f"the answer did not arrive in time: {self.deadline:g} seconds per attempt, "
                 f"{self.budget:g} per request with its retries"
             )
-            title = f"{self.profile.label} answered too slowly"
+            message = self.profile.unreachable(method, path, plain, maybe_applied)
             return DeadlineError(
-                title,
-                self.profile.unreachable(method, path, plain, maybe_applied),
-                maybe_applied=maybe_applied,
-                api=self.profile.name,
-                method=method,
-                path=path,
-                details=reason,
-                seconds=late_after,
+                f"{label} answered too slowly", message, seconds=late_after, **common
             )
-        return TransportError(
-            f"Cannot reach {self.profile.label}"
-            if not maybe_applied
-            else f"No answer from {self.profile.label}",
-            # The owner reads plain words; the exception's own text is in details.
-            self.profile.unreachable(method, path, plain, maybe_applied),
-            maybe_applied=maybe_applied,
-            api=self.profile.name,
-            method=method,
-            path=path,
-            details=reason,
-        )
+        title = f"No answer from {label}" if maybe_applied else f"Cannot reach {label}"
+        message = self.profile.unreachable(method, path, _plain(exc), maybe_applied)
+        return TransportError(title, message, **common)
 
     def _too_large(self, method: str, path: str, size: int) -> ResponseTooLargeError:
         label = self.profile.label
