@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from esync_desktop.domain.bigcommerce_limits import product_name_key
 from esync_desktop.domain.catalog import (
     BcCategory,
     BcProduct,
@@ -44,6 +45,15 @@ class Snapshot:
     @cached_property
     def bc_by_sku(self) -> dict[str, list[BcMatch]]:
         return bc_sku_index(self.bc_products)
+
+    @cached_property
+    def bc_by_name(self) -> dict[str, BcProduct]:
+        """BigCommerce products by the key under which their names collide."""
+        found: dict[str, BcProduct] = {}
+        for product in self.bc_products:
+            if product.name:
+                found.setdefault(product_name_key(product.name), product)
+        return found
 
     @cached_property
     def categories(self) -> CategoryIndex:
