@@ -39,10 +39,8 @@ def shown(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Decimal):
-        text = str(value)
-        return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 3]}..."
-    return _repr.repr(value)
+    text = str(value) if isinstance(value, Decimal) else _repr.repr(value)
+    return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 3]}..."
 
 
 class BadData(Exception):
