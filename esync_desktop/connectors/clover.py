@@ -114,15 +114,21 @@ class CloverClient:
             elements = data.get("elements")
             if not isinstance(elements, list):
                 raise self.http.bad_shape("GET", path, "an `elements` list")
+            fresh = 0
             for element in elements:
                 key = _element_key(element)
                 if key is not None:
                     if key in seen:
                         continue
                     seen.add(key)
+                fresh += 1
                 yield element
             if len(elements) < PAGE_LIMIT:
                 return
+            if not fresh:
+                # A full page of nothing new: the server ignores `offset`; reading on would
+                # never end.
+                raise self.http.bad_shape("GET", path, "a next page (the same page came back)")
             offset += len(elements)
 
     # -- reads -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ no body larger than the HTTP layer's limit or nested deeper than the JSON limit 
 from __future__ import annotations
 
 import itertools
+import json
 import time
 
 import pytest
@@ -143,3 +144,28 @@ def test_every_wait_of_a_request_fits_in_its_budget(clock: ManualClock) -> None:
         with client, pytest.raises(ApiError):
             client.merchant()
     assert clock.waits == [20.0, 40.0]  # the next (80 s) would end past the budget
+
+
+def test_a_server_that_ignores_paging_ends_in_an_error_not_a_loop() -> None:
+    page = json.dumps({"elements": [{"id": f"C{n}", "name": "x"} for n in range(1000)]})
+    with OddServer(200, page.encode(), "application/json") as odd:
+        client = CloverClient(odd.url, "M", "tok-123456", retry=FAST)
+        with client, pytest.raises(BadResponseError, match="the same page came back"):
+            list(client.iter_categories())
+        assert odd.requests == 2
+    endless = {"data": [{"id": 1}], "meta": {"pagination": {"total_pages": 10**9}}}
+    with OddServer(200, json.dumps(endless).encode(), "application/json") as odd:
+        bc = BigCommerceClient(odd.url, "abc", "tok-123456", retry=FAST)
+        with bc, pytest.raises(BadResponseError, match="the same page came back"):
+            list(bc.iter_products())
+        assert odd.requests == 2
+
+
+def test_pagination_of_the_wrong_shape_is_read_as_absent() -> None:
+    for meta in ([], {"pagination": "all"}, {"pagination": {"total_pages": "2", "per_page": []}}):
+        body = json.dumps({"data": [{"id": 1}, 7], "meta": meta}).encode()
+        with OddServer(200, body, "application/json") as odd:
+            bc = BigCommerceClient(odd.url, "abc", "tok-123456", retry=FAST)
+            with bc:
+                assert list(bc.iter_categories()) == [{"id": 1}, 7]
+            assert odd.requests == 1  # a short page ends the listing
