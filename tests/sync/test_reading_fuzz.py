@@ -4,10 +4,12 @@ bad, and planning it gives bad_data), and decoding raises only ValueError."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -203,3 +205,27 @@ def test_any_listing_is_read_and_planned_without_an_exception(
 def test_decoding_any_bytes_raises_only_value_error(raw: bytes) -> None:
     with contextlib.suppress(ValueError):
         jsonio.decode(raw, float)
+
+
+@FUZZ
+@given(
+    st.integers(1, 80),
+    st.lists(st.text(alphabet='[]{}"\\ab\n', max_size=6), min_size=1, max_size=5),
+)
+def test_the_depth_limit_counts_nesting_whatever_the_strings_hold(
+    depth: int, texts: list[str]
+) -> None:
+    value: Any = texts
+    for level in range(depth - 1):
+        value = {texts[level % len(texts)]: value} if level % 2 else [texts[0], value]
+    raw = json.dumps(value, ensure_ascii=_ascii_only(texts)).encode()
+    if depth > jsonio.MAX_JSON_DEPTH:
+        with pytest.raises(ValueError, match="nested deeper"):
+            jsonio.decode(raw, float)
+    else:
+        assert jsonio.decode(raw, float) == value
+
+
+def _ascii_only(texts: list[str]) -> bool:
+    """Both spellings of non-ASCII text, so escapes like \\u005c are seen too."""
+    return len(texts) % 2 == 0
