@@ -152,7 +152,8 @@ def _check(item: CloverItem, snapshot: Snapshot, rules: Rules) -> Refusal | _Che
     if not categories:
         names = ", ".join(item.categories)
         detail = f"no BigCommerce category named {names}"
-        return Refusal(Reason.CATEGORY_NOT_IN_BIGCOMMERCE, detail)
+        facts = {"categories": list(item.categories)}
+        return Refusal(Reason.CATEGORY_NOT_IN_BIGCOMMERCE, detail, facts)
     refused = _value_limits(item, weight)
     if refused is not None:
         return refused

@@ -172,3 +172,12 @@ def test_send_prices_refuses_a_price_out_of_range() -> None:
     spec = ACTIONS["send-prices"]
     (row,) = spec.planner(snapshot, {}, Cursor(), RULES).rows
     assert row.reason is R.PRICE_OUT_OF_RANGE and row.bc_id == 400
+
+
+def test_the_missing_categories_are_facts_too() -> None:
+    snapshot = Snapshot(clover_items=(item("BAG", "BAG-1", categories=("Bags", "Totes")),))
+    spec = ACTIONS["send-standard"]
+    rules = Rules.build(default="1")
+    (row,) = spec.planner(snapshot, spec.defaults, Cursor(), rules).rows
+    assert row.reason is R.CATEGORY_NOT_IN_BIGCOMMERCE
+    assert row.facts == {"categories": ["Bags", "Totes"]}
