@@ -70,7 +70,11 @@ def product_name(name: str, truncate: bool) -> tuple[str, Refusal | None]:
     return name, Refusal(Reason.NAME_TOO_LONG, detail, facts)
 
 
-def name_taken(name: str, snapshot: Snapshot, claimed: dict[str, str]) -> Refusal | None:
+# Names given by earlier creates of a plan: name key -> (Clover id, how to name it to people).
+Claimed = dict[str, tuple[str, str]]
+
+
+def name_taken(name: str, snapshot: Snapshot, claimed: Claimed) -> Refusal | None:
     """A name another BigCommerce product has, or an earlier create of this plan will have."""
     key = limits.product_name_key(name)
     holder = snapshot.bc_by_name.get(key)
@@ -79,8 +83,8 @@ def name_taken(name: str, snapshot: Snapshot, claimed: dict[str, str]) -> Refusa
         return Refusal(Reason.NAME_IN_USE, detail, {"bc_id": holder.id, "bc_name": holder.name})
     other = claimed.get(key)
     if other is not None:
-        detail = f"Clover item {other} gets this name first in this sync"
-        return Refusal(Reason.NAME_IN_USE, detail, {"clover_id": other})
+        detail = f"{other[1]} gets this name first in this sync"
+        return Refusal(Reason.NAME_IN_USE, detail, {"clover_id": other[0]})
     return None
 
 
@@ -187,7 +191,7 @@ def plan_send_standard(
     visible = bool(options.get("visible", True))
     truncate = bool(options.get("truncate_long_names", False))
     rows: list[PlanRow] = []
-    claimed: dict[str, str] = {}  # name key -> the Clover item that gets it in this plan
+    claimed: Claimed = {}
     for item in snapshot.simple_items:
         bad = _clover_bad(item)
         if bad is not None:
@@ -212,7 +216,7 @@ def plan_send_standard(
         if refused is not None:
             rows.append(_skip(SEND_STANDARD, item, refused, **mark))
             continue
-        claimed[limits.product_name_key(name)] = item.id
+        claimed[limits.product_name_key(name)] = (item.id, f"Clover item {item.clean_sku}")
         rows.append(_create_row(checked, name, visible, mark))
     return ActionPlan(SEND_STANDARD, tuple(rows), cursor_after={"previous": cursor.to_json()})
 
@@ -271,7 +275,7 @@ def plan_send_matrix(
     visible = bool(options.get("visible", True))
     truncate = bool(options.get("truncate_long_names", False))
     rows: list[PlanRow] = []
-    claimed: dict[str, str] = {}
+    claimed: Claimed = {}
     for group in snapshot.clover_groups:
         items = snapshot.items_by_group.get(group.id, ())
         if items:
@@ -316,7 +320,7 @@ def _plan_group(
     cursor: Cursor,
     rules: Rules,
     truncate: bool,
-    claimed: dict[str, str],
+    claimed: Claimed,
 ) -> list[PlanRow] | tuple[CloverItemGroup, str, list[_Checked], dict[str, Any]]:
     """The group's skip rows, or what its create row is made of."""
     if group.bad is not None:
@@ -348,7 +352,7 @@ def _plan_group(
     refused = refused or name_taken(final, snapshot, claimed)
     if refused is not None:
         return [_skip(SEND_MATRIX, i, refused, **mark) for i in items]
-    claimed[limits.product_name_key(final)] = group.id
+    claimed[limits.product_name_key(final)] = (group.id, f"Clover item group {group.id}")
     passed = [c for c in checks if isinstance(c, _Checked)]
     return group, final, passed, mark
 

@@ -103,6 +103,7 @@ def test_send_standard_refuses_what_bigcommerce_would() -> None:
     assert rows["TAKEN"].facts == {"bc_id": 300, "bc_name": "In Use"}
     assert "BigCommerce product 300" in rows["TAKEN"].detail
     assert rows["TWIN2"].facts == {"clover_id": "TWIN1"}
+    assert rows["TWIN2"].detail == "Clover item TWIN-1 gets this name first in this sync"
     assert rows["LONGSKU"].facts == {"length": 256, "limit": 255}
     assert rows["RICH"].facts["price"] == Decimal("10000000000.00")
     assert rows["HEAVY"].facts["weight"] == Decimal("10000000000")
@@ -181,3 +182,18 @@ def test_the_missing_categories_are_facts_too() -> None:
     (row,) = spec.planner(snapshot, spec.defaults, Cursor(), rules).rows
     assert row.reason is R.CATEGORY_NOT_IN_BIGCOMMERCE
     assert row.facts == {"categories": ["Bags", "Totes"]}
+
+
+def test_two_groups_of_one_name_create_one_product() -> None:
+    groups = (CloverItemGroup("GA", "Logo Tee", ("Size",)), CloverItemGroup("GB", "logo  tee"))
+    items = (
+        variant("A1", "A-1", "GA", {"Size": "S"}),
+        variant("B1", "B-1", "GB", {"Size": "S"}),
+    )
+    snapshot = Snapshot(
+        clover_items=items, clover_groups=groups, bc_categories=tuple(BC_CATEGORIES)
+    )
+    spec = ACTIONS["send-matrix"]
+    rows = spec.planner(snapshot, spec.defaults, Cursor(), RULES).rows
+    assert [(r.clover_id, r.reason) for r in rows] == [("GA", None), ("B1", R.NAME_IN_USE)]
+    assert rows[1].facts == {"clover_id": "GA"}
