@@ -69,7 +69,7 @@ def parse_clover_item(
     expanded itemStock with the item_stocks record (its modifiedTime is the stock's own).
     A field that cannot be read gives an item marked `bad` (never an exception); `position`
     is the item's place in Clover's list, to name an item that is not even an object."""
-    if not isinstance(doc, Mapping):
+    if not isinstance(doc, dict):
         return _unreadable_item(BadData("item", doc).as_field(position))
     try:
         return _clover_item(doc, option_names, stock)
@@ -137,7 +137,7 @@ def parse_bc_product(doc: object, position: int | None = None) -> BcProduct:
     """A BigCommerce product (with its variants) as a BcProduct; a field that cannot be read
     gives a product marked `bad`, keeping whatever SKUs can be read so nothing is created over
     it."""
-    if not isinstance(doc, Mapping):
+    if not isinstance(doc, dict):
         bad = BadData("product", doc).as_field(position)
         return BcProduct(id=0, name="", sku=None, price=Decimal(0), inventory_level=0, bad=bad)
     try:
@@ -210,7 +210,7 @@ def _salvaged_variants(doc: Mapping[str, Any]) -> tuple[BcVariant, ...]:
         return ()
     found = []
     for v in variants:
-        if isinstance(v, Mapping) and isinstance(v.get("sku"), str):
+        if isinstance(v, dict) and isinstance(v.get("sku"), str):
             options = (("", ""),) if v.get("option_values") else ()
             found.append(BcVariant(0, 0, v["sku"], None, 0, options))
     return tuple(found)
@@ -227,7 +227,7 @@ def read_bc_categories(bigcommerce: BigCommerceReader) -> list[BcCategory]:
     found = []
     for row in bigcommerce.iter_categories():
         try:
-            if not isinstance(row, Mapping):
+            if not isinstance(row, dict):
                 raise BadData("category", row)
             category_id = f.whole(row, "id", "id", 1, f.INT64_MAX, required=True) or 0
             name = f.text(row, "name", "name") or ""
@@ -244,7 +244,7 @@ def read_clover_categories(clover: CloverCategoryReader) -> list[str]:
     return [
         c["name"]
         for c in clover.iter_categories()
-        if isinstance(c, Mapping) and isinstance(c.get("name"), str)
+        if isinstance(c, dict) and isinstance(c.get("name"), str)
     ]
 
 
@@ -252,7 +252,7 @@ def _by_id(docs: Iterable[Any], what: str) -> dict[str, Mapping[str, Any]]:
     """Records by id; one without an object shape or an id is left out (and logged)."""
     found: dict[str, Mapping[str, Any]] = {}
     for doc in docs:
-        key = doc.get("id") if isinstance(doc, Mapping) else None
+        key = doc.get("id") if isinstance(doc, dict) else None
         if isinstance(key, str) and key:
             found[key] = doc
         else:
@@ -310,7 +310,7 @@ def read_snapshot(
     expand = ("categories", "itemStock", "options")
     for position, doc in enumerate(clover.iter_items(expand=expand)):
         stock: Mapping[str, Any] | None = None
-        if needs.stocks and isinstance(doc, Mapping):
+        if needs.stocks and isinstance(doc, dict):
             # No item_stocks record: never stocked.
             stock = stocks.get(str(doc.get("id"))) or {}
         items.append(parse_clover_item(doc, option_names, stock, position))
