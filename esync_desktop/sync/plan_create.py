@@ -164,7 +164,7 @@ def _check(item: CloverItem, snapshot: Snapshot, rules: Rules) -> Refusal | _Che
     return _Checked(item, weight, stock_to_level(item.stock), categories)
 
 
-def _skip(action: str, item: CloverItem, refusal: Refusal, **cursor: Any) -> PlanRow:
+def skip_row(action: str, item: CloverItem, refusal: Refusal, **cursor: Any) -> PlanRow:
     reason, detail, facts = refusal
     log.debug("%s: %s skipped: %s (%s)", action, item.id, reason.value, detail)
     outcome = Outcome.UNCHANGED if reason is Reason.UNCHANGED else Outcome.SKIP
@@ -196,7 +196,7 @@ def plan_send_standard(
         bad = _clover_bad(item)
         if bad is not None:
             # Before the cursor: shown on every run until fixed, and never moves the cursor.
-            rows.append(_skip(SEND_STANDARD, item, bad))
+            rows.append(skip_row(SEND_STANDARD, item, bad))
             continue
         digest = _item_hash(item)
         mark: dict[str, Any] = {
@@ -205,16 +205,16 @@ def plan_send_standard(
             "cursor_key": item.id,
         }
         if not cursor.is_candidate(item.id, item.changed_ms, digest):
-            rows.append(_skip(SEND_STANDARD, item, _NOT_MODIFIED, **mark))
+            rows.append(skip_row(SEND_STANDARD, item, _NOT_MODIFIED, **mark))
             continue
         checked = _check(item, snapshot, rules)
         if isinstance(checked, Refusal):
-            rows.append(_skip(SEND_STANDARD, item, checked, **mark))
+            rows.append(skip_row(SEND_STANDARD, item, checked, **mark))
             continue
         name, refused = product_name(checked.item.clean_name or "", truncate)
         refused = refused or name_taken(name, snapshot, claimed)
         if refused is not None:
-            rows.append(_skip(SEND_STANDARD, item, refused, **mark))
+            rows.append(skip_row(SEND_STANDARD, item, refused, **mark))
             continue
         claimed[limits.product_name_key(name)] = (item.id, f"Clover item {item.clean_sku}")
         rows.append(_create_row(checked, name, visible, mark))
@@ -295,7 +295,7 @@ def _held(
     by = first_item.clean_sku or first_item.id
     held = Refusal(first_refusal.reason, f"held back: variant {by} of the group", {"held_by": by})
     return [
-        _skip(SEND_MATRIX, item, check if check is not None else held, **mark)
+        skip_row(SEND_MATRIX, item, check if check is not None else held, **mark)
         for item, check in zip(rows_for, checks, strict=True)
     ]
 
@@ -325,7 +325,7 @@ def _plan_group(
     """The group's skip rows, or what its create row is made of."""
     if group.bad is not None:
         refusal = bad_data(group.bad, "Clover", "item group")
-        return [_skip(SEND_MATRIX, i, refusal) for i in items]
+        return [skip_row(SEND_MATRIX, i, refusal) for i in items]
     bad = [_clover_bad(i) for i in items]
     if any(bad):
         return _held(items, bad)
@@ -333,7 +333,7 @@ def _plan_group(
     digest = content_hash(group.name, group.attributes, [_item_hash(i) for i in items])
     mark: dict[str, Any] = {"source_ms": source_ms, "content_hash": digest, "cursor_key": group.id}
     if not cursor.is_candidate(group.id, source_ms, digest):
-        return [_skip(SEND_MATRIX, i, _NOT_MODIFIED, **mark) for i in items]
+        return [skip_row(SEND_MATRIX, i, _NOT_MODIFIED, **mark) for i in items]
     name = clean_name(group.name)
     checks = [_check(i, snapshot, rules) for i in items]
     refusals = [
@@ -341,7 +341,7 @@ def _plan_group(
     ]
     if name is None and not any(refusals):
         missing = Refusal(Reason.MISSING_NAME, "the item group has no name")
-        return [_skip(SEND_MATRIX, i, missing, **mark) for i in items]
+        return [skip_row(SEND_MATRIX, i, missing, **mark) for i in items]
     if any(refusals):
         return _held(items, refusals, **mark)
     final, refused = product_name(name or group.name, truncate)
@@ -351,7 +351,7 @@ def _plan_group(
         refused = Refusal(Reason.TOO_MANY_VARIANTS, detail, facts)
     refused = refused or name_taken(final, snapshot, claimed)
     if refused is not None:
-        return [_skip(SEND_MATRIX, i, refused, **mark) for i in items]
+        return [skip_row(SEND_MATRIX, i, refused, **mark) for i in items]
     claimed[limits.product_name_key(final)] = (group.id, f"Clover item group {group.id}")
     passed = [c for c in checks if isinstance(c, _Checked)]
     return group, final, passed, mark

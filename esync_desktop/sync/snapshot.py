@@ -31,6 +31,10 @@ class Snapshot:
         return tuple(i for i in self.clover_items if i.group_id is None)
 
     @cached_property
+    def items_by_id(self) -> dict[str, CloverItem]:
+        return {i.id: i for i in self.clover_items}
+
+    @cached_property
     def items_by_group(self) -> dict[str, tuple[CloverItem, ...]]:
         groups: dict[str, list[CloverItem]] = defaultdict(list)
         for item in self.clover_items:

@@ -8,7 +8,7 @@ from typing import Any
 
 from esync_desktop.domain.bigcommerce_limits import NAME_MAX, truncate_name
 from esync_desktop.domain.catalog import BadField, BcProduct, CloverItemGroup
-from esync_desktop.sync.actions import ACTIONS
+from esync_desktop.sync.actions import ACTIONS, plan_actions
 from esync_desktop.sync.cursors import Cursor, advance
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
 from esync_desktop.sync.rules import Rules
@@ -197,3 +197,30 @@ def test_two_groups_of_one_name_create_one_product() -> None:
     rows = spec.planner(snapshot, spec.defaults, Cursor(), RULES).rows
     assert [(r.clover_id, r.reason) for r in rows] == [("GA", None), ("B1", R.NAME_IN_USE)]
     assert rows[1].facts == {"clover_id": "GA"}
+
+
+def test_a_simple_item_and_a_group_of_one_name_in_one_task() -> None:
+    snapshot = Snapshot(
+        clover_items=(
+            item("S1", "S-1", name="Logo Tee"),
+            variant("A1", "A-1", "GA", {"Size": "S"}),
+            variant("A2", "A-2", "GA", {"Size": "M"}),
+        ),
+        clover_groups=(CloverItemGroup("GA", "LOGO TEE", ("Size",)),),
+        bc_categories=tuple(BC_CATEGORIES),
+    )
+    both = [("send-standard", {}), ("send-matrix", {})]
+    plan = plan_actions("t", both, snapshot, {}, RULES, stop_when_empty=False)
+    standard, matrix = plan.actions
+    assert [(r.clover_id, r.outcome) for r in standard.rows] == [("S1", Outcome.CREATE)]
+    assert [(r.clover_id, r.reason) for r in matrix.rows] == [
+        ("A1", R.NAME_IN_USE),
+        ("A2", R.NAME_IN_USE),
+    ]
+    assert matrix.rows[0].facts == {"clover_id": "S1"}
+    assert matrix.rows[0].detail == "Clover item S-1 gets this name first in this sync"
+    assert matrix.rows[0].cursor_key == "GA"  # keeps the cursor: seen again next run
+    # In the other order the group keeps the name.
+    plan = plan_actions("t", both[::-1], snapshot, {}, RULES, stop_when_empty=False)
+    assert plan.actions[1].rows[0].reason is R.NAME_IN_USE
+    assert plan.actions[0].rows[0].outcome is Outcome.CREATE
