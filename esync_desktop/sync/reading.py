@@ -87,7 +87,12 @@ def parse_clover_item(
 
 
 def _unreadable_item(bad: BadField) -> CloverItem:
-    return CloverItem(id="", name=None, sku=None, price_cents=0, stock=None, modified_ms=0, bad=bad)
+    """A listing entry that is not an item at all. Its id is its place in the list ("#42"), so
+    that two such entries stay two rows; it is never looked up or written."""
+    place = "" if bad.position is None else f"#{bad.position + 1}"
+    return CloverItem(
+        id=place, name=None, sku=None, price_cents=0, stock=None, modified_ms=0, bad=bad
+    )
 
 
 def _clover_item(

@@ -118,6 +118,7 @@ def test_null_and_non_object_elements_are_named_by_position(sandbox: Any) -> Non
         (Reason.BAD_DATA, 1),
     ]
     assert rows[0].detail == "entry 1 of Clover's list is null, not a record"
+    assert [r.clover_id for r in rows[:2]] == ["#1", "#2"]
     assert rows[1].facts["value"] == "7"
     assert (rows[2].sku, rows[2].outcome) == ("GOOD-1", Outcome.CREATE)
     assert rows[3].facts == {"store": "Clover", "field": "categories", "value": "5"}

@@ -40,7 +40,7 @@ SIMPLE = [
     item("RICH", "RICH-1", price_cents=1_000_000_000_000),
     item("HEAVY", "HEAVY-1"),
     item("BAD", "BAD-1", bad=BadField("price", repr(PRICE))),
-    item("", None, name=None, bad=BadField("item", "null", position=41)),
+    item("#42", None, name=None, bad=BadField("item", "null", position=41)),
     item("BCBAD", "BCBAD-1", name="Bc Bad"),
 ]
 GROUPS = (
@@ -77,7 +77,7 @@ def _snapshot() -> Snapshot:
 def _plan(action: str, **options: Any) -> dict[str, PlanRow]:
     spec = ACTIONS[action]
     plan = spec.planner(_snapshot(), {**spec.defaults, **options}, Cursor(), RULES)
-    return {r.clover_id or f"#{r.facts.get('position')}": r for r in plan.rows}
+    return {r.clover_id or "": r for r in plan.rows}
 
 
 def _reasons(rows: dict[str, PlanRow]) -> dict[str, Reason | None]:
@@ -96,7 +96,7 @@ def test_send_standard_refuses_what_bigcommerce_would() -> None:
         "RICH": R.PRICE_OUT_OF_RANGE,
         "HEAVY": R.WEIGHT_OUT_OF_RANGE,
         "BAD": R.BAD_DATA,
-        "#41": R.BAD_DATA,
+        "#42": R.BAD_DATA,
         "BCBAD": R.ALREADY_IN_BIGCOMMERCE,  # unreadable, but it exists: never created twice
     }
     assert rows["LONG"].facts == {"length": 314, "limit": 250}
@@ -109,8 +109,8 @@ def test_send_standard_refuses_what_bigcommerce_would() -> None:
     assert rows["HEAVY"].facts["weight"] == Decimal("10000000000")
     assert rows["BAD"].facts == {"store": "Clover", "field": "price", "value": "'abc'"}
     assert rows["BAD"].detail == "Clover price is 'abc'"
-    assert rows["#41"].facts["position"] == 41
-    assert rows["#41"].detail == "entry 42 of Clover's list is null, not a record"
+    assert rows["#42"].facts["position"] == 41
+    assert rows["#42"].detail == "entry 42 of Clover's list is null, not a record"
     for row in rows.values():
         assert (row.outcome is Outcome.SKIP) == (row.reason is not None)
     # --json carries the facts as plain data.
@@ -124,7 +124,7 @@ def test_bad_data_never_moves_the_cursor_and_is_shown_again() -> None:
     after = advance(Cursor(), rows, set(range(len(rows))))
     spec = ACTIONS["send-standard"]
     again = spec.planner(_snapshot(), spec.defaults, after, RULES).rows
-    assert [r.clover_id for r in again if r.reason is R.BAD_DATA] == ["BAD", ""]
+    assert [r.clover_id for r in again if r.reason is R.BAD_DATA] == ["BAD", "#42"]
 
 
 def test_long_names_are_cut_at_a_word_when_the_owner_says_so() -> None:
@@ -154,7 +154,7 @@ def test_send_matrix_refuses_per_group() -> None:
 
 def test_stock_and_price_actions_skip_bad_data_of_either_store() -> None:
     stock = _plan("send-inventory-standard")
-    assert stock["BAD"].reason is R.BAD_DATA and stock["#41"].reason is R.BAD_DATA
+    assert stock["BAD"].reason is R.BAD_DATA and stock["#42"].reason is R.BAD_DATA
     assert stock["BCBAD"].reason is R.BAD_DATA
     assert stock["BCBAD"].facts == {"store": "BigCommerce", "field": "price", "value": "'free'"}
     assert stock["BCBAD"].detail == "BigCommerce product 301 price is 'free'"
