@@ -13,6 +13,7 @@ VARIANTS_MAX = 600  # variants (SKUs) of one product
 # `price` is documented only as >= 0. The engine sends nothing above the spec's largest number
 # (the weight and dimension maximum): a price that high is a typo, not a product.
 PRICE_MAX = Decimal(9_999_999_999)
+PRICE_MAX_CENTS = int(PRICE_MAX * 100)  # the same in Clover's cents: an integer comparison
 
 
 def product_name_key(name: str) -> str:

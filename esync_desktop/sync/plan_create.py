@@ -94,8 +94,8 @@ def _value_limits(item: CloverItem, weight: Decimal) -> Refusal | None:
     if len(sku) > limits.SKU_MAX:
         detail = f"the SKU has {len(sku)} characters; BigCommerce takes at most {limits.SKU_MAX}"
         return Refusal(Reason.SKU_TOO_LONG, detail, {"length": len(sku), "limit": limits.SKU_MAX})
-    price = cents_to_decimal(item.price_cents)
-    if price > limits.PRICE_MAX:
+    if item.price_cents > limits.PRICE_MAX_CENTS:
+        price = cents_to_decimal(item.price_cents)
         detail = f"Clover price is {price}; the most BigCommerce is sent is {limits.PRICE_MAX}"
         facts = {"price": price, "limit": limits.PRICE_MAX}
         return Refusal(Reason.PRICE_OUT_OF_RANGE, detail, facts)

@@ -237,7 +237,7 @@ def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
             match,
             detail=f"Clover price is {new}",
         )
-    if new > limits.PRICE_MAX:
+    if item.price_cents > limits.PRICE_MAX_CENTS:
         detail = f"Clover price is {new}; the most BigCommerce is sent is {limits.PRICE_MAX}"
         facts = {"price": new, "limit": limits.PRICE_MAX}
         return _refused(action, item, Refusal(Reason.PRICE_OUT_OF_RANGE, detail, facts), match)
