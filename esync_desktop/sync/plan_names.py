@@ -23,10 +23,16 @@ def settle_names(plans: Sequence[ActionPlan], snapshot: Snapshot) -> list[Action
     if sum(p.action in CREATE_ACTIONS for p in plans) < 2:
         return list(plans)
     owners: dict[str, tuple[str, str, str]] = {}  # name key -> (action, Clover id, label)
+    clashes = False
     for plan in plans:
+        if plan.action not in CREATE_ACTIONS:
+            continue
         for row in plan.rows:
-            if plan.action in CREATE_ACTIONS and row.outcome is Outcome.CREATE:
-                owners.setdefault(_key(row), (plan.action, row.clover_id or "", _label(row)))
+            if row.outcome is Outcome.CREATE:
+                owner = (plan.action, row.clover_id or "", "")
+                clashes = owners.setdefault(_key(row), owner)[0] != plan.action or clashes
+    if not clashes:
+        return list(plans)
     return [_settled(plan, owners, snapshot) for plan in plans]
 
 
@@ -34,10 +40,10 @@ def _key(row: PlanRow) -> str:
     return product_name_key(str(row.payload.get("name", "")))
 
 
-def _label(row: PlanRow) -> str:
-    if row.action == SEND_MATRIX:
-        return f"Clover item group {row.clover_id}"
-    return f"Clover item {row.sku}"
+def _label(action: str, clover_id: str, snapshot: Snapshot) -> str:
+    if action == SEND_MATRIX:
+        return f"Clover item group {clover_id}"
+    return f"Clover item {snapshot.items_by_id[clover_id].clean_sku}"
 
 
 def _settled(
@@ -53,7 +59,7 @@ def _settled(
             rows.append(row)
             continue
         changed = True
-        detail = f"{owner[2]} gets this name first in this sync"
+        detail = f"{_label(owner[0], owner[1], snapshot)} gets this name first in this sync"
         refusal = Refusal(Reason.NAME_IN_USE, detail, {"clover_id": owner[1]})
         mark: dict[str, Any] = {
             "source_ms": row.source_ms,
