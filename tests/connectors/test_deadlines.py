@@ -3,6 +3,7 @@ no body larger than the HTTP layer's limit or nested deeper than the JSON limit 
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import time
@@ -169,3 +170,16 @@ def test_pagination_of_the_wrong_shape_is_read_as_absent() -> None:
             with bc:
                 assert list(bc.iter_categories()) == [{"id": 1}, 7]
             assert odd.requests == 1  # a short page ends the listing
+
+
+def test_a_compressed_bomb_is_cut_at_the_limit_after_decompression() -> None:
+    bomb = gzip.compress(b" " * (MAX_BODY_BYTES + 2**20), compresslevel=9)
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(bomb)
+    )
+    with ScriptedServer(head, [bomb]) as server:
+        client = CloverClient(server.url, "M", "tok-123456", retry=FAST)
+        with client, pytest.raises(ResponseTooLargeError):
+            client.merchant()
+    assert len(bomb) < 2**20  # small on the wire, too large once read
