@@ -163,7 +163,7 @@ def test_weights_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert "sku B: 2.5" in out and "sku A:" not in out
 
 
-def test_a_refused_item_exits_1_and_names_it(
+def test_a_name_bigcommerce_would_refuse_is_skipped_and_named(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sandbox: Any
 ) -> None:
     from esync_desktop.connectors.bigcommerce import BigCommerceClient
@@ -183,12 +183,15 @@ def test_a_refused_item_exits_1_and_names_it(
                 "sku": "WEB-TY",
             }
         )
+        web_id = bc.products_by_sku(["WEB-TY"])[0]["id"]
     capsys.readouterr()
+    # The preview already read the catalogue: the name is refused there, not by BigCommerce.
     code, done = _json(capsys, ["sync", "--action", "send-standard", "--json"])
-    assert code == 1
-    [failed] = [r for r in done["actions"][0]["rows"] if r["outcome"] == "fail"]
-    assert failed["sku"] == "CRD-005" and failed["reason"] == "rejected"
-    assert "duplicate" in failed["detail"].lower()
+    assert code == 0
+    [taken] = [r for r in done["actions"][0]["rows"] if r["sku"] == "CRD-005"]
+    assert (taken["outcome"], taken["reason"]) == ("skip", "name_in_use")
+    assert taken["facts"]["bc_id"] == web_id
+    assert not [r for r in done["actions"][0]["rows"] if r["outcome"] == "fail"]
     assert done["summary"]["create"] > 10
 
 

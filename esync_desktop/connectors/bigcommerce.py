@@ -11,6 +11,8 @@ import httpx
 
 from esync_desktop.connectors.bigcommerce_profile import BIGCOMMERCE_PACING, BigCommerceProfile
 from esync_desktop.connectors.http import (
+    REQUEST_BUDGET,
+    REQUEST_DEADLINE,
     ExchangeHook,
     HttpLayer,
     RetryPolicy,
@@ -44,6 +46,8 @@ class BigCommerceClient:
         retry: RetryPolicy | None = None,
         pacing: PacingConfig = BIGCOMMERCE_PACING,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float = REQUEST_DEADLINE,
+        budget: float = REQUEST_BUDGET,
     ) -> None:
         self.store_hash = store_hash.strip()
         base_url = (base_url or "").strip() or BIGCOMMERCE_URL
@@ -59,6 +63,8 @@ class BigCommerceClient:
             on_exchange=on_exchange,
             retry=retry,
             timeout=timeout,
+            deadline=deadline,
+            budget=budget,
         )
         self._store = f"/stores/{segment(self.store_hash)}"
 
@@ -97,20 +103,27 @@ class BigCommerceClient:
     def _v3_pages(self, path: str, params: list[tuple[str, Any]]) -> Iterator[Doc]:
         """Every row, 250 a page, following meta.pagination (short page when it is missing)."""
         page = 1
+        previous: list[Any] = []
         while True:
             query = [*params, ("limit", PAGE_LIMIT), ("page", page)]
             data = self.http.request("GET", path, params=query).data
             rows = self._envelope("GET", path, data)
             if not isinstance(rows, list):
                 raise self.http.bad_shape("GET", path, "a `data` list")
+            if rows and rows == previous:
+                # The server ignores `page`: reading on would never end.
+                raise self.http.bad_shape("GET", path, "a next page (the same page came back)")
+            previous = rows
             yield from rows
-            pagination = (data.get("meta") or {}).get("pagination") or {}
-            total_pages = pagination.get("total_pages")
-            current = pagination.get("current_page", page)
-            per_page = pagination.get("per_page") or PAGE_LIMIT
+            meta = data.get("meta")
+            pagination = meta.get("pagination") if isinstance(meta, dict) else None
+            pagination = pagination if isinstance(pagination, dict) else {}
+            total_pages = _count(pagination.get("total_pages"))
+            current = _count(pagination.get("current_page")) or page
+            per_page = _count(pagination.get("per_page")) or PAGE_LIMIT
             if not rows:
                 return
-            if isinstance(total_pages, int):
+            if total_pages is not None:
                 if current >= total_pages:
                     return
             elif len(rows) < per_page:
@@ -120,6 +133,7 @@ class BigCommerceClient:
     def _v2_pages(self, path: str, params: list[tuple[str, Any]]) -> Iterator[Doc]:
         """Every row of a v2 list: 250 a page until an empty page (204) or a short one."""
         page = 1
+        previous: list[Any] = []
         while True:
             query = [*params, ("limit", PAGE_LIMIT), ("page", page)]
             reply = self.http.request("GET", path, params=query)
@@ -127,6 +141,9 @@ class BigCommerceClient:
                 return
             if not isinstance(reply.data, list):
                 raise self.http.bad_shape("GET", path, "a list")
+            if reply.data and reply.data == previous:
+                raise self.http.bad_shape("GET", path, "a next page (the same page came back)")
+            previous = reply.data
             yield from reply.data
             if len(reply.data) < PAGE_LIMIT:
                 return
@@ -183,7 +200,12 @@ class BigCommerceClient:
         """Tree categories, flat: `id` (the category_id), `name`, `parent_id`, `tree_id`, ..."""
         path = self._v3("catalog", "trees", "categories")
         for row in self._v3_pages(path, _filters(filters)):
-            yield {"id": row.get("category_id", row.get("id")), **row}
+            # A row that is not an object is passed on for the reader to name.
+            yield (
+                {"id": row.get("category_id", row.get("id")), **row}
+                if isinstance(row, dict)
+                else row
+            )
 
     def iter_locations(self, **filters: Any) -> Iterator[Doc]:
         return self._v3_pages(self._v3("inventory", "locations"), _filters(filters))
@@ -240,6 +262,11 @@ class BigCommerceClient:
             if isinstance(data, dict) and data.get("transaction_id"):
                 transactions.append(str(data["transaction_id"]))
         return transactions
+
+
+def _count(value: Any) -> int | None:
+    """A pagination count, when it is one (a whole number, not a boolean)."""
+    return value if type(value) is int and value >= 0 else None
 
 
 def _filters(filters: dict[str, Any]) -> list[tuple[str, Any]]:

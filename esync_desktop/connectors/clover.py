@@ -10,6 +10,8 @@ import httpx
 
 from esync_desktop.connectors.clover_profile import CLOVER_PACING, CloverProfile
 from esync_desktop.connectors.http import (
+    REQUEST_BUDGET,
+    REQUEST_DEADLINE,
     ExchangeHook,
     HttpLayer,
     RetryPolicy,
@@ -46,6 +48,8 @@ class CloverClient:
         retry: RetryPolicy | None = None,
         pacing: PacingConfig = CLOVER_PACING,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float = REQUEST_DEADLINE,
+        budget: float = REQUEST_BUDGET,
     ) -> None:
         base_url = CLOVER_REGIONS.get(base_url, base_url)
         self.merchant_id = merchant_id.strip()
@@ -61,6 +65,8 @@ class CloverClient:
             on_exchange=on_exchange,
             retry=retry,
             timeout=timeout,
+            deadline=deadline,
+            budget=budget,
         )
         self._prefix = f"/v3/merchants/{segment(self.merchant_id)}"
 
@@ -108,15 +114,21 @@ class CloverClient:
             elements = data.get("elements")
             if not isinstance(elements, list):
                 raise self.http.bad_shape("GET", path, "an `elements` list")
+            fresh = 0
             for element in elements:
                 key = _element_key(element)
                 if key is not None:
                     if key in seen:
                         continue
                     seen.add(key)
+                fresh += 1
                 yield element
             if len(elements) < PAGE_LIMIT:
                 return
+            if not fresh:
+                # A full page of nothing new: the server ignores `offset`; reading on would
+                # never end.
+                raise self.http.bad_shape("GET", path, "a next page (the same page came back)")
             offset += len(elements)
 
     # -- reads -----------------------------------------------------------------------------

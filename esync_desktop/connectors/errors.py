@@ -86,3 +86,16 @@ class TransportError(ApiError):
     def __init__(self, title: str, message: str, *, maybe_applied: bool = False, **kwargs: Any):
         super().__init__(title, message, **kwargs)
         self.maybe_applied = maybe_applied
+
+
+class DeadlineError(TransportError):
+    """The answer did not arrive in full within the request's deadline (`seconds`): a server
+    that stalls or trickles its body. A write may have been applied (`maybe_applied`)."""
+
+    def __init__(self, title: str, message: str, *, seconds: float = 0.0, **kwargs: Any):
+        super().__init__(title, message, **kwargs)
+        self.seconds = seconds
+
+
+class ResponseTooLargeError(BadResponseError):
+    """An answer larger than the HTTP layer reads (MAX_BODY_BYTES); never retried."""

@@ -16,7 +16,14 @@ import httpx
 
 from esync_desktop import USER_AGENT
 from esync_desktop.connectors import jsonio
-from esync_desktop.connectors.errors import ApiError, BadResponseError, TransportError
+from esync_desktop.connectors.deadline import DeadlineTransport, within
+from esync_desktop.connectors.errors import (
+    ApiError,
+    BadResponseError,
+    DeadlineError,
+    ResponseTooLargeError,
+    TransportError,
+)
 from esync_desktop.connectors.pacing import Clock, Pacer, PacingConfig, Sleep, shared_pacer
 from esync_desktop.connectors.redaction import Redactor
 from esync_desktop.log import register_secret
@@ -29,6 +36,13 @@ for _name in ("httpx", "httpcore"):
 
 Params = Sequence[tuple[str, Any]] | Mapping[str, Any] | None
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# Each attempt of a request, from connecting to the last byte of the body (docs/ENGINE.md).
+REQUEST_DEADLINE = 120.0
+# One request, all its attempts and the waits between them: a wait that would end later is not
+# made (a Retry-After of an hour fails the request now instead of holding the run).
+REQUEST_BUDGET = 300.0
+# The largest answer read: a page of 1000 expanded Clover items is about 1 MB.
+MAX_BODY_BYTES = 32 * 2**20
 # Failures that happen before a single byte of the request left: safe to send again.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Failures that no retry can fix (a wrong address).
@@ -70,6 +84,13 @@ class RetryPolicy:
         """The wait before retry number `retry` (1 = the first retry): exponential + jitter."""
         delay = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
         return float(delay * (1 + self.jitter * self.rand()))
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int, status: int) -> None:
+        super().__init__(size)
+        self.size = size
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -130,8 +151,14 @@ class HttpLayer:
         on_exchange: ExchangeHook | None = None,
         retry: RetryPolicy | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float = REQUEST_DEADLINE,
+        budget: float = REQUEST_BUDGET,
+        max_body: int = MAX_BODY_BYTES,
     ) -> None:
         self.profile = profile
+        self.deadline = deadline
+        self.budget = budget
+        self.max_body = max_body
         self.base_url = check_base_url(profile, base_url)
         self.retry = retry or RetryPolicy()
         self.on_exchange = on_exchange
@@ -150,11 +177,13 @@ class HttpLayer:
         self._client = httpx.Client(
             headers=headers,
             timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
-            verify=True,  # never anything else
             follow_redirects=False,
-            limits=httpx.Limits(
-                max_connections=pacing.max_in_flight + 1,
-                max_keepalive_connections=pacing.max_in_flight + 1,
+            # TLS verification is always on (the transport is built with verify=True).
+            transport=DeadlineTransport(
+                httpx.Limits(
+                    max_connections=pacing.max_in_flight + 1,
+                    max_keepalive_connections=pacing.max_in_flight + 1,
+                )
             ),
         )
         self._counters = _Counters()
@@ -190,7 +219,8 @@ class HttpLayer:
         body: Any = None,
         idempotent: bool | None = None,
     ) -> Reply:
-        """Send with pacing and retries; a 2xx Reply, or an ApiError subclass."""
+        """Send with pacing and retries; a 2xx Reply, or an ApiError subclass. Every attempt
+        ends within `deadline` seconds, and all attempts and waits together within `budget`."""
         method = method.upper()
         write = method not in ("GET", "HEAD")
         if idempotent is None:
@@ -199,42 +229,48 @@ class HttpLayer:
         url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
         content = jsonio.encode(body) if body is not None else None
         headers = {"Content-Type": "application/json"} if content is not None else None
+        budget_end = self.retry.clock() + self.budget
         attempt = 0
         while True:
             attempt += 1
             started = time.perf_counter()
+            allowed = min(self.deadline, max(budget_end - self.retry.clock(), 1.0))
+            until = time.monotonic() + allowed
             try:
                 with self.pacer.slot(write):
                     self._bump("requests")
                     started = time.perf_counter()
-                    response = self._client.request(method, url, content=content, headers=headers)
+                    with within(allowed) as until:
+                        response, raw = self._send(method, url, content, headers, until)
+            except _TooLarge as big:
+                error = self._too_large(method, path, big.size)
+                self._record(
+                    method, path, query, big.status, _ms(started), content, None, str(error),
+                    attempt,
+                )  # fmt: skip
+                raise error from None
             except httpx.HTTPError as exc:
                 elapsed = _ms(started)
                 sent = not isinstance(exc, _NOT_SENT + _HOPELESS)
                 maybe_applied = sent and write
+                late = isinstance(exc, httpx.TimeoutException) and time.monotonic() >= until
                 # An untrusted certificate stays untrusted: say so at once, never work around it.
                 hopeless = isinstance(exc, _HOPELESS) or _tls_failure(exc)
-                retry = not maybe_applied and not hopeless and attempt < self.retry.max_attempts
                 reason = self.redactor.text(_describe(exc))
                 if _tls_failure(exc):
                     reason = f"the server's certificate is not trusted: {reason}"
+                wait = self.retry.backoff(attempt)
+                retry = (
+                    not maybe_applied
+                    and not hopeless
+                    and attempt < self.retry.max_attempts
+                    and self.retry.clock() + wait < budget_end
+                )
                 if retry:
-                    wait = self.retry.backoff(attempt)
                     self._record(method, path, query, None, elapsed, content, None, reason, attempt)
                     self._wait(method, path, reason, attempt, wait, hold=False)
                     continue
-                lost = TransportError(
-                    f"Cannot reach {self.profile.label}"
-                    if not maybe_applied
-                    else f"No answer from {self.profile.label}",
-                    # The owner reads plain words; the exception's own text is in details.
-                    self.profile.unreachable(method, path, _plain(exc), maybe_applied),
-                    maybe_applied=maybe_applied,
-                    api=self.profile.name,
-                    method=method,
-                    path=path,
-                    details=reason,
-                )
+                lost = self._lost(method, path, exc, maybe_applied, reason, allowed if late else 0)
                 self._record(method, path, query, None, elapsed, content, None, str(lost), attempt)
                 raise lost from None
             elapsed = _ms(started)
@@ -242,17 +278,15 @@ class HttpLayer:
             self.profile.observe(response.headers, self.pacer)
             if 200 <= status < 300:
                 try:
-                    data = jsonio.decode(response.content, self.profile.parse_float)
+                    data = jsonio.decode(raw, self.profile.parse_float)
                 except ValueError as exc:
                     unreadable = self._bad_body(method, path, status, response, exc)
                     self._record(
-                        method, path, query, status, elapsed, content, response.content,
-                        str(unreadable), attempt,
+                        method, path, query, status, elapsed, content, raw, str(unreadable),
+                        attempt,
                     )  # fmt: skip
                     raise unreadable from None
-                self._record(
-                    method, path, query, status, elapsed, content, response.content, None, attempt
-                )
+                self._record(method, path, query, status, elapsed, content, raw, None, attempt)
                 return Reply(status, response.headers, data)
             throttled = status == 429
             # A 503 and a 429 were refused before any work; other 5xx on a create may have
@@ -265,28 +299,101 @@ class HttpLayer:
                     wait = max(wait, hint if hint is not None else self.profile.min_429_wait)
                 elif hint is not None:
                     wait = max(wait, hint)
-                note = f"{status} {response.reason_phrase}"
-                self._record(
-                    method, path, query, status, elapsed, content, response.content,
-                    f"{note}; retry in {wait:.2f}s", attempt,
-                )  # fmt: skip
-                self._wait(method, path, note, attempt, wait, hold=throttled)
-                continue
+                # A wait past the budget would only end in the same answer, later.
+                if self.retry.clock() + wait < budget_end:
+                    note = f"{status} {response.reason_phrase}"
+                    self._record(
+                        method, path, query, status, elapsed, content, raw,
+                        f"{note}; retry in {wait:.2f}s", attempt,
+                    )  # fmt: skip
+                    self._wait(method, path, note, attempt, wait, hold=throttled)
+                    continue
             failure = Failure(
                 status,
                 method,
                 path,
-                _error_body(response, self.profile.parse_float),
+                _error_body(raw, self.profile.parse_float),
                 response.headers,
                 attempt,
                 maybe_applied=write and not idempotent and status >= 500,
             )
             error = self.profile.error(failure)
             self._record(
-                method, path, query, status, elapsed, content, response.content,
+                method, path, query, status, elapsed, content, raw,
                 self.redactor.text(str(error)), attempt,
             )  # fmt: skip
             raise error
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        headers: dict[str, str] | None,
+        until: float,
+    ) -> tuple[httpx.Response, bytes]:
+        """One exchange, its body read in pieces: never more than `max_body` bytes (decoded,
+        so a compressed bomb is caught too) and never past the deadline."""
+        request = self._client.build_request(method, url, content=content, headers=headers)
+        response = self._client.send(request, stream=True)
+        try:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_body:
+                raise _TooLarge(int(declared), response.status_code)
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > self.max_body:
+                    raise _TooLarge(len(body), response.status_code)
+                if time.monotonic() >= until:
+                    raise httpx.ReadTimeout("the request's deadline passed", request=request)
+            return response, bytes(body)
+        finally:
+            response.close()
+
+    def _lost(
+        self,
+        method: str,
+        path: str,
+        exc: httpx.HTTPError,
+        maybe_applied: bool,
+        reason: str,
+        late_after: float,
+    ) -> TransportError:
+        """The error for a request that got no full answer; `late_after` > 0: its deadline."""
+        label = self.profile.label
+        # The owner reads plain words; the exception's own text is in details.
+        common: dict[str, Any] = {
+            "maybe_applied": maybe_applied,
+            "api": self.profile.name,
+            "method": method,
+            "path": path,
+            "details": reason,
+        }
+        if late_after:
+            plain = (
+                f"the answer did not arrive in time: {self.deadline:g} seconds per attempt, "
+                f"{self.budget:g} per request with its retries"
+            )
+            message = self.profile.unreachable(method, path, plain, maybe_applied)
+            return DeadlineError(
+                f"{label} answered too slowly", message, seconds=late_after, **common
+            )
+        title = f"No answer from {label}" if maybe_applied else f"Cannot reach {label}"
+        message = self.profile.unreachable(method, path, _plain(exc), maybe_applied)
+        return TransportError(title, message, **common)
+
+    def _too_large(self, method: str, path: str, size: int) -> ResponseTooLargeError:
+        label = self.profile.label
+        return ResponseTooLargeError(
+            f"Answer from {label} too large",
+            f"{label} answered {method} {path} with more than {self.max_body // 2**20} MB "
+            f"({size} bytes seen), more than any page of the API holds. A proxy may be in the "
+            "way; check the address in Connections and try again later.",
+            api=self.profile.name,
+            method=method,
+            path=path,
+        )
 
     def _wait(
         self, method: str, path: str, reason: str, attempt: int, wait: float, *, hold: bool
@@ -405,11 +512,11 @@ def segment(value: object) -> str:
     return quote(text, safe="")
 
 
-def _error_body(response: httpx.Response, parse_float: Callable[[str], Any]) -> Any:
+def _error_body(raw: bytes, parse_float: Callable[[str], Any]) -> Any:
     try:
-        return jsonio.decode(response.content, parse_float)
+        return jsonio.decode(raw, parse_float)
     except ValueError:
-        return response.content.decode("utf-8", errors="replace")[:500]
+        return raw[:2000].decode("utf-8", errors="replace")[:500]
 
 
 def _tls_failure(exc: BaseException) -> bool:

@@ -9,6 +9,17 @@ from esync_desktop.domain.sku import clean_name, clean_sku, sku_key
 
 
 @dataclass(frozen=True)
+class BadField:
+    """A field a store sent that cannot be used: its name as the API spells it (`price`,
+    `itemStock.quantity`, `variants[2].sku`), the value as sent, shortened for display, and
+    the record's position in the listing when the record itself is unreadable."""
+
+    field: str
+    value: str
+    position: int | None = None
+
+
+@dataclass(frozen=True)
 class CloverCategory:
     id: str
     name: str
@@ -41,6 +52,8 @@ class CloverItem:
     categories: tuple[str, ...] = ()
     group_id: str | None = None
     options: tuple[CloverOption, ...] = ()
+    # Set when a field could not be read: the item is shown with reason bad_data, never written.
+    bad: BadField | None = None
 
     @property
     def clean_sku(self) -> str | None:
@@ -73,6 +86,7 @@ class CloverItemGroup:
     id: str
     name: str
     attributes: tuple[str, ...] = ()
+    bad: BadField | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,9 @@ class BcProduct:
     inventory_tracking: str = "none"
     categories: tuple[int, ...] = ()
     variants: tuple[BcVariant, ...] = ()
+    # Set when a field could not be read: its SKUs still count (nothing is created over it),
+    # but nothing is written to it.
+    bad: BadField | None = None
 
     @property
     def has_options(self) -> bool:

@@ -10,6 +10,7 @@ from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.model import ACTION_IDS, ActionPlan, TaskPlan
 from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD, plan_send_matrix
 from esync_desktop.sync.plan_create import plan_send_standard as _plan_standard
+from esync_desktop.sync.plan_names import settle_names
 from esync_desktop.sync.plan_update import (
     SEND_INVENTORY_MATRIX,
     SEND_INVENTORY_STANDARD,
@@ -50,14 +51,14 @@ ACTIONS: dict[str, ActionSpec] = {
             SEND_STANDARD,
             "Create simple products from Clover items",
             _plan_standard,
-            {"visible": True},
+            {"visible": True, "truncate_long_names": False},
             needs_categories=True,
         ),
         ActionSpec(
             SEND_MATRIX,
             "Create products with variants from Clover item groups",
             plan_send_matrix,
-            {"visible": True},
+            {"visible": True, "truncate_long_names": False},
             needs_groups=True,
             needs_categories=True,
         ),
@@ -130,4 +131,5 @@ def plan_actions(
         if stop_when_empty and not plan.has_work and n < len(actions) - 1:
             stopped_after = action
             break
-    return TaskPlan(task=task_name, actions=tuple(plans), stopped_after=stopped_after)
+    settled = settle_names(plans, snapshot)
+    return TaskPlan(task=task_name, actions=tuple(settled), stopped_after=stopped_after)

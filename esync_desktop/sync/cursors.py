@@ -26,6 +26,12 @@ RETRY_REASONS = frozenset(
         Reason.NOT_IN_BIGCOMMERCE,
         Reason.NAME_MISMATCH,
         Reason.REJECTED,
+        # Cleared by a fix on the web store or in the owner's rules and options, without the
+        # Clover item changing (bad data read from Clover is re-checked on every run anyway).
+        Reason.BAD_DATA,
+        Reason.NAME_IN_USE,
+        Reason.NAME_TOO_LONG,
+        Reason.WEIGHT_OUT_OF_RANGE,
     }
 )
 

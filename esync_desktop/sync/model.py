@@ -34,6 +34,18 @@ class Reason(StrEnum):
     UNCHANGED = "unchanged"
     # A write that BigCommerce refused (422/409...): a mapping error with the item named.
     REJECTED = "rejected"
+    # A field either store sent cannot be read (wrong type, out of range, unparseable); the
+    # row's facts name the field, the value (shortened) and the store.
+    BAD_DATA = "bad_data"
+    # What BigCommerce would refuse on a create (its catalog spec's limits); facts give the
+    # value and the limit.
+    NAME_TOO_LONG = "name_too_long"
+    NAME_IN_USE = "name_in_use"
+    SKU_TOO_LONG = "sku_too_long"
+    PRICE_OUT_OF_RANGE = "price_out_of_range"
+    WEIGHT_OUT_OF_RANGE = "weight_out_of_range"
+    OPTION_TOO_LONG = "option_too_long"
+    TOO_MANY_VARIANTS = "too_many_variants"
 
 
 ACTION_IDS = (
@@ -74,6 +86,9 @@ class PlanRow:
     # (its SKU, else its Clover id) whose skip holds back this one's whole group.
     missing_categories: tuple[str, ...] = ()
     held_back_by: str | None = None
+    # The reason's particulars as data (a field and its value, a limit, the id of the product
+    # holding a name...), for wording and --json; `detail` is the same in words.
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def writes(self) -> bool:
@@ -94,6 +109,7 @@ class PlanRow:
             "detail": self.detail,
             "missing_categories": list(self.missing_categories),
             "held_back_by": self.held_back_by,
+            "facts": {k: _plain(v) for k, v in self.facts.items()},
         }
 
 

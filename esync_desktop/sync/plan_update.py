@@ -6,11 +6,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from esync_desktop.domain import bigcommerce_limits as limits
 from esync_desktop.domain.catalog import CloverItem
 from esync_desktop.domain.money import cents_to_decimal, same_amount
 from esync_desktop.domain.sku import name_key
 from esync_desktop.sync.cursors import Cursor, content_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
+from esync_desktop.sync.plan_create import Refusal, bad_data
 from esync_desktop.sync.rules import BcMatch, Rules, stock_to_level
 from esync_desktop.sync.snapshot import Snapshot
 
@@ -54,6 +56,10 @@ def plan_send_inventory(
     rows: list[PlanRow] = []
     items = [i for i in snapshot.clover_items if (i.group_id is not None) == matrix]
     for item in items:
+        if item.bad is not None:
+            # Before the cursor: shown on every run until fixed, and never moves the cursor.
+            rows.append(_refused(action, item, bad_data(item.bad, "Clover")))
+            continue
         # Stock writes do not move the item's modifiedTime, and an item edit (re-activated, a SKU
         # given) does not move the stock's: the newer of the two is the cursor's source time.
         source = item.changed_ms
@@ -120,6 +126,8 @@ def _inventory_row(
         elif match is not None:
             detail = f"{match.product.name!r} has options: its stock is kept per variant"
         return _row(action, item, Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE, detail=detail, **mark)
+    if match.product.bad is not None:
+        return _refused(action, item, _bc_bad(match), match, **mark)
     if require_name and name_key(clover_name) != name_key(match.product.name):
         return _row(
             action,
@@ -183,8 +191,22 @@ def plan_send_prices(
     return ActionPlan(SEND_PRICES, tuple(rows))
 
 
+def _refused(
+    action: str, item: CloverItem, refusal: Refusal, match: BcMatch | None = None, **mark: Any
+) -> PlanRow:
+    reason, detail, facts = refusal
+    return _row(action, item, Outcome.SKIP, reason, match, detail=detail, facts=dict(facts), **mark)
+
+
+def _bc_bad(match: BcMatch) -> Refusal:
+    assert match.product.bad is not None
+    return bad_data(match.product.bad, "BigCommerce", f"product {match.product.id}")
+
+
 def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
     action = SEND_PRICES
+    if item.bad is not None:
+        return _refused(action, item, bad_data(item.bad, "Clover"))
     key = item.sku_key
     if key is None:
         return _row(action, item, Outcome.SKIP, Reason.MISSING_SKU, detail="no SKU")
@@ -215,6 +237,12 @@ def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
             match,
             detail=f"Clover price is {new}",
         )
+    if item.price_cents > limits.PRICE_MAX_CENTS:
+        detail = f"Clover price is {new}; the most BigCommerce is sent is {limits.PRICE_MAX}"
+        facts = {"price": new, "limit": limits.PRICE_MAX}
+        return _refused(action, item, Refusal(Reason.PRICE_OUT_OF_RANGE, detail, facts), match)
+    if match.product.bad is not None:
+        return _refused(action, item, _bc_bad(match), match)
     variant = match.variant
     current = match.product.price if variant is None or variant.price is None else variant.price
     if same_amount(item.price_cents, current):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from esync_desktop.domain.catalog import (
+    BadField,
     BcCategory,
     BcProduct,
     BcVariant,
@@ -17,7 +18,8 @@ from esync_desktop.domain.catalog import (
     CloverItemGroup,
     CloverOption,
 )
-from esync_desktop.domain.money import to_decimal
+from esync_desktop.sync import reading_fields as f
+from esync_desktop.sync.reading_fields import BadData, shown
 from esync_desktop.sync.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -56,86 +58,167 @@ class ReadNeeds:
     bigcommerce: bool = True
 
 
-def _elements(value: object) -> list[dict[str, Any]]:
-    """Clover wraps expanded to-many fields as {"elements": [...]}."""
-    if isinstance(value, dict):
-        value = value.get("elements", [])
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _ref(value: object) -> str | None:
-    return str(value["id"]) if isinstance(value, dict) and value.get("id") else None
-
-
-def _quantity(stock: object) -> Decimal | None:
-    """Stock quantity; absent means never stocked (untracked), not zero."""
-    if not isinstance(stock, dict) or stock.get("quantity") is None:
-        return None
-    # Clover sends a double; its decimal text is the value the merchant typed.
-    return Decimal(str(stock["quantity"]))
-
-
 def parse_clover_item(
-    doc: Mapping[str, Any],
+    doc: object,
     option_names: Mapping[str, tuple[str, str]],
     stock: Mapping[str, Any] | None = None,
+    position: int | None = None,
 ) -> CloverItem:
     """A Clover item document (expanded categories, itemStock, options) as a CloverItem.
     `option_names` maps option id -> (attribute name, option name); `stock` overrides the
-    expanded itemStock with the item_stocks record (its modifiedTime is the stock's own)."""
-    stock_doc = stock if stock is not None else doc.get("itemStock")
-    options = []
-    for option in _elements(doc.get("options")):
-        attribute, name = option_names.get(str(option.get("id")), ("", option.get("name", "")))
-        options.append(CloverOption(attribute, str(name)))
-    stock_ms = stock_doc.get("modifiedTime") if isinstance(stock_doc, dict) else None
+    expanded itemStock with the item_stocks record (its modifiedTime is the stock's own).
+    A field that cannot be read gives an item marked `bad` (never an exception); `position`
+    is the item's place in Clover's list, to name an item that is not even an object."""
+    if not isinstance(doc, dict):
+        return _unreadable_item(BadData("item", doc).as_field(position))
+    try:
+        return _clover_item(doc, option_names, stock)
+    except BadData as bad:
+        return CloverItem(
+            id=f.loose_text(doc, "id") or "",
+            name=f.loose_text(doc, "name"),
+            sku=f.loose_text(doc, "sku"),
+            price_cents=0,
+            stock=None,
+            modified_ms=0,
+            group_id=f.loose_ref(doc, "itemGroup"),
+            bad=bad.as_field(),
+        )
+
+
+def _unreadable_item(bad: BadField) -> CloverItem:
+    """A listing entry that is not an item at all. Its id is its place in the list ("#42"), so
+    that two such entries stay two rows; it is never looked up or written."""
+    place = "" if bad.position is None else f"#{bad.position + 1}"
     return CloverItem(
-        id=str(doc["id"]),
-        name=doc.get("name"),
-        sku=doc.get("sku"),
-        price_cents=int(doc.get("price") or 0),
-        stock=_quantity(stock_doc),
-        modified_ms=int(doc.get("modifiedTime") or 0),
-        stock_modified_ms=int(stock_ms) if stock_ms is not None else None,
-        available=bool(doc.get("available", True)),
-        hidden=bool(doc.get("hidden", False)),
-        deleted=bool(doc.get("deleted", False) or doc.get("deletedTime")),
-        description=doc.get("description") or None,
-        categories=tuple(str(c.get("name", "")) for c in _elements(doc.get("categories"))),
-        group_id=_ref(doc.get("itemGroup")),
+        id=place, name=None, sku=None, price_cents=0, stock=None, modified_ms=0, bad=bad
+    )
+
+
+def _clover_item(
+    doc: Mapping[str, Any],
+    option_names: Mapping[str, tuple[str, str]],
+    stock: Mapping[str, Any] | None,
+) -> CloverItem:
+    stock_doc = f.record(stock if stock is not None else doc.get("itemStock"), "itemStock")
+    options = []
+    for option in f.elements(doc.get("options"), "options"):
+        known = option_names.get(str(option.get("id")))
+        if known is None:
+            known = ("", f.text(option, "name", "options.name") or "")
+        options.append(CloverOption(*known))
+    categories = tuple(
+        f.text(c, "name", "categories.name") or ""
+        for c in f.elements(doc.get("categories"), "categories")
+    )
+    stock_ms: int | None = None
+    level: Decimal | None = None
+    if stock_doc is not None:
+        # Absent quantity: never stocked (untracked), which is not zero.
+        level = f.quantity(stock_doc, "quantity", "itemStock.quantity", f.QUANTITY_MAX)
+        stock_ms = f.whole(stock_doc, "modifiedTime", "itemStock.modifiedTime", 0, f.EPOCH_MS_MAX)
+    deleted = f.flag(doc, "deleted", "deleted", False)
+    deleted_ms = f.whole(doc, "deletedTime", "deletedTime", 0, f.EPOCH_MS_MAX)
+    return CloverItem(
+        id=f.text(doc, "id", "id", required=True) or "",
+        name=f.text(doc, "name", "name"),
+        sku=f.text(doc, "sku", "sku"),
+        price_cents=f.whole(doc, "price", "price", -f.INT64_MAX, f.INT64_MAX) or 0,
+        stock=level,
+        modified_ms=f.whole(doc, "modifiedTime", "modifiedTime", 0, f.EPOCH_MS_MAX, required=True)
+        or 0,
+        stock_modified_ms=stock_ms,
+        available=f.flag(doc, "available", "available", True),
+        hidden=f.flag(doc, "hidden", "hidden", False),
+        deleted=deleted or bool(deleted_ms),
+        description=f.text(doc, "description", "description") or None,
+        categories=categories,
+        group_id=f.ref(doc.get("itemGroup"), "itemGroup"),
         options=tuple(options),
     )
 
 
-def _money(value: object) -> Decimal | None:
-    return None if value is None else to_decimal(value)
-
-
-def parse_bc_product(doc: Mapping[str, Any]) -> BcProduct:
-    variants = tuple(
-        BcVariant(
-            id=int(v["id"]),
-            product_id=int(v.get("product_id") or doc["id"]),
-            sku=v.get("sku"),
-            price=_money(v.get("price")),
-            inventory_level=int(v.get("inventory_level") or 0),
-            option_values=tuple(
-                (str(o.get("option_display_name", "")), str(o.get("label", "")))
-                for o in v.get("option_values") or []
-            ),
+def parse_bc_product(doc: object, position: int | None = None) -> BcProduct:
+    """A BigCommerce product (with its variants) as a BcProduct; a field that cannot be read
+    gives a product marked `bad`, keeping whatever SKUs can be read so nothing is created over
+    it."""
+    if not isinstance(doc, dict):
+        bad = BadData("product", doc).as_field(position)
+        return BcProduct(id=0, name="", sku=None, price=Decimal(0), inventory_level=0, bad=bad)
+    try:
+        return _bc_product(doc)
+    except BadData as bad:
+        product_id = doc.get("id")
+        return BcProduct(
+            id=product_id if type(product_id) is int else 0,
+            name=f.loose_text(doc, "name") or "",
+            sku=f.loose_text(doc, "sku") or None,
+            price=Decimal(0),
+            inventory_level=0,
+            variants=_salvaged_variants(doc),
+            bad=bad.as_field(),
         )
-        for v in doc.get("variants") or []
-    )
+
+
+def _bc_product(doc: Mapping[str, Any]) -> BcProduct:
+    product_id = f.whole(doc, "id", "id", 1, f.INT64_MAX, required=True) or 0
+    tracking = f.text(doc, "inventory_tracking", "inventory_tracking") or "none"
+    if tracking not in _TRACKING:
+        raise BadData("inventory_tracking", tracking)
+    categories = doc.get("categories") or []
+    if not isinstance(categories, list):
+        raise BadData("categories", categories)
     return BcProduct(
-        id=int(doc["id"]),
-        name=str(doc.get("name", "")),
-        sku=doc.get("sku") or None,
-        price=_money(doc.get("price")) or Decimal(0),
-        inventory_level=int(doc.get("inventory_level") or 0),
-        inventory_tracking=str(doc.get("inventory_tracking") or "none"),
-        categories=tuple(int(c) for c in doc.get("categories") or []),
-        variants=variants,
+        id=product_id,
+        name=f.text(doc, "name", "name", required=True) or "",
+        sku=f.text(doc, "sku", "sku") or None,
+        price=f.amount(doc, "price", "price") or Decimal(0),
+        inventory_level=f.whole(doc, "inventory_level", "inventory_level", *_LEVELS) or 0,
+        inventory_tracking=tracking,
+        categories=tuple(
+            f.whole({"c": c}, "c", f"categories[{n}]", 0, f.INT64_MAX, required=True) or 0
+            for n, c in enumerate(categories)
+        ),
+        variants=tuple(
+            _bc_variant(v, product_id, f"variants[{n}]")
+            for n, v in enumerate(f.elements(doc.get("variants"), "variants"))
+        ),
     )
+
+
+_TRACKING = ("none", "product", "variant")
+_LEVELS = (-f.INT32_MAX - 1, f.INT32_MAX)
+
+
+def _bc_variant(doc: Mapping[str, Any], product_id: int, at: str) -> BcVariant:
+    return BcVariant(
+        id=f.whole(doc, "id", f"{at}.id", 1, f.INT64_MAX, required=True) or 0,
+        product_id=f.whole(doc, "product_id", f"{at}.product_id", 1, f.INT64_MAX) or product_id,
+        sku=f.text(doc, "sku", f"{at}.sku"),
+        price=f.amount(doc, "price", f"{at}.price"),
+        inventory_level=f.whole(doc, "inventory_level", f"{at}.inventory_level", *_LEVELS) or 0,
+        option_values=tuple(
+            (
+                f.text(o, "option_display_name", f"{at}.option_values.option_display_name") or "",
+                f.text(o, "label", f"{at}.option_values.label") or "",
+            )
+            for o in f.elements(doc.get("option_values"), f"{at}.option_values")
+        ),
+    )
+
+
+def _salvaged_variants(doc: Mapping[str, Any]) -> tuple[BcVariant, ...]:
+    """The SKUs of a bad product's variants, and whether each has options: enough for the
+    duplicate and already-in-BigCommerce rules."""
+    variants = doc.get("variants")
+    if not isinstance(variants, list):
+        return ()
+    found = []
+    for v in variants:
+        if isinstance(v, dict) and isinstance(v.get("sku"), str):
+            options = (("", ""),) if v.get("option_values") else ()
+            found.append(BcVariant(0, 0, v["sku"], None, 0, options))
+    return tuple(found)
 
 
 def _check(cancel: threading.Event | None) -> None:
@@ -144,16 +227,50 @@ def _check(cancel: threading.Event | None) -> None:
 
 
 def read_bc_categories(bigcommerce: BigCommerceReader) -> list[BcCategory]:
-    """Every category of the store's tree, flat (parent_id 0 at the top)."""
-    return [
-        BcCategory(int(c["id"]), str(c.get("name", "")), int(c.get("parent_id") or 0))
-        for c in bigcommerce.iter_categories()
-    ]
+    """Every category of the store's tree, flat (parent_id 0 at the top). A row that cannot be
+    read is left out (and logged): no product can be put into it."""
+    found = []
+    for row in bigcommerce.iter_categories():
+        try:
+            if not isinstance(row, dict):
+                raise BadData("category", row)
+            category_id = f.whole(row, "id", "id", 1, f.INT64_MAX, required=True) or 0
+            name = f.text(row, "name", "name") or ""
+            parent = f.whole(row, "parent_id", "parent_id", 0, f.INT64_MAX) or 0
+        except BadData as bad:
+            log.warning("BigCommerce category left out: %s is %s", bad.field, shown(bad.value))
+            continue
+        found.append(BcCategory(category_id, name, parent))
+    return found
 
 
 def read_clover_categories(clover: CloverCategoryReader) -> list[str]:
     """The names of the merchant's Clover categories, as Clover spells them."""
-    return [str(c.get("name") or "") for c in clover.iter_categories()]
+    return [
+        c["name"]
+        for c in clover.iter_categories()
+        if isinstance(c, dict) and isinstance(c.get("name"), str)
+    ]
+
+
+def _by_id(docs: Iterable[Any], what: str) -> dict[str, Mapping[str, Any]]:
+    """Records by id; one without an object shape or an id is left out (and logged)."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for doc in docs:
+        key = doc.get("id") if isinstance(doc, dict) else None
+        if isinstance(key, str) and key:
+            found[key] = doc
+        else:
+            log.warning("Clover %s left out: %s", what, shown(doc))
+    return found
+
+
+def _group(doc: Mapping[str, Any], attributes: tuple[str, ...]) -> CloverItemGroup:
+    group_id = str(doc["id"])
+    try:
+        return CloverItemGroup(group_id, f.text(doc, "name", "itemGroup.name") or "", attributes)
+    except BadData as bad:
+        return CloverItemGroup(group_id, "", attributes, bad=bad.as_field())
 
 
 def read_snapshot(
@@ -168,44 +285,46 @@ def read_snapshot(
     option_names: dict[str, tuple[str, str]] = {}
     groups: list[CloverItemGroup] = []
     if needs.groups:
-        attributes = {str(a["id"]): a for a in clover.iter_attributes()}
-        for option in clover.iter_options():
-            attribute = attributes.get(_ref(option.get("attribute")) or "", {})
-            option_names[str(option["id"])] = (
-                str(attribute.get("name", "")),
-                str(option.get("name", "")),
+        attributes = _by_id(clover.iter_attributes(), "attribute")
+        for option_id, option in _by_id(clover.iter_options(), "option").items():
+            attribute = attributes.get(f.loose_ref(option, "attribute") or "", {})
+            option_names[option_id] = (
+                f.loose_text(attribute, "name") or "",
+                f.loose_text(option, "name") or "",
             )
         by_group: dict[str, list[str]] = {}
         for attribute in attributes.values():
-            group_id = _ref(attribute.get("itemGroup"))
+            group_id = f.loose_ref(attribute, "itemGroup")
             if group_id:
-                by_group.setdefault(group_id, []).append(str(attribute.get("name", "")))
+                by_group.setdefault(group_id, []).append(f.loose_text(attribute, "name") or "")
         groups = [
-            CloverItemGroup(
-                str(g["id"]), str(g.get("name") or ""), tuple(by_group.get(g["id"], ()))
-            )
-            for g in clover.iter_item_groups()
+            _group(g, tuple(by_group.get(key, ())))
+            for key, g in _by_id(clover.iter_item_groups(), "item group").items()
         ]
     _check(cancel)
-    stocks: dict[str, dict[str, Any]] = {}
+    stocks: dict[str, Mapping[str, Any]] = {}
     if needs.stocks:
         for record in clover.iter_item_stocks():
-            item_id = _ref(record.get("item"))
+            item_id = f.loose_ref(record, "item")
             if item_id:
                 stocks[item_id] = record
+            else:
+                log.warning("Clover stock record left out: %s", shown(record))
     _check(cancel)
     items = []
-    for doc in clover.iter_items(expand=("categories", "itemStock", "options")):
-        stock: dict[str, Any] | None = None
-        if needs.stocks:
+    expand = ("categories", "itemStock", "options")
+    for position, doc in enumerate(clover.iter_items(expand=expand)):
+        stock: Mapping[str, Any] | None = None
+        if needs.stocks and isinstance(doc, dict):
             # No item_stocks record: never stocked.
             stock = stocks.get(str(doc.get("id"))) or {}
-        items.append(parse_clover_item(doc, option_names, stock))
+        items.append(parse_clover_item(doc, option_names, stock, position))
     _check(cancel)
     products: list[BcProduct] = []
     categories: list[BcCategory] = []
     if needs.bigcommerce:
-        products = [parse_bc_product(p) for p in bigcommerce.iter_products(include=("variants",))]
+        listing = bigcommerce.iter_products(include=("variants",))
+        products = [parse_bc_product(p, n) for n, p in enumerate(listing)]
         _check(cancel)
         if needs.categories:
             categories = read_bc_categories(bigcommerce)

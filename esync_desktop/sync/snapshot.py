@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from esync_desktop.domain.bigcommerce_limits import product_name_key
 from esync_desktop.domain.catalog import (
     BcCategory,
     BcProduct,
@@ -30,6 +31,10 @@ class Snapshot:
         return tuple(i for i in self.clover_items if i.group_id is None)
 
     @cached_property
+    def items_by_id(self) -> dict[str, CloverItem]:
+        return {i.id: i for i in self.clover_items}
+
+    @cached_property
     def items_by_group(self) -> dict[str, tuple[CloverItem, ...]]:
         groups: dict[str, list[CloverItem]] = defaultdict(list)
         for item in self.clover_items:
@@ -44,6 +49,15 @@ class Snapshot:
     @cached_property
     def bc_by_sku(self) -> dict[str, list[BcMatch]]:
         return bc_sku_index(self.bc_products)
+
+    @cached_property
+    def bc_by_name(self) -> dict[str, BcProduct]:
+        """BigCommerce products by the key under which their names collide."""
+        found: dict[str, BcProduct] = {}
+        for product in self.bc_products:
+            if product.name:
+                found.setdefault(product_name_key(product.name), product)
+        return found
 
     @cached_property
     def categories(self) -> CategoryIndex:

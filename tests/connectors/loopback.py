@@ -92,3 +92,63 @@ def self_signed(folder: Path) -> tuple[str, str]:
         )
     )
     return str(cert_path), str(key_path)
+
+
+class ScriptedServer:
+    """A raw socket server: reads each request's headers, then sends `head` and the pieces of
+    `body` (an iterable of bytes), pausing `interval` seconds before each piece. Counts what it
+    managed to send of the bodies before the client hung up."""
+
+    def __init__(self, head: bytes, body: Any = (), interval: float = 0.0) -> None:
+        import socket
+
+        self.head = head
+        self.body = body
+        self.interval = interval
+        self.sent = 0
+        self.hung_up = threading.Event()
+        self._stop = threading.Event()
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self._sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: Any) -> None:
+        import time
+
+        with conn:
+            conn.settimeout(5)
+            received = b""
+            while b"\r\n\r\n" not in received:
+                piece = conn.recv(4096)
+                if not piece:
+                    return
+                received += piece
+            try:
+                conn.sendall(self.head)
+                for n, piece in enumerate(self.body):
+                    if self._stop.is_set():
+                        return
+                    if self.interval and n:
+                        time.sleep(self.interval)
+                    conn.sendall(piece)
+                    self.sent += len(piece)
+            except OSError:
+                self.hung_up.set()
+
+    def __enter__(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._sock.close()

@@ -8,23 +8,12 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from esync_desktop.storage.settings import WeightRules
 from esync_desktop.sync.model import Outcome, Reason
 from esync_desktop.sync.runner import Progress
-from tests.sync.live import admin, endpoint_count, rows_by, services_for, task
+from tests.sync.live import admin, endpoint_count, rows_by, task
 
 R = Reason
-
-
-@pytest.fixture
-def services(sandbox: Any):  # type: ignore[no-untyped-def]
-    # Pro's API quota, so that creating the demo catalogue is not paced by the rate window.
-    admin(sandbox, "/_sandbox/settings", {"bigcommerce": {"plan": "pro"}})
-    services = services_for(sandbox)
-    yield services
-    services.stop()
 
 
 def _only_cards(services: Any) -> None:
