@@ -121,6 +121,9 @@ def _run_engine(args: argparse.Namespace) -> int:
                 result = services.run_plan(plan, progress=bar, cancel=cancel, trigger="cli")
             # A cancelled sync did only part of the plan: say so to scripts as well.
             document = {**result.document, "cancelled": result.cancelled}
+            if result.error is not None:
+                # The store stopped answering: what was done, and why the rest was not.
+                document["error"] = dict(result.error)
             failed = bool(result.failures)
         else:
             document, failed = plan_document(plan, plan.api_calls), False
@@ -137,6 +140,8 @@ def _run_engine(args: argparse.Namespace) -> int:
                     "Some items were refused by BigCommerce: fix them as the messages say "
                     "and sync again (see the integration log)."
                 )
+        if args.apply and result.error is not None:
+            return _fail(result.error["message"], EXIT_CONNECT)
         return EXIT_ITEMS_FAILED if failed else EXIT_OK
     except (LookupError, UnknownAction, ConfigurationError) as exc:
         return _fail(str(exc).strip("'\""), EXIT_USAGE)

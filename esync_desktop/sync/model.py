@@ -34,6 +34,11 @@ class Reason(StrEnum):
     UNCHANGED = "unchanged"
     # A write that BigCommerce refused (422/409...): a mapping error with the item named.
     REJECTED = "rejected"
+    # A write the store did not answer (5xx, 429 after every retry): nothing was written.
+    STORE_ERROR = "store_error"
+    # A write whose answer was lost and that a lookup could not find: it may have been made.
+    # The next run looks it up before it could send it again.
+    UNCONFIRMED = "unconfirmed"
 
 
 ACTION_IDS = (
