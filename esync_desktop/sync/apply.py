@@ -38,6 +38,8 @@ INVENTORY_BATCH = 2000
 # halves are absolute writes, safe to send again. A 429 or an unreachable store is never one
 # item's doing.
 _SPLIT_FOR = frozenset({REJECTED, SERVER_ERROR, NO_ANSWER})
+EARLIER = "created by an earlier interrupted run"
+ELSEWHERE = "created meanwhile by another sync of the same stores"
 
 
 @dataclass(frozen=True)
@@ -157,27 +159,12 @@ class Writer:
         if confirmed is not None:  # this very plan was applied before (a retried apply)
             return RowResult(row, row.outcome, None, confirmed.get("id"), "applied earlier", True)
         identity = create_identity(row.action, row.payload)
-        earlier = self.applied_before.get(identity)
-        if earlier is not None:
-            # An interrupted run created it after this plan was made: never a second one.
-            self.tick(row, 1)
-            return RowResult(
-                row,
-                Outcome.SKIP,
-                Reason.ALREADY_IN_BIGCOMMERCE,
-                earlier,
-                "created by an earlier interrupted run",
-            )
-        linked = self.linked.get(identity)
-        if linked is not None:
-            self.tick(row, 1)
-            return RowResult(
-                row,
-                Outcome.SKIP,
-                Reason.ALREADY_IN_BIGCOMMERCE,
-                linked,
-                "created meanwhile by another sync of the same stores",
-            )
+        # An interrupted run created it after this plan was made, or another sync of the same
+        # stores did meanwhile (found after a 409): never a second one.
+        for known, why in ((self.applied_before, EARLIER), (self.linked, ELSEWHERE)):
+            if identity in known:
+                self.tick(row, 1)
+                return _already(row, known[identity], why)
         if identity in self.undecided:
             self.tick(row, 1)
             detail = (
@@ -242,13 +229,7 @@ class Writer:
         log.info("%s: already in BigCommerce as product %s, linked", row.sku, product_id)
         if row.action == SEND_STANDARD:
             self._prefetch(later)
-        return RowResult(
-            row,
-            Outcome.SKIP,
-            Reason.ALREADY_IN_BIGCOMMERCE,
-            product_id,
-            "created meanwhile by another sync of the same stores",
-        )
+        return _already(row, product_id, ELSEWHERE)
 
     def _prefetch(self, later: Sequence[PlanRow]) -> None:
         """Another sync is creating the same products: look the rest up together once, so
@@ -371,6 +352,10 @@ class Writer:
             },
             self.bc.update_variants,
         )
+
+
+def _already(row: PlanRow, product_id: int, why: str) -> RowResult:
+    return RowResult(row, Outcome.SKIP, Reason.ALREADY_IN_BIGCOMMERCE, product_id, why)
 
 
 def results_written(results: Iterable[RowResult]) -> set[int]:
