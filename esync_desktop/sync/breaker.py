@@ -56,7 +56,7 @@ class StoreDown(Exception):
 
 
 class Breaker:
-    """Counts consecutive store failures; any answered write resets the count.
+    """Counts consecutive store failures of one kind; any answered write resets the count.
 
     Narrowing down a refused batch (its halves are sent again) is one failure, not one per
     half: a failure whose rows are a strict subset of the previous failure's rows is the same
@@ -66,12 +66,12 @@ class Breaker:
         self.threshold = threshold
         self.store = store
         self.count = 0
+        self.kind = ""
         self._scope: frozenset[Hashable] | None = None
         self._tripped: StoreDown | None = None
 
     def answered(self) -> None:
-        self.count = 0
-        self._scope = None
+        self.count, self._scope, self.kind = 0, None, ""
 
     def failed(self, exc: ApiError, scope: frozenset[Hashable]) -> str:
         """Record a failure; returns its kind. Call check() once the item's result is kept."""
@@ -79,6 +79,10 @@ class Breaker:
         if kind == REJECTED:
             self.answered()
             return kind
+        if kind != self.kind:
+            # Another kind of failure starts a new count: scattered faults of different kinds
+            # are a flaky line, a store that is down fails the same way every time.
+            self.count, self._scope, self.kind = 0, None, kind
         narrowing = self._scope is not None and scope < self._scope
         if not narrowing:
             self.count += 1
