@@ -200,7 +200,9 @@ class Writer:
             product_id = find_created(self.bc, row.action, row.payload)
         except ApiError as lookup:
             log.warning("%s: the lookup after a lost answer failed: %s", row.sku, lookup)
-            product_id = None
+            # The latest word on the store: a lookup that cannot reach it trips the breaker.
+            self.breaker.failed(lookup, frozenset({key}))
+            return self._failed(row, exc, Reason.UNCONFIRMED)
         if product_id is not None:
             self.breaker.answered()
             self.journal.journal_resolve(key, True, {"id": product_id})
@@ -221,6 +223,7 @@ class Writer:
             product_id = find_created(self.bc, row.action, row.payload)
         except ApiError as lookup:
             log.warning("%s: the lookup after a conflict failed: %s", row.sku, lookup)
+            self.breaker.failed(lookup, frozenset({key}))
             product_id = None
         if product_id is None:
             self.journal.journal_fail(key, describe_error(exc))

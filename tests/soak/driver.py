@@ -41,6 +41,7 @@ from esync_desktop.sandbox.server import SandboxServer
 from esync_desktop.storage.settings import WeightRules
 from esync_desktop.sync import defaults
 from esync_desktop.sync.model import Outcome
+from tests.sync.live import sandbox_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TASK = defaults.DEFAULT_TASK_NAME
@@ -140,17 +141,11 @@ class Scenario:
         self.server = server
         self.rng = rng
         self.home = home
-        info = server.describe()
         self.env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
             "ESYNC_HOME": str(home),
-            "ESYNC_CLOVER_BASE_URL": info["url"],
-            "ESYNC_CLOVER_MERCHANT_ID": info["clover_merchant_id"],
-            "ESYNC_CLOVER_TOKEN": info["clover_token"],
-            "ESYNC_BC_BASE_URL": info["url"],
-            "ESYNC_BC_STORE_HASH": info["bc_store_hash"],
-            "ESYNC_BC_TOKEN": info["bc_token"],
+            **sandbox_env(server),
         }
         self.paths = AppPaths(home / "config", home / "data", home / "logs")
         # Weights for some of the demo categories only: fewer creates make shorter scenarios,
