@@ -15,6 +15,7 @@ is missed: 0 duplicates, 0 lost, 0 mismatched, converged, no open intent after a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -118,9 +119,12 @@ def random_faults(rng: random.Random) -> dict[str, dict[str, Any]]:
     """Every kind on, at rates a store that still answers shows."""
     return {
         "bigcommerce": {
-            "error_rate": rng.uniform(0.02, 0.08),
+            "error_rate": rng.uniform(0.02, 0.06),
             "error_status": rng.choice([500, 502, 503, 504]),
-            "burst_429_next": rng.randint(1, 4),
+            # A 429 says when the quota window resets and the client waits that long, so a
+            # longer run of them means another app is using the quota up. The HTTP layer
+            # gives a request 5 attempts in all: a burst of 4 and one 5xx end a read.
+            "burst_429_next": rng.randint(1, 3),
             "latency_ms": rng.randint(0, 8),
             "reset_rate": rng.uniform(0.0, 0.04),
             "drop_after_write_rate": rng.uniform(0.02, 0.12),
@@ -401,6 +405,7 @@ def run_soak(
     minutes: float | None = None,
     first: int = 0,
     log: Callable[[str], None] = lambda text: None,
+    keep: str | None = None,
 ) -> Tally:
     """Scenarios `first`, `first + 1`, ... until `scenarios` are done or `minutes` are up."""
     tally = Tally()
@@ -413,7 +418,12 @@ def run_soak(
     try:
         # A short rate window, so that a 429 burst costs a second, not half a minute.
         _admin(server, {"bigcommerce": {"plan": "pro", "window_ms": 1000}})
-        with tempfile.TemporaryDirectory(prefix="esync-soak-") as tmp:
+        with contextlib.ExitStack() as stack:
+            tmp = (
+                tempfile.mkdtemp(prefix="esync-soak-", dir=keep)
+                if keep
+                else stack.enter_context(tempfile.TemporaryDirectory(prefix="esync-soak-"))
+            )
             for number in _numbers(first, scenarios):
                 if minutes is not None and time.monotonic() - started > minutes * 60:
                     break
@@ -453,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, help="stop starting scenarios after this long")
     parser.add_argument("--first", type=int, default=0, help="the first scenario's number")
     parser.add_argument("--verbose", action="store_true", help="a line after each scenario")
+    parser.add_argument("--keep", metavar="DIR", help="keep the data folders (logs) under DIR")
     args = parser.parse_args(argv)
     if args.scenarios is None and args.minutes is None:
         parser.error("give --scenarios or --minutes")
@@ -463,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         minutes=args.minutes,
         first=args.first,
         log=(lambda text: print(text, file=sys.stderr)) if args.verbose else (lambda text: None),
+        keep=args.keep,
     )
     for problem in tally.problems:
         print(problem, file=sys.stderr)
