@@ -110,6 +110,10 @@ class RunResult:
     failures: list[PlanRow]
     # The run as a document: per action, the rows as they ended (the CLI's --json).
     document: dict[str, Any] = field(default_factory=dict)
+    # Set when the run ended early because the store stopped answering: {"kind", "message"}
+    # (kind: server_error, rate_limited, no_answer, unreachable or auth). What was done before
+    # is in counts and document; the CLI exits 3.
+    error: dict[str, str] | None = None
 
 
 @dataclass
@@ -455,11 +459,12 @@ class Services:
                 clover.close()
                 bc.close()
                 counts = outcome.counts() if outcome is not None else {}
+                stopped = outcome.error if outcome is not None else None
                 self._engine_state.finish_run(
                     run_id,
                     counts,
                     cancelled=bool(outcome and outcome.cancelled),
-                    error=None if error is None else str(error),
+                    error=str(error) if error is not None else stopped and stopped["message"],
                     api_calls=calls,
                 )
                 report.log_run_end(
@@ -481,6 +486,7 @@ class Services:
             duration_s=time.monotonic() - started,
             failures=failures,
             document=document,
+            error=outcome.error,
         )
 
     # -- history and log -------------------------------------------------------------------

@@ -216,6 +216,9 @@ class _Engine:
             # A cancelled sync did only part of the plan: say so to scripts as well.
             document = {**result.document, "cancelled": result.cancelled}
             seconds, cancelled, failed = result.duration_s, result.cancelled, bool(result.failures)
+            if result.error is not None:
+                # The store stopped answering: what was done, and why the rest was not.
+                document["error"] = dict(result.error)
         else:
             document = plan_document(plan, plan.api_calls)
         bar.close()
@@ -234,6 +237,10 @@ class _Engine:
                 )
         if saved:
             print(saved, file=sys.stderr if args.json else sys.stdout)
+        if args.apply and result.error is not None:
+            if not args.json:
+                print(f"error: {result.error['message']}", file=sys.stderr)
+            return EXIT_CONNECT
         return EXIT_ITEMS_FAILED if failed else EXIT_OK
 
     def _save_csv(self, plan: Any) -> str:

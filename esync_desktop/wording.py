@@ -51,6 +51,16 @@ REASON_TEXT: dict[str, str] = {
     Reason.NAME_MISMATCH: "Names differ in the two stores",
     Reason.UNCHANGED: "Already up to date",
     Reason.REJECTED: "BigCommerce refused it",
+    Reason.STORE_ERROR: "BigCommerce did not answer",
+    Reason.UNCONFIRMED: "Not confirmed yet",
+    Reason.BAD_DATA: "Store sent unreadable data",
+    Reason.NAME_TOO_LONG: "Name too long for BigCommerce",
+    Reason.NAME_IN_USE: "Name already used",
+    Reason.SKU_TOO_LONG: "SKU too long for BigCommerce",
+    Reason.PRICE_OUT_OF_RANGE: "Price too high for BigCommerce",
+    Reason.WEIGHT_OUT_OF_RANGE: "Weight outside BigCommerce's range",
+    Reason.OPTION_TOO_LONG: "Option name too long",
+    Reason.TOO_MANY_VARIANTS: "More than 600 variants",
 }
 
 
@@ -76,6 +86,23 @@ FIX_TEXT: dict[str, str] = {
     Reason.NAME_MISMATCH: (
         "Make the names match, or untick 'Names must match' for this action in Tasks"
     ),
+    Reason.STORE_ERROR: "Nothing to do now: the next sync sends {item} again",
+    Reason.UNCONFIRMED: (
+        "Nothing to do now: the next sync looks {item} up in BigCommerce before sending it again"
+    ),
+    Reason.NAME_TOO_LONG: (
+        "Shorten the name of {item} in Clover to 250 characters or fewer, or tick "
+        "'Shorten names longer than 250 characters' for this step in Tasks"
+    ),
+    Reason.SKU_TOO_LONG: "Shorten the SKU of {item} in Clover to 255 characters or fewer",
+    Reason.PRICE_OUT_OF_RANGE: "Check the price of {item} in Clover",
+    Reason.WEIGHT_OUT_OF_RANGE: (
+        "Correct the weight rule for {item} in Weight rules (more than 0, at most 9,999,999,999)"
+    ),
+    Reason.OPTION_TOO_LONG: (
+        "Shorten the attribute or option names of {item} in Clover to 255 characters or fewer"
+    ),
+    Reason.TOO_MANY_VARIANTS: "Split the item group of {item} in Clover into groups of at most 600",
 }
 
 
@@ -156,6 +183,11 @@ def fix_for(
         return f"Create category '{', '.join(names)}' in BigCommerce or map it in Weight rules"
     if reason is Reason.MISSING_SKU:
         return f"Give {subject or _quoted(row.clover_name)} a SKU in Clover"
+    facts = getattr(row, "facts", None) or {}
+    if reason is Reason.BAD_DATA:
+        return _bad_data_fix(item, facts)
+    if reason is Reason.NAME_IN_USE:
+        return _name_in_use_fix(item, facts)
     if reason in FIX_TEXT:
         return FIX_TEXT[reason].format(item=item)
     if reason is Reason.REJECTED:
@@ -163,6 +195,32 @@ def fix_for(
     if row.outcome == Outcome.FAIL:
         return "Sync again later; if it fails again, look it up in the Integration log"
     return ""
+
+
+def _bad_data_fix(item: str, facts: Mapping[str, Any]) -> str:
+    store = facts.get("store") or "the store"
+    if facts.get("position") is not None:
+        return (
+            f"{store} sent an entry that is not an item (entry {int(facts['position']) + 1}); "
+            "if it persists, send Help > Export diagnostics to support"
+        )
+    if facts.get("field"):
+        return (
+            f"Correct the {facts['field']} of {item} in {store} (it reads {facts.get('value')!s}); "
+            "the next preview reads it again"
+        )
+    return f"Correct {item} in {store}; the next preview reads it again"
+
+
+def _name_in_use_fix(item: str, facts: Mapping[str, Any]) -> str:
+    if facts.get("bc_id") is not None:
+        return (
+            f"Rename {item} in Clover, or rename BigCommerce product {facts['bc_id']} "
+            f"('{facts.get('bc_name', '')}')"
+        )
+    if facts.get("clover_id"):
+        return f"Give {item} and Clover item {facts['clover_id']} different names"
+    return f"Give {item} a name no other product has"
 
 
 def _without_facts(row: Any, sku: str) -> Any:
@@ -276,6 +334,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
 OPTION_LABELS: dict[str, str] = {
     "visible": "Show new products in the web store",
     "require_name_match": "Names must match in both stores",
+    "truncate_long_names": "Shorten names longer than 250 characters (at a word)",
 }
 
 TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}

@@ -6,18 +6,20 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
-from esync_desktop.connectors.errors import (
-    ApiError,
-    ConflictError,
-    NotFoundError,
-    ServerError,
-    TransportError,
-    ValidationError,
+from esync_desktop.connectors.errors import ApiError, ConflictError
+from esync_desktop.domain.sku import sku_key
+from esync_desktop.sync.breaker import (
+    NO_ANSWER,
+    REJECTED,
+    SERVER_ERROR,
+    Breaker,
+    failure_kind,
 )
-from esync_desktop.sync.journal import Journal, create_identity, find_created
+from esync_desktop.sync.journal import Journal, create_identity, find_created, products_for_skus
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
 from esync_desktop.sync.plan_update import (
@@ -32,8 +34,12 @@ log = logging.getLogger(__name__)
 PRODUCT_BATCH = 10
 VARIANT_BATCH = 50
 INVENTORY_BATCH = 2000
-# A refused write: the item is named and the run goes on with the others.
-ITEM_ERRORS = (ValidationError, ConflictError, NotFoundError)
+# Failures a batch is split for: an item can be the cause (a value the store chokes on), and the
+# halves are absolute writes, safe to send again. A 429 or an unreachable store is never one
+# item's doing.
+_SPLIT_FOR = frozenset({REJECTED, SERVER_ERROR, NO_ANSWER})
+EARLIER = "created by an earlier interrupted run"
+ELSEWHERE = "created meanwhile by another sync of the same stores"
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,14 @@ def describe_error(exc: ApiError) -> str:
     return text
 
 
+def _store_words(exc: ApiError) -> str:
+    status = f" ({exc.status})" if exc.status else ""
+    return f"{exc.title}{status}"
+
+
 class Writer:
-    """Writes the rows of one task's plan to BigCommerce."""
+    """Writes the rows of one task's plan to BigCommerce. An item that fails is that item's
+    result and the run goes on; the breaker ends the run when the store stops answering."""
 
     def __init__(
         self,
@@ -70,6 +82,8 @@ class Writer:
         cancel: threading.Event | None,
         on_item_error: Callable[[PlanRow, str], None],
         applied_before: Mapping[str, int],
+        undecided: AbstractSet[str] = frozenset(),
+        breaker: Breaker | None = None,
         reason_text: str = "eSync Desktop: Clover stock",
     ) -> None:
         self.bc = bc
@@ -80,7 +94,15 @@ class Writer:
         self.cancel = cancel
         self.on_item_error = on_item_error
         self.applied_before = applied_before
+        # Creates an earlier run may have made but that could not be looked up: never sent now.
+        self.undecided = undecided
+        self.breaker = breaker or Breaker()
         self.reason_text = reason_text
+        # Products found created by another sync meanwhile (after a 409): {identity -> id}.
+        self.linked: dict[str, int] = {}
+        self._prefetched = False
+        self.partial: list[RowResult] = []
+        self._done: list[RowResult] = []
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -91,26 +113,38 @@ class Writer:
     def _key(self, suffix: str) -> str:
         return f"{self.plan_id}/{suffix}"
 
-    def _failed(self, row: PlanRow, exc: ApiError) -> RowResult:
-        detail = describe_error(exc)
-        log.warning(
-            "%s %s refused by BigCommerce: %s", row.action, row.sku or row.clover_name, detail
-        )
+    def _failed(self, row: PlanRow, exc: ApiError, reason: Reason = Reason.REJECTED) -> RowResult:
+        """A failed item: the store refused it (its words and fields), or did not answer."""
+        if reason is Reason.REJECTED:
+            detail = describe_error(exc)
+        elif reason is Reason.UNCONFIRMED:
+            said = (
+                "no answer from BigCommerce"
+                if exc.status is None
+                else f"BigCommerce answered {exc.status} ({exc.title})"
+            )
+            detail = f"{said}: the write may have been made; the next sync checks it first"
+        else:
+            detail = f"{_store_words(exc)}: not written; the next sync sends it again"
+        log.warning("%s %s failed: %s", row.action, row.sku or row.clover_name, detail)
         self.on_item_error(row, detail)
-        return RowResult(row, Outcome.FAIL, Reason.REJECTED, row.bc_id, detail)
+        return RowResult(row, Outcome.FAIL, reason, row.bc_id, detail)
 
     def apply(self, plan: ActionPlan) -> list[RowResult]:
-        """Results for every row of the plan, in order; raises Cancelled between writes (the
-        results so far are in `self.partial`) and ApiError when a store cannot be used."""
-        self.partial: list[RowResult] = []
+        """Results for every row of the plan, in order; raises Cancelled between writes, and
+        StoreDown when the breaker trips (the results so far are in `self.partial`)."""
         done = [RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in plan.rows]
-        writes = [i for i, r in enumerate(plan.rows) if r.writes]
+        self.partial = list(done)
         self._done = done
+        self._prefetched = False
+        writes = [i for i, r in enumerate(plan.rows) if r.writes]
+        self.breaker.check()  # settling the journal may already have found the store down
         if plan.action in (SEND_STANDARD, SEND_MATRIX):
-            for i in writes:
+            for n, i in enumerate(writes):
                 self._check_cancel()
-                done[i] = self._create(plan.rows[i])
-                self.partial = [d for d in done]
+                done[i] = self._create(plan.rows[i], [plan.rows[j] for j in writes[n + 1 :]])
+                self.partial = list(done)
+                self.breaker.check()
         elif plan.action in (SEND_INVENTORY_STANDARD, SEND_INVENTORY_MATRIX):
             self._inventory(plan.action, writes, plan.rows)
         elif plan.action == SEND_PRICES:
@@ -119,46 +153,102 @@ class Writer:
 
     # -- creates ---------------------------------------------------------------------------
 
-    def _create(self, row: PlanRow) -> RowResult:
+    def _create(self, row: PlanRow, later: Sequence[PlanRow]) -> RowResult:
         key = self._key(row.key)
         confirmed = self.journal.journal_confirmed(key)
         if confirmed is not None:  # this very plan was applied before (a retried apply)
             return RowResult(row, row.outcome, None, confirmed.get("id"), "applied earlier", True)
-        earlier = self.applied_before.get(create_identity(row.action, row.payload))
-        if earlier is not None:
-            # An interrupted run created it after this plan was made: never a second one.
+        identity = create_identity(row.action, row.payload)
+        # An interrupted run created it after this plan was made, or another sync of the same
+        # stores did meanwhile (found after a 409): never a second one.
+        for known, why in ((self.applied_before, EARLIER), (self.linked, ELSEWHERE)):
+            if identity in known:
+                self.tick(row, 1)
+                return _already(row, known[identity], why)
+        if identity in self.undecided:
             self.tick(row, 1)
-            return RowResult(
-                row,
-                Outcome.SKIP,
-                Reason.ALREADY_IN_BIGCOMMERCE,
-                earlier,
-                "created by an earlier interrupted run",
+            detail = (
+                "an earlier sync's create of it could not be checked: the next sync looks it "
+                "up before sending it"
             )
+            return RowResult(row, Outcome.FAIL, Reason.UNCONFIRMED, None, detail)
         self.journal.journal_intent(key, row.action, row.sku, row.payload, self.run_id)
         try:
             product = self.bc.create_product(row.payload)
-        except ITEM_ERRORS as exc:
-            self.journal.journal_fail(key, describe_error(exc))
+        except ApiError as exc:
             self.tick(row, 1)
-            return self._failed(row, exc)
-        except (TransportError, ServerError) as exc:
-            # The request may have been applied with the answer lost: look before anything else.
-            if isinstance(exc, TransportError) and not exc.maybe_applied:
-                self.journal.journal_fail(key, describe_error(exc))
-                raise
-            product_id = find_created(self.bc, row.action, row.payload)
-            if product_id is None:
-                self.journal.journal_resolve(key, False, {})
-                raise
-            self.journal.journal_resolve(key, True, {"id": product_id})
-            log.info("%s: response lost, product %s found by lookup", row.sku, product_id)
-            self.tick(row, 1)
-            return RowResult(row, row.outcome, None, product_id, "confirmed by lookup", True)
+            if isinstance(exc, ConflictError):
+                return self._conflict(row, key, exc, later)
+            return self._create_failed(row, key, exc)
+        self.breaker.answered()
         product_id = int(product["id"])
         self.journal.journal_confirm(key, {"id": product_id})
         self.tick(row, 1)
         return RowResult(row, row.outcome, None, product_id, row.detail, True)
+
+    def _create_failed(self, row: PlanRow, key: str, exc: ApiError) -> RowResult:
+        kind = failure_kind(exc)
+        if kind not in (NO_ANSWER, SERVER_ERROR):
+            # Refused before any work was done (4xx, 429 after the retries, unreachable).
+            self.journal.journal_fail(key, describe_error(exc))
+            self.breaker.failed(exc, frozenset({key}))
+            return self._failed(
+                row, exc, Reason.REJECTED if kind == REJECTED else Reason.STORE_ERROR
+            )
+        # The answer was lost or was a 5xx: the product may exist. Look before anything else.
+        try:
+            product_id = find_created(self.bc, row.action, row.payload)
+        except ApiError as lookup:
+            log.warning("%s: the lookup after a lost answer failed: %s", row.sku, lookup)
+            # The latest word on the store: a lookup that cannot reach it trips the breaker.
+            self.breaker.failed(lookup, frozenset({key}))
+            return self._failed(row, exc, Reason.UNCONFIRMED)
+        if product_id is not None:
+            self.breaker.answered()
+            self.journal.journal_resolve(key, True, {"id": product_id})
+            log.info("%s: response lost, product %s found by lookup", row.sku, product_id)
+            return RowResult(row, row.outcome, None, product_id, "confirmed by lookup", True)
+        # Not found (or not visible yet): the intent stays open, settled by the next run's
+        # lookup before it could send the item again.
+        self.breaker.failed(exc, frozenset({key}))
+        return self._failed(row, exc, Reason.UNCONFIRMED)
+
+    def _conflict(
+        self, row: PlanRow, key: str, exc: ApiError, later: Sequence[PlanRow]
+    ) -> RowResult:
+        """A 409: when BigCommerce already has this very item (made by another sync of the same
+        stores, or an answer lost long ago), it is linked, not failed."""
+        self.breaker.answered()
+        try:
+            product_id = find_created(self.bc, row.action, row.payload)
+        except ApiError as lookup:
+            log.warning("%s: the lookup after a conflict failed: %s", row.sku, lookup)
+            self.breaker.failed(lookup, frozenset({key}))
+            product_id = None
+        if product_id is None:
+            self.journal.journal_fail(key, describe_error(exc))
+            return self._failed(row, exc)
+        self.journal.journal_resolve(key, True, {"id": product_id, "linked": True})
+        log.info("%s: already in BigCommerce as product %s, linked", row.sku, product_id)
+        if row.action == SEND_STANDARD:
+            self._prefetch(later)
+        return _already(row, product_id, ELSEWHERE)
+
+    def _prefetch(self, later: Sequence[PlanRow]) -> None:
+        """Another sync is creating the same products: look the rest up together once, so
+        each of them costs a share of one call instead of a refused create and a lookup."""
+        if self._prefetched or not later:
+            return
+        self._prefetched = True
+        try:
+            found = products_for_skus(self.bc, [str(r.payload.get("sku") or "") for r in later])
+        except ApiError as exc:
+            log.warning("looking up the remaining creates failed: %s", exc)
+            return
+        for row in later:
+            product_id = found.get(sku_key(row.payload.get("sku")) or "")
+            if product_id is not None:
+                self.linked[create_identity(row.action, row.payload)] = product_id
 
     # -- batched updates -------------------------------------------------------------------
 
@@ -187,16 +277,25 @@ class Writer:
             self.journal.journal_intent(key, name, None, {"items": bodies}, self.run_id)
             try:
                 send(bodies)
-            except ITEM_ERRORS as exc:
+            except ApiError as exc:
+                # Absolute values: a failed batch is closed, and what is re-sent is re-planned.
                 self.journal.journal_fail(key, describe_error(exc))
-                if len(batch) > 1:
+                kind = self.breaker.failed(exc, frozenset(i for i, _ in batch))
+                if len(batch) > 1 and kind in _SPLIT_FOR and not self.breaker.tripped:
                     half = len(batch) // 2
                     pending[:0] = [batch[:half], batch[half:]]
                     continue
-                index, row = batch[0]
-                self._done[index] = self._failed(row, exc)
-                self.tick(row, 1)
+                reason = {
+                    REJECTED: Reason.REJECTED,
+                    NO_ANSWER: Reason.UNCONFIRMED,
+                }.get(kind, Reason.STORE_ERROR)
+                for index, row in batch:
+                    self._done[index] = self._failed(row, exc, reason)
+                    self.tick(row, 1)
+                self.partial = list(self._done)
+                self.breaker.check()
                 continue
+            self.breaker.answered()
             self.journal.journal_confirm(key, {"count": len(bodies)})
             for index, row in batch:
                 written.add(index)
@@ -256,6 +355,10 @@ class Writer:
             },
             self.bc.update_variants,
         )
+
+
+def _already(row: PlanRow, product_id: int, why: str) -> RowResult:
+    return RowResult(row, Outcome.SKIP, Reason.ALREADY_IN_BIGCOMMERCE, product_id, why)
 
 
 def results_written(results: Iterable[RowResult]) -> set[int]:

@@ -46,6 +46,11 @@ class Reason(StrEnum):
     WEIGHT_OUT_OF_RANGE = "weight_out_of_range"
     OPTION_TOO_LONG = "option_too_long"
     TOO_MANY_VARIANTS = "too_many_variants"
+    # A write the store did not answer (5xx, 429 after every retry): nothing was written.
+    STORE_ERROR = "store_error"
+    # A write whose answer was lost and that a lookup could not find: it may have been made.
+    # The next run looks it up before it could send it again.
+    UNCONFIRMED = "unconfirmed"
 
 
 ACTION_IDS = (

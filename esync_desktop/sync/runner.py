@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from esync_desktop.sync.actions import spec_for
 from esync_desktop.sync.apply import RowResult, Writer
+from esync_desktop.sync.breaker import Breaker, StoreDown
 from esync_desktop.sync.cursors import RETRY_REASONS, Cursor, advance
 from esync_desktop.sync.journal import Journal, resolve_open_intents
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, TaskPlan
@@ -18,7 +19,7 @@ from esync_desktop.sync.reading import Cancelled
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Cancelled", "Progress", "RunOutcome", "StalePlan", "run_task_plan"]
+__all__ = ["Cancelled", "Progress", "RunOutcome", "StalePlan", "StoreDown", "run_task_plan"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class CursorStore(Protocol):
 class RunOutcome:
     results: dict[str, list[RowResult]] = field(default_factory=dict)
     cancelled: bool = False
+    # Set when the breaker ended the run early: the store stopped answering.
+    stopped: StoreDown | None = None
 
     def counts(self) -> dict[str, int]:
         counts = {o.value: 0 for o in Outcome}
@@ -64,6 +67,27 @@ class RunOutcome:
                     continue
                 counts[result.outcome.value] += 1
         return counts
+
+    @property
+    def error(self) -> dict[str, str] | None:
+        """Why the run ended early, as {kind, message}: what happened, what was done, and that
+        the rest is left to the next sync. None when the run went through every row."""
+        if self.stopped is None:
+            return None
+        counts = self.counts()
+        done = ", ".join(
+            f"{counts[o.value]} {word}"
+            for o, word in (
+                (Outcome.CREATE, "created"),
+                (Outcome.UPDATE, "updated"),
+                (Outcome.FAIL, "failed"),
+            )
+        )
+        message = (
+            f"{self.stopped.message.rstrip('.')}. The sync stopped early; done before that: "
+            f"{done}. The rest is picked up by the next sync, once the store answers again."
+        )
+        return {"kind": self.stopped.kind, "message": message}
 
     @property
     def failures(self) -> list[RowResult]:
@@ -104,8 +128,11 @@ def run_task_plan(
         stored = Cursor.from_json(cursors.get_cursor(f"{cursor_scope}:{action_plan.action}"))
         if stored != _cursor_of(action_plan):
             raise StalePlan(action_plan.action)
+    breaker = Breaker()
     # Journal keys start with the store pair, so only this pair's open intents are looked up here.
-    applied_before = resolve_open_intents(journal, bc, prefix=f"{cursor_scope}|")
+    settled = resolve_open_intents(journal, bc, prefix=f"{cursor_scope}|")
+    if settled.error is not None:
+        breaker.failed(settled.error, frozenset({"settle"}))
     total = sum(1 for a in plan.actions for r in a.rows if r.writes)
     state = {"done": 0}
 
@@ -124,7 +151,9 @@ def run_task_plan(
         tick=tick,
         cancel=cancel,
         on_item_error=on_item_error or (lambda row, text: None),
-        applied_before=applied_before,
+        applied_before=settled.found,
+        undecided=settled.undecided,
+        breaker=breaker,
     )
     outcome = RunOutcome()
     for action_plan in plan.actions:
@@ -132,9 +161,11 @@ def run_task_plan(
             results = writer.apply(action_plan)
         except Cancelled:
             outcome.cancelled = True
-            results = writer.partial or [
-                RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in action_plan.rows
-            ]
+            results = writer.partial or _untouched(action_plan)
+        except StoreDown as exc:
+            # Everything done so far is kept and accounted for; the rest waits for the store.
+            outcome.stopped = exc
+            results = writer.partial or _untouched(action_plan)
         except BaseException:
             # Whatever was confirmed before the failure still moves the cursor and is recorded.
             _save_cursor(action_plan, writer.partial, cursors, cursor_scope)
@@ -148,7 +179,14 @@ def run_task_plan(
         if outcome.cancelled:
             log.info("run %s cancelled during %s", run_id, action_plan.action)
             break
+        if outcome.stopped is not None:
+            log.warning("run %s stopped during %s: %s", run_id, action_plan.action, outcome.stopped)
+            break
     return outcome
+
+
+def _untouched(plan: ActionPlan) -> list[RowResult]:
+    return [RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in plan.rows]
 
 
 def _save_cursor(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from esync_desktop.connectors.errors import ConflictError, TransportError
+from esync_desktop.connectors.errors import ApiError, ConflictError, TransportError
 from esync_desktop.sync.journal import OpenIntent
 
 
@@ -66,10 +66,24 @@ class FakeBigCommerce:
         self.calls: list[tuple[str, int]] = []
         self.lose_next = 0
         self.refuse: set[object] = set()
+        # Failures to raise: on the create of a SKU / a batch holding an id (once each, or
+        # always with `sticky`), on every write (`down`), on every lookup (`lookup_down`).
+        self.fail: dict[object, ApiError] = {}
+        self.sticky = False
+        self.down: ApiError | None = None
+        self.lookup_down: ApiError | None = None
         self._next = 1
+
+    def _failure(self, keys: Iterable[object]) -> None:
+        if self.down is not None:
+            raise self.down
+        for key in keys:
+            if key in self.fail:
+                raise self.fail[key] if self.sticky else self.fail.pop(key)
 
     def create_product(self, body: Mapping[str, Any]) -> dict[str, Any]:
         self.calls.append(("create", 1))
+        self._failure([body.get("sku")])
         if body.get("sku") in self.refuse:
             raise ConflictError("The product name is a duplicate", "rename it", status=409)
         product = {**body, "id": self._next}
@@ -82,6 +96,8 @@ class FakeBigCommerce:
 
     def products_by_sku(self, skus: Iterable[str]) -> list[dict[str, Any]]:
         self.calls.append(("lookup", 1))
+        if self.lookup_down is not None:
+            raise self.lookup_down
         wanted = set(skus)
         return [p for p in self.products.values() if p.get("sku") in wanted]
 
@@ -94,6 +110,7 @@ class FakeBigCommerce:
         assert len(bodies) <= limit, f"{kind} batch of {len(bodies)} over {limit}"
         self.calls.append((kind, len(bodies)))
         ids = {b.get("id") or b.get("product_id") or b.get("variant_id") for b in bodies}
+        self._failure(ids)
         if ids & self.refuse:
             raise ConflictError("refused", "fix it", status=409)
 

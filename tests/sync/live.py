@@ -8,6 +8,7 @@ import urllib.request
 from typing import Any
 
 from esync_desktop.app import Services
+from esync_desktop.paths import AppPaths
 from esync_desktop.storage.settings import ActionConfig, TaskConfig, WeightRules
 from esync_desktop.sync import defaults
 
@@ -24,8 +25,8 @@ def sandbox_env(server: Any) -> dict[str, str]:
     }
 
 
-def services_for(server: Any, *, weights: bool = True) -> Services:
-    services = Services(environ=sandbox_env(server))
+def services_for(server: Any, *, weights: bool = True, paths: AppPaths | None = None) -> Services:
+    services = Services(paths=paths, environ=sandbox_env(server))
     if weights:
         services.settings.weights = WeightRules(
             by_sku=dict(defaults.DEMO_SKU_WEIGHTS),
