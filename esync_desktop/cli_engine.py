@@ -218,7 +218,7 @@ class _Engine:
             seconds, cancelled, failed = result.duration_s, result.cancelled, bool(result.failures)
             if result.error is not None:
                 # The store stopped answering: what was done, and why the rest was not.
-                document["error"] = dict(result.error)
+                document.update(self._partial_run(), error=dict(result.error))
         else:
             document = plan_document(plan, plan.api_calls)
         bar.close()
@@ -238,8 +238,7 @@ class _Engine:
         if saved:
             print(saved, file=sys.stderr if args.json else sys.stdout)
         if args.apply and result.error is not None:
-            if not args.json:
-                print(f"error: {result.error['message']}", file=sys.stderr)
+            print(f"error: {result.error['message']}", file=sys.stderr)
             return EXIT_CONNECT
         return EXIT_ITEMS_FAILED if failed else EXIT_OK
 

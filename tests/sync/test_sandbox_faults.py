@@ -164,5 +164,8 @@ def test_a_store_that_goes_away_ends_the_run_with_exit_3_and_an_account(sandbox:
     assert "could not be reached" in document["error"]["message"]
     assert document["summary"]["create"] >= 10
     assert err.startswith("error: ")
+    # The run as History keeps it, with the items recorded before it stopped.
+    assert document["run_id"] >= 1 and document["result"] == "error"
+    assert sum(1 for i in document["done"] if i["outcome"] == "create") >= 10
     rows = [row for action in document["actions"] for row in action["rows"]]
     assert sum(1 for r in rows if r["outcome"] == Outcome.CREATE) == document["summary"]["create"]
