@@ -125,3 +125,8 @@ class Router:
                 return route, found.groupdict()
             path_known = True
         return "405" if path_known else None
+
+    def allowed(self, path: str) -> str:
+        """The `Allow` header of a 405: the verbs this path does serve (RFC 9110 15.5.6)."""
+        verbs = dict.fromkeys(r.method for r in self._routes if r.regex.match(path))
+        return ", ".join(verbs)

@@ -23,7 +23,7 @@ def client(server: SandboxServer) -> httpx.Client:
 def test_state_survives_a_restart(tmp_path: Path) -> None:
     db_path = tmp_path / "sandbox.sqlite"
     with SandboxServer(seed="demo", db_path=db_path) as server:
-        server.apis[1].configure({"plan": "unlimited"})
+        server.bigcommerce.configure({"plan": "unlimited"})
         with client(server) as bc:
             made = bc.post(
                 "/v3/catalog/products",
@@ -49,7 +49,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     # Tokens are never written to the sandbox database.
     assert b"bcdemotoken" not in db_path.read_bytes()
     with SandboxServer(seed="demo", db_path=db_path) as server:
-        server.apis[1].configure({"plan": "unlimited"})
+        server.bigcommerce.configure({"plan": "unlimited"})
         with client(server) as bc:
             again = bc.get(f"/v3/catalog/products/{made['id']}").json()["data"]
             assert again["sku"] == "PER-1" and again["price"] == 9.1234
@@ -93,7 +93,7 @@ def test_100k_items_seed_fast_and_page_fast() -> None:
         seeded = time.perf_counter() - start
         # Both emulators seed 100k items; a few seconds at most.
         assert seeded < 15, seeded
-        server.apis[1].configure({"plan": "unlimited"})
+        server.bigcommerce.configure({"plan": "unlimited"})
         with client(server) as bc:
             elapsed, body = _timed(bc, "/v3/catalog/products", {"limit": 250, "page": 60})
             assert body["meta"]["pagination"]["total"] == 25_000

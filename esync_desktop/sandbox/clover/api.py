@@ -86,7 +86,8 @@ class CloverApi:
             return Response.json(404, {"message": "404 Not Found"})
         if matched == "405":
             request.route = f"{request.method} (method not allowed)"
-            return Response.json(405, {"message": "405 Method Not Allowed"})
+            allow = {"Allow": self.router.allowed(path)}
+            return Response.json(405, {"message": "405 Method Not Allowed"}, allow)
         assert isinstance(matched, tuple)
         route, params = matched
         request.params = params
