@@ -245,8 +245,9 @@ def fuzzed_server() -> Iterator[SandboxServer]:
 def figures() -> Iterator[Counter[str]]:
     counts: Counter[str] = Counter()
     yield counts
+    phases = ", ".join(f"{k[6:]} {v}" for k, v in sorted(counts.items()) if k.startswith("phase "))
     print(
-        f"\nschemathesis: {counts['operations']} operations, {counts['cases']} cases, "
+        f"\nschemathesis: {counts['operations']} operations, {counts['cases']} cases ({phases}), "
         f"{counts['explained']} findings explained by EXCEPTIONS"
     )
 
@@ -294,6 +295,8 @@ schema = schemathesis.pytest.from_fixture("bc_schema").include(_served)
 @schema.parametrize()
 def test_emulator_answers_as_the_vendor_schemas_say(case: Case, figures: Counter[str]) -> None:
     figures["cases"] += 1
+    if case.meta is not None:
+        figures[f"phase {case.meta.phase.name.value}"] += 1
     response = case.call()
     try:
         case.validate_response(response)
