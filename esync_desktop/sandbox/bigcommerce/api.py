@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from esync_desktop.sandbox.bigcommerce import admin, seed
+from esync_desktop.sandbox.bigcommerce import seed
+from esync_desktop.sandbox.bigcommerce.admin import Admin
 from esync_desktop.sandbox.bigcommerce.categories import Categories, tree_error
 from esync_desktop.sandbox.bigcommerce.common import TYPE_URL, BcError, v2_error, v3_error
 from esync_desktop.sandbox.bigcommerce.db import BcDb
@@ -87,6 +88,7 @@ class BigCommerceApi:
         ]
         for module in modules:
             module.register(self.router)
+        self._admin = Admin(self.db, self.limiter, self.configure)
         # Rate headers decided in admit() travel to handle() by request identity.
         self._headers: dict[int, dict[str, str]] = {}
         self._headers_lock = threading.Lock()
@@ -224,7 +226,7 @@ class BigCommerceApi:
             self.db.read_lag_ms = max(0, int(changes["read_lag_ms"]))
 
     def admin(self, request: Request) -> Response | None:
-        return admin.handle(self, request)
+        return self._admin.handle(request)
 
 
 def _with(response: Response, headers: dict[str, str]) -> Response:
