@@ -17,7 +17,10 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.result import Ok
+from schemathesis.filters import HasAPIOperation
 from schemathesis.generation.case import Case
+from schemathesis.schemas import APIOperation
 
 from esync_desktop.sandbox.bigcommerce.api import BigCommerceApi
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
@@ -207,7 +210,7 @@ EXCEPTIONS: tuple[Exception_, ...] = (
 
 
 def _explained(case: Case, failure: Failure, answer: str) -> bool:
-    operation = f"{case.method.upper()} {case.operation.path}"
+    operation = _label(case.operation)
     text = f"{failure}\n{answer}"
     return any(
         re.fullmatch(e.code, failure.code)
@@ -277,15 +280,17 @@ def bc_schema(
     schema = schemathesis.openapi.from_path(
         specs_dir / "bigcommerce" / request.param, config=config
     )
-    figures["operations"] += sum(
-        1 for result in schema.get_all_operations() if _served(result.ok())
-    )
+    operations = [r.ok() for r in schema.get_all_operations() if isinstance(r, Ok)]
+    figures["operations"] += sum(1 for op in operations if _label(op) in _served_operations())
     return schema
 
 
-def _served(ctx: object) -> bool:
-    operation = getattr(ctx, "operation", ctx)
-    return f"{operation.method.upper()} {operation.path}" in _served_operations()
+def _label(operation: APIOperation) -> str:
+    return f"{operation.method.upper()} {operation.path}"
+
+
+def _served(ctx: HasAPIOperation) -> bool:
+    return _label(ctx.operation) in _served_operations()
 
 
 schema = schemathesis.pytest.from_fixture("bc_schema").include(_served)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -71,7 +73,7 @@ def test_atomic_order_is_created_with_the_same_total(clover: httpx.Client, cart:
 
 def test_tax_rounds_half_up_and_service_charge_is_added(clover: httpx.Client) -> None:
     cheap = item(clover, 1200)  # 8.875% of 12.00 = 1.065 -> 1.07 (half up, not to even)
-    body = {"orderCart": {"lineItems": [{"item": {"id": cheap["id"]}}]}}
+    body: dict[str, dict[str, Any]] = {"orderCart": {"lineItems": [{"item": {"id": cheap["id"]}}]}}
     assert clover.post("/atomic_order/checkouts", json=body).json()["total"] == 1307
     charge = clover.get("/default_service_charge").json()
     body["orderCart"]["serviceCharge"] = {"id": charge["id"]}
@@ -84,8 +86,8 @@ def test_tax_removed_and_items_without_default_rates(clover: httpx.Client) -> No
     body = {"orderCart": {"lineItems": [{"item": {"id": untaxed["id"]}}]}}
     assert clover.post("/atomic_order/checkouts", json=body).json()["total"] == 1000
     taxed = item(clover, 1000)
-    body = {"orderCart": {"taxRemoved": True, "lineItems": [{"item": {"id": taxed["id"]}}]}}
-    assert clover.post("/atomic_order/checkouts", json=body).json()["total"] == 1000
+    removed = {"orderCart": {"taxRemoved": True, "lineItems": [{"item": {"id": taxed["id"]}}]}}
+    assert clover.post("/atomic_order/checkouts", json=removed).json()["total"] == 1000
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -196,7 +197,7 @@ def _load(path: Path) -> LoadedSpec:
         literal = sum(1 for part in template.split("/") if part and not part.startswith("{"))
         templates.append((regex, literal, {m.upper() for m in ops}))
     # Inventory and locations answer errors as application/problem+json (JSON underneath).
-    problem_json = {"application/problem+json": json.loads}
+    problem_json: dict[str, Callable[[bytes], Any]] = {"application/problem+json": json.loads}
     try:
         api = OpenAPI.from_dict(raw, config=Config(extra_media_type_deserializers=problem_json))
         assert path.name not in SPEC_DEFECTS, (
@@ -570,7 +571,7 @@ def test_every_served_endpoint_conforms_to_the_vendor_specs(
             continue
         route = _route_of(server, request.method, f"/{version}{rest}")
         sent = SpecRequest(request)
-        request_findings = _errors(lambda s=spec, r=sent: s.api.validate_request(r))
+        request_findings = _errors(partial(spec.api.validate_request, sent))
         if id(request) in invalid:
             # Sent on purpose against the rules: the vendor file must agree it is invalid.
             if not request_findings:
@@ -579,9 +580,7 @@ def test_every_served_endpoint_conforms_to_the_vendor_specs(
                 )
             request_findings = []
         answered = SpecResponse(response)
-        response_findings = _errors(
-            lambda s=spec, q=sent, a=answered: s.api.validate_response(q, a)
-        )
+        response_findings = _errors(partial(spec.api.validate_response, sent, answered))
         for kind, found in (("request", request_findings), ("response", response_findings)):
             for finding in found:
                 line = f"{response.status_code} {kind}: {finding}"

@@ -4,7 +4,7 @@ default and cannot be removed; plan caps from §9.1)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -89,7 +89,7 @@ _FLAT = {
 }
 
 
-def _typed(doc: Any, kinds: dict[str, type], required: tuple[str, ...] = ()) -> str | None:
+def _typed(doc: Any, kinds: Mapping[str, type], required: tuple[str, ...] = ()) -> str | None:
     if not isinstance(doc, dict):
         return "error.expected.jsobject"
     for key in required:
@@ -103,13 +103,14 @@ def _typed(doc: Any, kinds: dict[str, type], required: tuple[str, ...] = ()) -> 
 
 
 def _coordinates(value: Any) -> str | None:
-    for key, limit in (("latitude", 90), ("longitude", 180)):
+    limits: tuple[tuple[str, int], ...] = (("latitude", 90), ("longitude", 180))
+    for key, limit in limits:
         number = value.get(key)
         if number is None:
             return f"geo_coordinates.{key}: {MISSING}"
         if isinstance(number, bool) or not isinstance(number, int | float | Decimal):
             return f"geo_coordinates.{key}: error.expected.jsnumber"
-        if abs(number) > limit:
+        if abs(float(number)) > limit:
             return f"geo_coordinates.{key}: must be between -{limit} and {limit}"
     return None
 
