@@ -88,10 +88,18 @@ EXCEPTIONS: tuple[Exception_, ...] = (
     ),
     Exception_(
         r"^GET ",
-        "ST103|ST201",
-        r"Received: 413\b|-> 413 .*exceeds the maximum allowed",
+        "ST103",
+        r"Received: 413\b",
         "limit > 250 is a 413 with the v3 error body (api doc 3.2, the products file's 413 "
-        "body), answered before the filters are read; the list operations list no 413.",
+        "body); the list operations list no 413.",
+    ),
+    Exception_(
+        ".*",
+        "ST201",
+        r"-> 413 .*(exceeds the maximum allowed|maximum items allowed)",
+        "A page size or batch over the documented limit is refused with 413 (api doc 3.2, 6.1) "
+        "before the other values are read; that is a refusal, though not one of the codes the "
+        "check counts.",
     ),
     Exception_(
         ".*",
@@ -265,6 +273,8 @@ def bc_schema(
     config = SchemathesisConfig.from_dict(
         {
             "seed": SEED,
+            # A busy CI machine must not turn a slow generator into a failure.
+            "suppress-health-check": ["too_slow"],
             "base-url": (f"{fuzzed_server.url}/stores/{DEMO_CREDENTIALS.bc_store_hash}/v3"),
             # As the files' security scheme, so the auth checks can also send none or a bad one.
             "auth": {"openapi": {"X-Auth-Token": {"api_key": DEMO_CREDENTIALS.bc_token}}},
