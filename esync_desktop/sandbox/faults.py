@@ -65,7 +65,7 @@ class Faults:
         if getattr(settings, counter) > 0:
             setattr(settings, counter, getattr(settings, counter) - 1)
             return True
-        probability = getattr(settings, rate)
+        probability = float(getattr(settings, rate))
         return probability > 0 and self._random.random() < probability
 
     def decide(self, api: str, path: str, is_write: bool) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from email.message import Message
 from typing import Any
 
 
@@ -19,7 +20,8 @@ class Request:
     method: str
     path: str
     query: dict[str, list[str]]
-    headers: Mapping[str, str]
+    # A plain mapping, or the server's case-insensitive http.client.HTTPMessage.
+    headers: Mapping[str, str] | Message[str, str]
     body: bytes = b""
     params: dict[str, str] = field(default_factory=dict)
     # Set by the API while routing ("GET /v3/merchants/{mId}/items"): the request counters key.
@@ -125,3 +127,8 @@ class Router:
                 return route, found.groupdict()
             path_known = True
         return "405" if path_known else None
+
+    def allowed(self, path: str) -> str:
+        """The `Allow` header of a 405: the verbs this path does serve (RFC 9110 15.5.6)."""
+        verbs = dict.fromkeys(r.method for r in self._routes if r.regex.match(path))
+        return ", ".join(verbs)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from esync_desktop.sandbox.bigcommerce.api import BigCommerceApi
+from esync_desktop.sandbox.clover.api import CloverApi
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS, SandboxCredentials
 from esync_desktop.sandbox.faults import Faults
 from esync_desktop.sandbox.http import BadJson, Request, Response
@@ -73,16 +75,12 @@ class SandboxServer:
     ) -> None:
         if seed not in SEEDS:
             raise ValueError(f"unknown seed {seed!r}; choose one of {', '.join(SEEDS)}")
-        from esync_desktop.sandbox.bigcommerce.api import BigCommerceApi
-        from esync_desktop.sandbox.clover.api import CloverApi
-
         self.credentials = credentials
         self.store = Store(db_path)
         self.faults = Faults()
-        self.apis: list[EmulatedApi] = [
-            CloverApi(self.store, credentials),
-            BigCommerceApi(self.store, credentials, plan=plan),
-        ]
+        self.clover = CloverApi(self.store, credentials)
+        self.bigcommerce = BigCommerceApi(self.store, credentials, plan=plan)
+        self.apis: tuple[EmulatedApi, ...] = (self.clover, self.bigcommerce)
         self.counters: dict[str, Counter[str]] = {api.name: Counter() for api in self.apis}
         self._counter_lock = threading.Lock()
         with self.store.lock:
@@ -295,4 +293,9 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
+    def __getattr__(self, name: str) -> Any:
+        # Every method reaches the emulated API, which answers an unsupported one 405 in its own
+        # shape (the standard library would answer 501 for TRACE or OPTIONS).
+        if name.startswith("do_") and name[3:].isupper():
+            return self._serve
+        raise AttributeError(name)

@@ -127,7 +127,7 @@ def test_low_quota_left_waits_for_the_reset_and_never_hits_429(
     """A tiny quota (12 per 1.5 s): the client reads the headers, pauses when 3 are left and
     makes 24 requests without a single 429."""
     server = server_factory(items=40)
-    server.apis[1].configure({"quota": 12, "window_ms": 1500})
+    server.bigcommerce.configure({"quota": 12, "window_ms": 1500})
     waits: list[float] = []
 
     def sleep(seconds: float) -> None:

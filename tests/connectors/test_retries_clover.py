@@ -126,7 +126,7 @@ def test_concurrency_429_honours_retry_after(
 ) -> None:
     """Three readers in flight against a server that allows one: the ones turned away wait the
     `retry-after` Clover sent (3 s here) before trying again, and all of them finish."""
-    sandbox.apis[0].configure({"concurrency": 1, "retry_after": 3})
+    sandbox.clover.configure({"concurrency": 1, "retry_after": 3})
     sandbox.faults.configure("clover", {"latency_ms": 150})
     slow = RetryPolicy(
         max_attempts=20,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
-from esync_desktop.sandbox.server import SandboxServer
+from esync_desktop.sandbox.bigcommerce.common import TYPE_URL
 
 SIMPLE = {
     "name": "Ceramic Mug Test",
@@ -18,30 +17,6 @@ SIMPLE = {
     "price": 12.5,
     "weight": 0.8,
 }
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(seed="demo") as server:
-        yield server
-
-
-@pytest.fixture
-def server(running: SandboxServer) -> SandboxServer:
-    running.reset("demo")
-    # Not a rate-limit test: lift the quota so bursts are never refused.
-    running.apis[1].configure({"plan": "unlimited", "window_ms": 30_000, "read_lag_ms": 0})
-    return running
-
-
-@pytest.fixture
-def bc(server: SandboxServer) -> Iterator[httpx.Client]:
-    creds = server.describe()
-    with httpx.Client(
-        base_url=f"{creds['url']}/stores/{creds['bc_store_hash']}/v3",
-        headers={"X-Auth-Token": creds["bc_token"], "Accept": "application/json"},
-    ) as client:
-        yield client
 
 
 def data(response: httpx.Response) -> Any:
@@ -73,7 +48,7 @@ def test_seeded_products_follow_the_demo_catalogue(bc: httpx.Client) -> None:
     web = data(bc.get("/catalog/products", params={"sku": "WEB-001"}))[0]
     assert web["name"] == "Web Exclusive Print" and web["price"] == 35
     tee = data(bc.get("/catalog/products", params={"name": "Pocket Tee", "include": "variants"}))
-    assert len(tee) == 1 and tee[0]["base_variant_id"] is None
+    assert len(tee) == 1 and "base_variant_id" not in tee[0]
     assert {v["sku"] for v in tee[0]["variants"]} >= {"PT-S-SAN", "PT-L-OLI"}
     assert len(tee[0]["variants"]) == 6
     names = [c["name"] for c in data(bc.get("/catalog/categories", params={"limit": 250}))]
@@ -205,7 +180,7 @@ def test_create_with_variants_in_one_call(bc: httpx.Client) -> None:
         ],
     }
     made = data(bc.post("/catalog/products", json=body, params={"include": "variants,options"}))
-    assert made["base_variant_id"] is None
+    assert "base_variant_id" not in made
     assert made["inventory_level"] == 8  # variant tracking sums the variants
     assert [o["display_name"] for o in made["options"]] == ["Size", "Color"]
     assert made["options"][0]["type"] == "radio_buttons"
@@ -484,3 +459,34 @@ def test_variant_batch_creates_with_existing_option_values(bc: httpx.Client) -> 
         "/catalog/variants", json=[{**batch[0], "sku": "NEW-1"}, {**batch[0], "sku": "new-1"}]
     )
     assert twice.status_code == 409
+
+
+def test_custom_url_is_made_from_the_name_and_stays_unique(bc: httpx.Client) -> None:
+    first = create(bc, name="Blue Mug", sku="URL-1")
+    second = create(bc, name="Blue-Mug", sku="URL-2", custom_url={"url": ""})
+    assert first["custom_url"] == {"url": "/blue-mug/", "is_customized": False}
+    assert second["custom_url"] == {"url": "/blue-mug-2/", "is_customized": False}
+    taken = bc.post(
+        "/catalog/products",
+        json={**SIMPLE, "name": "Red Mug", "sku": "URL-3", "custom_url": {"url": "/blue-mug/"}},
+    )
+    assert taken.status_code == 409
+    assert taken.json()["errors"] == {"custom_url": "The product custom_url is a duplicate"}
+    mine = {"url": "/g/", "is_customized": True}
+    assert create(bc, name="Green Mug", sku="URL-4", custom_url=mine)["custom_url"] == mine
+
+
+def test_category_tree_errors_are_wrapped_as_the_trees_file_says(bc: httpx.Client) -> None:
+    broken = bc.put(
+        "/catalog/trees/categories", content=b"{", headers={"Content-Type": "application/json"}
+    )
+    assert broken.status_code == 400
+    assert broken.json() == {
+        "errors": [{"status": 400, "title": "Input is invalid.", "type": TYPE_URL}]
+    }
+    unknown = bc.put("/catalog/trees/categories", json=[{"category_id": 999_999, "name": "X"}])
+    assert unknown.status_code == 422
+    body = unknown.json()
+    assert body["meta"] == {}
+    assert body["errors"]["status"] == 422 and body["errors"]["type"] == TYPE_URL
+    assert body["errors"]["errors"] == {"category_id": "category does not exist"}

@@ -2,60 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-import pytest
-
-from esync_desktop.sandbox.server import SandboxServer
 
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(seed="demo") as server:
-        yield server
-
-
-@pytest.fixture
-def server(running: SandboxServer) -> SandboxServer:
-    running.reset("demo")
-    running.apis[1].configure({"plan": "unlimited", "window_ms": 30_000})
-    return running
-
-
-@pytest.fixture
-def client(server: SandboxServer) -> Iterator[httpx.Client]:
-    creds = server.describe()
-    with httpx.Client(
-        base_url=f"{creds['url']}/stores/{creds['bc_store_hash']}",
-        headers={"X-Auth-Token": creds["bc_token"], "Accept": "application/json"},
-    ) as http:
-        yield http
-
-
-def orders(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:
-    response = client.get("/v2/orders", params=params)
+def orders(bc_store: httpx.Client, **params: Any) -> list[dict[str, Any]]:
+    response = bc_store.get("/v2/orders", params=params)
     if response.status_code == 204:
         return []
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
 
 
-def awaiting(client: httpx.Client) -> dict[str, Any]:
-    return orders(client, status_id=11)[0]
+def awaiting(bc_store: httpx.Client) -> dict[str, Any]:
+    return orders(bc_store, status_id=11)[0]
 
 
-def quote(client: httpx.Client, order_id: int, items: list[dict[str, Any]]) -> httpx.Response:
-    return client.post(
+def quote(bc_store: httpx.Client, order_id: int, items: list[dict[str, Any]]) -> httpx.Response:
+    return bc_store.post(
         f"/v3/orders/{order_id}/payment_actions/refund_quotes", json={"items": items}
     )
 
 
-def test_seeded_orders_cover_the_statuses(client: httpx.Client) -> None:
-    rows = orders(client, limit=250)
+def test_seeded_orders_cover_the_statuses(bc_store: httpx.Client) -> None:
+    rows = orders(bc_store, limit=250)
     assert 12 <= len(rows) <= 14
     statuses = {o["status_id"] for o in rows}
     assert {1, 2, 4, 5, 10, 11} <= statuses
@@ -67,9 +40,9 @@ def test_seeded_orders_cover_the_statuses(client: httpx.Client) -> None:
     assert first["shipping_addresses"]["resource"].endswith("/shippingaddresses")
 
 
-def test_order_totals_add_up(client: httpx.Client) -> None:
-    for order in orders(client):
-        lines = client.get(f"/v2/orders/{order['id']}/products").json()
+def test_order_totals_add_up(bc_store: httpx.Client) -> None:
+    for order in orders(bc_store):
+        lines = bc_store.get(f"/v2/orders/{order['id']}/products").json()
         subtotal = sum(Decimal(x["total_ex_tax"]) for x in lines)
         assert subtotal == Decimal(order["subtotal_ex_tax"])
         assert Decimal(order["total_inc_tax"]) == (
@@ -78,115 +51,115 @@ def test_order_totals_add_up(client: httpx.Client) -> None:
         assert sum(x["quantity"] for x in lines) == order["items_total"]
 
 
-def test_filters_count_and_sort(client: httpx.Client) -> None:
-    everything = orders(client)
-    newest = orders(client, sort="date_created:desc")
+def test_filters_count_and_sort(bc_store: httpx.Client) -> None:
+    everything = orders(bc_store)
+    newest = orders(bc_store, sort="date_created:desc")
     expected = sorted(
         everything, key=lambda o: (parsedate_to_datetime(o["date_created"]), o["id"]), reverse=True
     )
     assert [o["id"] for o in newest] == [o["id"] for o in expected]
-    assert all(o["status_id"] == 11 for o in orders(client, status_id=11))
-    some = orders(client, min_id=everything[3]["id"], max_id=everything[5]["id"])
+    assert all(o["status_id"] == 11 for o in orders(bc_store, status_id=11))
+    some = orders(bc_store, min_id=everything[3]["id"], max_id=everything[5]["id"])
     assert [o["id"] for o in some] == [o["id"] for o in everything[3:6]]
-    count = client.get("/v2/orders/count").json()
+    count = bc_store.get("/v2/orders/count").json()
     assert count["count"] == len(everything)
     by_status = {s["id"]: s["count"] for s in count["statuses"]}
-    assert by_status[11] == len(orders(client, status_id=11))
+    assert by_status[11] == len(orders(bc_store, status_id=11))
     assert len(count["statuses"]) == 15
-    assert client.get("/v2/orders/count", params={"status_id": 5}).json()["count"] == 1
+    assert bc_store.get("/v2/orders/count", params={"status_id": 5}).json()["count"] == 1
 
 
-def test_min_date_modified_accepts_iso_and_rfc2822(client: httpx.Client) -> None:
-    everything = orders(client)
+def test_min_date_modified_accepts_iso_and_rfc2822(bc_store: httpx.Client) -> None:
+    everything = orders(bc_store)
     cut = sorted(parsedate_to_datetime(o["date_modified"]) for o in everything)[-3]
-    iso_rows = orders(client, min_date_modified=cut.isoformat())
-    rfc_rows = orders(client, min_date_modified=cut.strftime("%a, %d %b %Y %H:%M:%S +0000"))
+    iso_rows = orders(bc_store, min_date_modified=cut.isoformat())
+    rfc_rows = orders(bc_store, min_date_modified=cut.strftime("%a, %d %b %Y %H:%M:%S +0000"))
     assert len(iso_rows) == len(rfc_rows) >= 3
 
 
-def test_sub_resources(client: httpx.Client) -> None:
-    order = awaiting(client)
-    lines = client.get(f"/v2/orders/{order['id']}/products").json()
+def test_sub_resources(bc_store: httpx.Client) -> None:
+    order = awaiting(bc_store)
+    lines = bc_store.get(f"/v2/orders/{order['id']}/products").json()
     assert lines and all(x["order_id"] == order["id"] for x in lines)
-    one = client.get(f"/v2/orders/{order['id']}/products/{lines[0]['id']}").json()
+    one = bc_store.get(f"/v2/orders/{order['id']}/products/{lines[0]['id']}").json()
     assert one == lines[0]
-    addresses = client.get(f"/v2/orders/{order['id']}/shipping_addresses").json()
+    addresses = bc_store.get(f"/v2/orders/{order['id']}/shipping_addresses").json()
     assert len(addresses) == 1 and addresses[0]["id"] == lines[0]["order_address_id"]
-    address = client.get(f"/v2/orders/{order['id']}/shipping_addresses/{addresses[0]['id']}")
+    address = bc_store.get(f"/v2/orders/{order['id']}/shipping_addresses/{addresses[0]['id']}")
     assert address.json()["city"] == addresses[0]["city"]
-    assert client.get(f"/v2/orders/{order['id']}/products/999999").status_code == 404
+    assert bc_store.get(f"/v2/orders/{order['id']}/products/999999").status_code == 404
 
 
-def test_variant_lines_carry_options(client: httpx.Client) -> None:
+def test_variant_lines_carry_options(bc_store: httpx.Client) -> None:
     found = []
-    for order in orders(client):
-        for line in client.get(f"/v2/orders/{order['id']}/products").json():
+    for order in orders(bc_store):
+        for line in bc_store.get(f"/v2/orders/{order['id']}/products").json():
             if line["sku"].startswith("PT-"):
                 found.append(line)
     assert found
     assert {o["display_name"] for o in found[0]["product_options"]} == {"Size", "Color"}
 
 
-def test_order_statuses(client: httpx.Client) -> None:
-    statuses = client.get("/v2/order_statuses").json()
+def test_order_statuses(bc_store: httpx.Client) -> None:
+    statuses = bc_store.get("/v2/order_statuses").json()
     assert [s["id"] for s in statuses] == list(range(15))
-    assert client.get("/v2/order_statuses/11").json()["name"] == "Awaiting Fulfillment"
+    assert bc_store.get("/v2/order_statuses/11").json()["name"] == "Awaiting Fulfillment"
 
 
-def test_cancel_by_status_put_bumps_date_modified(client: httpx.Client) -> None:
-    order = awaiting(client)
-    updated = client.put(f"/v2/orders/{order['id']}", json={"status_id": 5})
+def test_cancel_by_status_put_bumps_date_modified(bc_store: httpx.Client) -> None:
+    order = awaiting(bc_store)
+    updated = bc_store.put(f"/v2/orders/{order['id']}", json={"status_id": 5})
     assert updated.status_code == 200
     body = updated.json()
     assert body["status_id"] == 5 and body["status"] == "Cancelled"
     assert parsedate_to_datetime(body["date_modified"]) > parsedate_to_datetime(
         order["date_modified"]
     )
-    read_only = client.put(f"/v2/orders/{order['id']}", json={"total_inc_tax": "1.0000"})
+    read_only = bc_store.put(f"/v2/orders/{order['id']}", json={"total_inc_tax": "1.0000"})
     assert read_only.status_code == 400
     assert "cannot be written to" in read_only.json()[0]["message"]
 
 
-def test_archive_hides_the_order(client: httpx.Client) -> None:
-    order = awaiting(client)
-    assert client.delete(f"/v2/orders/{order['id']}").status_code == 204
-    assert order["id"] not in [o["id"] for o in orders(client)]
+def test_archive_hides_the_order(bc_store: httpx.Client) -> None:
+    order = awaiting(bc_store)
+    assert bc_store.delete(f"/v2/orders/{order['id']}").status_code == 204
+    assert order["id"] not in [o["id"] for o in orders(bc_store)]
 
 
-def test_seeded_refunded_order_has_refund_and_transactions(client: httpx.Client) -> None:
-    refunded = orders(client, status_id=4)
+def test_seeded_refunded_order_has_refund_and_transactions(bc_store: httpx.Client) -> None:
+    refunded = orders(bc_store, status_id=4)
     assert len(refunded) == 1
     order = refunded[0]
     assert Decimal(order["refunded_amount"]) == Decimal(order["total_inc_tax"])
-    refunds = client.get(f"/v3/orders/{order['id']}/payment_actions/refunds").json()["data"]
+    refunds = bc_store.get(f"/v3/orders/{order['id']}/payment_actions/refunds").json()["data"]
     assert len(refunds) == 1
     assert Decimal(str(refunds[0]["total_amount"])) == Decimal(order["total_inc_tax"])
-    transactions = client.get(f"/v3/orders/{order['id']}/transactions").json()["data"]
+    transactions = bc_store.get(f"/v3/orders/{order['id']}/transactions").json()["data"]
     assert [t["event"] for t in transactions] == ["purchase", "refund"]
     assert all(t["order_id"] == str(order["id"]) for t in transactions)
-    lines = client.get(f"/v2/orders/{order['id']}/products").json()
+    lines = bc_store.get(f"/v2/orders/{order['id']}/products").json()
     assert all(x["is_refunded"] and x["quantity_refunded"] == x["quantity"] for x in lines)
-    everything = client.get("/v3/orders/payment_actions/refunds").json()
+    everything = bc_store.get("/v3/orders/payment_actions/refunds").json()
     assert everything["data"][0]["id"] == refunds[0]["id"]
-    one = client.get(f"/v3/orders/payment_actions/refunds/{refunds[0]['id']}").json()["data"]
+    one = bc_store.get(f"/v3/orders/payment_actions/refunds/{refunds[0]['id']}").json()["data"]
     assert one["order_id"] == order["id"]
 
 
-def test_unpaid_order_has_no_transactions_204(client: httpx.Client) -> None:
-    pending = orders(client, status_id=1)[0]
-    response = client.get(f"/v3/orders/{pending['id']}/transactions")
+def test_unpaid_order_has_no_transactions_204(bc_store: httpx.Client) -> None:
+    pending = orders(bc_store, status_id=1)[0]
+    response = bc_store.get(f"/v3/orders/{pending['id']}/transactions")
     assert response.status_code == 204 and response.content == b""
 
 
-def test_quote_then_partial_refund_then_full(client: httpx.Client) -> None:
-    order = awaiting(client)
-    lines = client.get(f"/v2/orders/{order['id']}/products").json()
+def test_quote_then_partial_refund_then_full(bc_store: httpx.Client) -> None:
+    order = awaiting(bc_store)
+    lines = bc_store.get(f"/v2/orders/{order['id']}/products").json()
     line = lines[0]
-    level_before = client.get(f"/v3/catalog/products/{line['product_id']}").json()["data"][
+    level_before = bc_store.get(f"/v3/catalog/products/{line['product_id']}").json()["data"][
         "inventory_level"
     ]
     got = quote(
-        client, order["id"], [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}]
+        bc_store, order["id"], [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}]
     )
     assert got.status_code == 201
     data = got.json()["data"]
@@ -195,7 +168,7 @@ def test_quote_then_partial_refund_then_full(client: httpx.Client) -> None:
     assert Decimal(str(data["total_refund_tax_amount"])) == Decimal(line["price_tax"])
     method = data["refund_methods"][0][0]
     assert method["provider_id"] == "braintree" and Decimal(str(method["amount"])) == amount
-    wrong = client.post(
+    wrong = bc_store.post(
         f"/v3/orders/{order['id']}/payment_actions/refunds",
         json={
             "items": [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}],
@@ -205,7 +178,7 @@ def test_quote_then_partial_refund_then_full(client: httpx.Client) -> None:
         },
     )
     assert wrong.status_code == 422 and wrong.json()["data"][0]["status"] == 422
-    made = client.post(
+    made = bc_store.post(
         f"/v3/orders/{order['id']}/payment_actions/refunds",
         json={
             "items": [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}],
@@ -215,13 +188,13 @@ def test_quote_then_partial_refund_then_full(client: httpx.Client) -> None:
     assert made.status_code == 201
     refund = made.json()["data"]
     assert refund["payments"][0]["transaction_id"]
-    partial = client.get(f"/v2/orders/{order['id']}").json()
+    partial = bc_store.get(f"/v2/orders/{order['id']}").json()
     assert partial["status_id"] == 14 and partial["payment_status"] == "partially refunded"
     assert Decimal(partial["refunded_amount"]) == amount
-    again = client.get(f"/v2/orders/{order['id']}/products/{line['id']}").json()
+    again = bc_store.get(f"/v2/orders/{order['id']}/products/{line['id']}").json()
     assert again["quantity_refunded"] == 1
     # Refunds never put stock back (§10.6).
-    level_after = client.get(f"/v3/catalog/products/{line['product_id']}").json()["data"][
+    level_after = bc_store.get(f"/v3/catalog/products/{line['product_id']}").json()["data"][
         "inventory_level"
     ]
     assert level_after == level_before
@@ -242,8 +215,8 @@ def test_quote_then_partial_refund_then_full(client: httpx.Client) -> None:
             "amount": float(Decimal(order["shipping_cost_inc_tax"])),
         }
     )
-    rest = quote(client, order["id"], items).json()["data"]["total_refund_amount"]
-    final = client.post(
+    rest = quote(bc_store, order["id"], items).json()["data"]["total_refund_amount"]
+    final = bc_store.post(
         f"/v3/orders/{order['id']}/payment_actions/refunds",
         json={
             "items": items,
@@ -251,32 +224,32 @@ def test_quote_then_partial_refund_then_full(client: httpx.Client) -> None:
         },
     )
     assert final.status_code == 201, final.text
-    assert client.get(f"/v2/orders/{order['id']}").json()["status_id"] == 4
+    assert bc_store.get(f"/v2/orders/{order['id']}").json()["status_id"] == 4
 
 
-def test_refund_more_than_bought_is_422(client: httpx.Client) -> None:
-    order = awaiting(client)
-    line = client.get(f"/v2/orders/{order['id']}/products").json()[0]
+def test_refund_more_than_bought_is_422(bc_store: httpx.Client) -> None:
+    order = awaiting(bc_store)
+    line = bc_store.get(f"/v2/orders/{order['id']}/products").json()[0]
     too_many = quote(
-        client,
+        bc_store,
         order["id"],
         [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": line["quantity"] + 1}],
     )
     assert too_many.status_code == 422
-    pending = orders(client, status_id=1)[0]
-    pending_line = client.get(f"/v2/orders/{pending['id']}/products").json()[0]
+    pending = orders(bc_store, status_id=1)[0]
+    pending_line = bc_store.get(f"/v2/orders/{pending['id']}/products").json()[0]
     unpaid = quote(
-        client,
+        bc_store,
         pending["id"],
         [{"item_type": "PRODUCT", "item_id": pending_line["id"], "quantity": 1}],
     )
     assert unpaid.status_code == 422
 
 
-def test_guest_order_offers_no_store_credit(client: httpx.Client) -> None:
-    guest = next(o for o in orders(client) if o["customer_id"] == 0 and o["status_id"] == 11)
-    line = client.get(f"/v2/orders/{guest['id']}/products").json()[0]
+def test_guest_order_offers_no_store_credit(bc_store: httpx.Client) -> None:
+    guest = next(o for o in orders(bc_store) if o["customer_id"] == 0 and o["status_id"] == 11)
+    line = bc_store.get(f"/v2/orders/{guest['id']}/products").json()[0]
     methods = quote(
-        client, guest["id"], [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}]
+        bc_store, guest["id"], [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}]
     ).json()["data"]["refund_methods"]
     assert [m[0]["provider_id"] for m in methods] == ["braintree"]

@@ -22,7 +22,7 @@ def client(server: SandboxServer) -> httpx.Client:
 def test_state_survives_a_restart(tmp_path: Path) -> None:
     db_path = tmp_path / "sandbox.sqlite"
     with SandboxServer(seed="demo", db_path=db_path) as server:
-        server.apis[1].configure({"plan": "unlimited"})
+        server.bigcommerce.configure({"plan": "unlimited"})
         with client(server) as bc:
             made = bc.post(
                 "/v3/catalog/products",
@@ -48,7 +48,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     # Tokens are never written to the sandbox database.
     assert b"bcdemotoken" not in db_path.read_bytes()
     with SandboxServer(seed="demo", db_path=db_path) as server:
-        server.apis[1].configure({"plan": "unlimited"})
+        server.bigcommerce.configure({"plan": "unlimited"})
         with client(server) as bc:
             again = bc.get(f"/v3/catalog/products/{made['id']}").json()["data"]
             assert again["sku"] == "PER-1" and again["price"] == 9.1234
@@ -88,7 +88,7 @@ def test_100k_items_seed_and_page() -> None:
     """Both emulators seed 100k items and page, filter and look up through them (how fast is
     for the benchmarks, not an assert on a shared machine's wall time)."""
     with SandboxServer(seed="empty", items=100_000) as server:
-        server.apis[1].configure({"plan": "unlimited"})
+        server.bigcommerce.configure({"plan": "unlimited"})
         with client(server) as bc:
             body = _get(bc, "/v3/catalog/products", {"limit": 250, "page": 60})
             assert body["meta"]["pagination"]["total"] == 25_000

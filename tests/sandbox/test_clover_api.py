@@ -2,41 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from esync_desktop.sandbox.server import SandboxServer
-
-UA = {"User-Agent": "eSyncTests/1.0 (pytest)"}
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    # One server per module (stopping one takes half a second); each test gets a fresh seed.
-    with SandboxServer(seed="demo") as server:
-        yield server
-
-
-@pytest.fixture
-def server(running: SandboxServer) -> SandboxServer:
-    running.reset("demo")
-    # These tests are not about rate limits; lift them so bursts of calls are not refused.
-    running.apis[0].configure(
-        {"rate_per_second": 10_000, "concurrency": 100, "require_user_agent": True}
-    )
-    return running
-
-
-@pytest.fixture
-def clover(server: SandboxServer) -> Iterator[httpx.Client]:
-    creds = server.describe()
-    with httpx.Client(
-        base_url=f"{creds['url']}/v3/merchants/{creds['clover_merchant_id']}",
-        headers={"Authorization": f"Bearer {creds['clover_token']}", **UA},
-    ) as client:
-        yield client
+from tests.sandbox.conftest import UA
 
 
 def test_merchant_has_a_name_and_properties_track_stock(clover: httpx.Client) -> None:
@@ -106,7 +76,7 @@ def test_missing_user_agent_is_400_unless_switched_off(server: SandboxServer) ->
         refused = client.get(url, headers=auth)
         assert refused.status_code == 400
         assert "User-Agent" in refused.json()["message"]
-        server.apis[0].configure({"require_user_agent": False})
+        server.clover.configure({"require_user_agent": False})
         assert client.get(url, headers=auth).status_code == 200
 
 
@@ -150,7 +120,7 @@ def test_ids_are_13_uppercase_chars_and_times_are_epoch_ms(clover: httpx.Client)
 
 
 def test_server_error_and_throttled_replies_in_clover_shape(sandbox: SandboxServer) -> None:
-    api = sandbox.apis[0]
+    api = sandbox.clover
     error = api.server_error(503)
     assert error.status == 503 and b"message" in error.body
     throttled = api.throttled()
@@ -160,13 +130,13 @@ def test_server_error_and_throttled_replies_in_clover_shape(sandbox: SandboxServ
 
 def test_configure_rejects_unknown_keys(server: SandboxServer) -> None:
     with pytest.raises(ValueError, match="unknown Clover settings"):
-        server.apis[0].configure({"rate": 5})
+        server.clover.configure({"rate": 5})
 
 
 def test_admin_settings_route_configures_clover(server: SandboxServer) -> None:
     url = f"{server.url}/_sandbox/settings"
     assert httpx.post(url, json={"clover": {"require_user_agent": False}}).status_code == 200
-    assert server.apis[0].require_user_agent is False  # type: ignore[attr-defined]
+    assert server.clover.require_user_agent is False
     assert httpx.post(url, json={"clover": {"nope": 1}}).status_code == 400
 
 

@@ -19,7 +19,6 @@ OpenAPI 3.1) is partial and loose, so this checks what it has and no more:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,6 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from esync_desktop.sandbox.server import SandboxServer
 
-UA = {"User-Agent": "eSyncTests/1.0 (pytest)"}
 SPEC_FILE = "clover/api-evangelist_clover-platform-rest-api-openapi.yml"
 
 
@@ -65,27 +63,10 @@ def spec_dict(specs_dir: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(seed="demo") as server:
-        server.apis[0].configure({"rate_per_second": 10_000, "concurrency": 100})
-        yield server
-
-
-@pytest.fixture(scope="module")
 def openapi(spec_dict: dict[str, Any], running: SandboxServer) -> OpenAPI:
     # The spec lists Clover's hosts; the emulator's loopback URL is added as one more server.
     spec = {**spec_dict, "servers": [*spec_dict["servers"], {"url": running.url}]}
     return OpenAPI.from_dict(spec)
-
-
-@pytest.fixture(scope="module")
-def clover(running: SandboxServer) -> Iterator[httpx.Client]:
-    creds = running.describe()
-    with httpx.Client(
-        base_url=f"{creds['url']}/v3/merchants/{creds['clover_merchant_id']}",
-        headers={"Authorization": f"Bearer {creds['clover_token']}", **UA},
-    ) as client:
-        yield client
 
 
 def check(openapi: OpenAPI, response: httpx.Response) -> None:

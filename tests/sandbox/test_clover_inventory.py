@@ -3,37 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from esync_desktop.sandbox.server import SandboxServer
-
-UA = {"User-Agent": "eSyncTests/1.0 (pytest)"}
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(seed="demo") as server:
-        server.apis[0].configure({"rate_per_second": 10_000, "concurrency": 100})
-        yield server
-
-
-@pytest.fixture
-def server(running: SandboxServer) -> SandboxServer:
-    running.reset("demo")
-    return running
-
-
-@pytest.fixture
-def clover(server: SandboxServer) -> Iterator[httpx.Client]:
-    creds = server.describe()
-    with httpx.Client(
-        base_url=f"{creds['url']}/v3/merchants/{creds['clover_merchant_id']}",
-        headers={"Authorization": f"Bearer {creds['clover_token']}", **UA},
-    ) as client:
-        yield client
 
 
 def by_sku(clover: httpx.Client, sku: str) -> dict:

@@ -5,31 +5,19 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
-
 from esync_desktop.sandbox.server import SandboxServer
-
-UA = {"User-Agent": "eSyncTests/1.0 (pytest)"}
-
-
-def client_for(server: SandboxServer) -> httpx.Client:
-    creds = server.describe()
-    return httpx.Client(
-        base_url=f"{creds['url']}/v3/merchants/{creds['clover_merchant_id']}",
-        headers={"Authorization": f"Bearer {creds['clover_token']}", **UA},
-        timeout=30,
-    )
+from tests.sandbox.conftest import clover_client
 
 
 def freeze_limiter(server: SandboxServer) -> None:
     # Every request then falls in the same second, however slow the machine running the test.
-    server.apis[0].limiter._clock = lambda: 1000.0  # type: ignore[attr-defined]
+    server.clover.limiter._clock = lambda: 1000.0  # type: ignore[attr-defined]
 
 
 def test_rate_limit_429_names_the_token_limit(sandbox: SandboxServer) -> None:
-    sandbox.apis[0].configure({"rate_per_second": 3})
+    sandbox.clover.configure({"rate_per_second": 3})
     freeze_limiter(sandbox)
-    with client_for(sandbox) as clover:
+    with clover_client(sandbox, timeout=30) as clover:
         statuses = [clover.get("/tenders") for _ in range(6)]
     refused = [r for r in statuses if r.status_code == 429]
     assert [r.status_code for r in statuses] == [200, 200, 200, 429, 429, 429]
@@ -40,16 +28,16 @@ def test_rate_limit_429_names_the_token_limit(sandbox: SandboxServer) -> None:
 
 def test_default_rate_limit_is_16_per_second(sandbox: SandboxServer) -> None:
     freeze_limiter(sandbox)
-    with client_for(sandbox) as clover:
+    with clover_client(sandbox, timeout=30) as clover:
         statuses = [clover.get("/tenders").status_code for _ in range(20)]
     assert statuses == [200] * 16 + [429] * 4
 
 
 def test_concurrency_limit_429_has_retry_after(sandbox: SandboxServer) -> None:
-    sandbox.apis[0].configure({"rate_per_second": 1000, "retry_after": 2})
+    sandbox.clover.configure({"rate_per_second": 1000, "retry_after": 2})
     # Slow every Clover response so the requests overlap.
     sandbox.faults.configure("clover", {"latency_ms": 400})
-    with client_for(sandbox) as clover, ThreadPoolExecutor(max_workers=8) as pool:
+    with clover_client(sandbox, timeout=30) as clover, ThreadPoolExecutor(max_workers=8) as pool:
         responses = list(pool.map(lambda _: clover.get("/tenders"), range(8)))
     refused = [r for r in responses if r.status_code == 429]
     assert sum(r.status_code == 200 for r in responses) == 5
@@ -59,8 +47,8 @@ def test_concurrency_limit_429_has_retry_after(sandbox: SandboxServer) -> None:
 
 
 def test_in_flight_slots_are_released(sandbox: SandboxServer) -> None:
-    sandbox.apis[0].configure({"rate_per_second": 1000, "concurrency": 1})
-    with client_for(sandbox) as clover:
+    sandbox.clover.configure({"rate_per_second": 1000, "concurrency": 1})
+    with clover_client(sandbox, timeout=30) as clover:
         # One at a time never trips a concurrency limit of one, even across errors.
         statuses = [clover.get(path).status_code for path in ("/items", "/items/NOPE", "/x") * 3]
     assert 429 not in statuses
@@ -68,8 +56,11 @@ def test_in_flight_slots_are_released(sandbox: SandboxServer) -> None:
 
 def test_state_survives_a_restart_with_db_path(tmp_path: Path) -> None:
     db = tmp_path / "sandbox.db"
-    with SandboxServer(seed="demo", db_path=db) as first, client_for(first) as clover:
-        first.apis[0].configure({"rate_per_second": 1000})
+    with (
+        SandboxServer(seed="demo", db_path=db) as first,
+        clover_client(first, timeout=30) as clover,
+    ):
+        first.clover.configure({"rate_per_second": 1000})
         tag = clover.post("/tags", json={"name": "Kept"}).json()
         made = clover.post("/items", json={"name": "Persisted", "price": 4200, "sku": "P-1"}).json()
         clover.post(
@@ -82,7 +73,10 @@ def test_state_survives_a_restart_with_db_path(tmp_path: Path) -> None:
             json={"orderCart": {"lineItems": [{"item": {"id": made["id"]}}]}},
         ).json()
         demo_items = len(clover.get("/items", params={"limit": 1000}).json()["elements"])
-    with SandboxServer(seed="demo", db_path=db) as second, client_for(second) as clover:
+    with (
+        SandboxServer(seed="demo", db_path=db) as second,
+        clover_client(second, timeout=30) as clover,
+    ):
         item = clover.get(f"/items/{made['id']}", params={"expand": "itemStock,tags"}).json()
         assert item["name"] == "Persisted" and item["price"] == 4200
         assert item["itemStock"]["quantity"] == 11.0  # the order's line took one
@@ -101,17 +95,18 @@ def test_state_survives_a_restart_with_db_path(tmp_path: Path) -> None:
 def test_100k_generated_items_seed_and_page() -> None:
     """Seeding and paging at 100k items works; tests/benchmarks/bench_clients.py times it."""
     with SandboxServer(seed="empty") as server:
-        api = server.apis[0]
+        api = server.clover
         api.configure({"rate_per_second": 1000})
         with server.store.lock:
             api.seed("generated", 100_000)
-        with client_for(server) as clover:
-            for params in (
+        with clover_client(server, timeout=30) as clover:
+            queries: tuple[dict[str, str | int], ...] = (
                 {"limit": 1000},
                 {"limit": 1000, "offset": 99_000},
                 {"limit": 1000, "orderBy": "modifiedTime ASC"},
                 {"limit": 1000, "filter": "itemStock.quantity<1"},
-            ):
+            )
+            for params in queries:
                 page = clover.get("/items", params=params)
                 assert page.status_code == 200
                 assert len(page.json()["elements"]) == 1000

@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
 from esync_desktop.sandbox.server import SandboxServer
-
-UA = {"User-Agent": "eSyncTests/1.0 (pytest)"}
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(seed="demo") as server:
-        server.apis[0].configure({"rate_per_second": 10_000, "concurrency": 100})
-        yield server
-
-
-@pytest.fixture
-def server(running: SandboxServer) -> SandboxServer:
-    running.reset("demo")
-    return running
-
-
-@pytest.fixture
-def clover(server: SandboxServer) -> Iterator[httpx.Client]:
-    creds = server.describe()
-    with httpx.Client(
-        base_url=f"{creds['url']}/v3/merchants/{creds['clover_merchant_id']}",
-        headers={"Authorization": f"Bearer {creds['clover_token']}", **UA},
-    ) as client:
-        yield client
 
 
 def item(clover: httpx.Client, price: int, **extra: object) -> dict:
@@ -98,7 +73,7 @@ def test_atomic_order_is_created_with_the_same_total(clover: httpx.Client, cart:
 
 def test_tax_rounds_half_up_and_service_charge_is_added(clover: httpx.Client) -> None:
     cheap = item(clover, 1200)  # 8.875% of 12.00 = 1.065 -> 1.07 (half up, not to even)
-    body = {"orderCart": {"lineItems": [{"item": {"id": cheap["id"]}}]}}
+    body: dict[str, dict[str, Any]] = {"orderCart": {"lineItems": [{"item": {"id": cheap["id"]}}]}}
     assert clover.post("/atomic_order/checkouts", json=body).json()["total"] == 1307
     charge = clover.get("/default_service_charge").json()
     body["orderCart"]["serviceCharge"] = {"id": charge["id"]}
@@ -111,8 +86,8 @@ def test_tax_removed_and_items_without_default_rates(clover: httpx.Client) -> No
     body = {"orderCart": {"lineItems": [{"item": {"id": untaxed["id"]}}]}}
     assert clover.post("/atomic_order/checkouts", json=body).json()["total"] == 1000
     taxed = item(clover, 1000)
-    body = {"orderCart": {"taxRemoved": True, "lineItems": [{"item": {"id": taxed["id"]}}]}}
-    assert clover.post("/atomic_order/checkouts", json=body).json()["total"] == 1000
+    removed = {"orderCart": {"taxRemoved": True, "lineItems": [{"item": {"id": taxed["id"]}}]}}
+    assert clover.post("/atomic_order/checkouts", json=removed).json()["total"] == 1000
 
 
 @pytest.mark.parametrize(

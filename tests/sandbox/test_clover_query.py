@@ -8,30 +8,13 @@ import httpx
 import pytest
 
 from esync_desktop.sandbox.server import SandboxServer
-
-UA = {"User-Agent": "eSyncTests/1.0 (pytest)"}
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(seed="empty") as server:
-        server.apis[0].configure({"rate_per_second": 10_000, "concurrency": 100})
-        yield server
-
-
-def client_for(server: SandboxServer) -> httpx.Client:
-    creds = server.describe()
-    return httpx.Client(
-        base_url=f"{creds['url']}/v3/merchants/{creds['clover_merchant_id']}",
-        headers={"Authorization": f"Bearer {creds['clover_token']}", **UA},
-        timeout=30,
-    )
+from tests.sandbox.conftest import clover_client
 
 
 @pytest.fixture
 def empty(running: SandboxServer) -> Iterator[httpx.Client]:
     running.reset("empty")
-    with client_for(running) as client:
+    with clover_client(running, timeout=30) as client:
         yield client
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from esync_desktop.sandbox.bigcommerce import admin, seed
-from esync_desktop.sandbox.bigcommerce.categories import Categories
+from esync_desktop.sandbox.bigcommerce import seed
+from esync_desktop.sandbox.bigcommerce.admin import Admin
+from esync_desktop.sandbox.bigcommerce.categories import Categories, tree_error
 from esync_desktop.sandbox.bigcommerce.common import TYPE_URL, BcError, v2_error, v3_error
 from esync_desktop.sandbox.bigcommerce.db import BcDb
 from esync_desktop.sandbox.bigcommerce.inventory import Inventory
@@ -87,6 +88,7 @@ class BigCommerceApi:
         ]
         for module in modules:
             module.register(self.router)
+        self._admin = Admin(self.db, self.limiter, self.configure)
         # Rate headers decided in admit() travel to handle() by request identity.
         self._headers: dict[int, dict[str, str]] = {}
         self._headers_lock = threading.Lock()
@@ -158,9 +160,12 @@ class BigCommerceApi:
             return _not_found_route(v2).response()
         if matched == "405":
             request.route = f"{request.method} (method not allowed)"
-            if v2:
-                return v2_error(405, "The requested method is not supported.").response()
-            return v3_error(405, "Method Not Allowed").response()
+            error = (
+                v2_error(405, "The requested method is not supported.")
+                if v2
+                else v3_error(405, "Method Not Allowed")
+            )
+            return _with(error.response(), {"Allow": self.router.allowed(path)})
         assert isinstance(matched, tuple)
         route, params = matched
         request.params = params
@@ -174,6 +179,8 @@ class BigCommerceApi:
             self.db.lagged_reads = request.method == "GET"
             response = route.handler(request)
         except BcError as exc:
+            if rest.startswith("/catalog/trees"):
+                exc = tree_error(exc)
             response = exc.response()
         finally:
             self.db.lagged_reads = False
@@ -219,7 +226,7 @@ class BigCommerceApi:
             self.db.read_lag_ms = max(0, int(changes["read_lag_ms"]))
 
     def admin(self, request: Request) -> Response | None:
-        return admin.handle(self, request)
+        return self._admin.handle(request)
 
 
 def _with(response: Response, headers: dict[str, str]) -> Response:

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from esync_desktop.sandbox.bigcommerce.common import (
+    BcError,
     Doc,
     json_array,
     json_object,
@@ -44,13 +45,37 @@ LEGACY: Spec = {
 }
 TREES: Spec = {
     "category_id": (lambda d: d["id"], "int"),
-    "category_uuid": (lambda d: d["category_uuid"], "str"),
+    "category_uuid": (lambda d: d["category_uuid"], "uuid"),
     "tree_id": (lambda d: d["tree_id"], "int"),
     "parent_id": (lambda d: d["parent_id"], "int"),
     "name": (lambda d: d["name"], "str"),
     "page_title": (lambda d: d["page_title"], "str"),
     "is_visible": (lambda d: d["is_visible"], "bool"),
 }
+
+
+# JSON types of the writable category fields (both category files).
+KINDS = {
+    **dict.fromkeys(TEXT, "jsstring"),
+    "name": "jsstring",
+    "parent_id": "jsnumber",
+    "tree_id": "jsnumber",
+    "category_id": "jsnumber",
+    "views": "jsnumber",
+    "sort_order": "jsnumber",
+    "is_visible": "jsboolean",
+    "meta_keywords": "jsarray",
+}
+
+
+def _is(kind: str, value: Any) -> bool:
+    if kind == "jsstring":
+        return isinstance(value, str)
+    if kind == "jsboolean":
+        return isinstance(value, bool)
+    if kind == "jsarray":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return to_int(value) is not None and not isinstance(value, str)
 
 
 def new_category(db: BcDb, name: str, parent_id: int = 0, **extra: Any) -> Doc:
@@ -124,7 +149,11 @@ class Categories:
 
     def _check(self, body: Doc, cid: int = 0, *, creating: bool) -> Doc:
         """Validated fields; 422 for missing/invalid ones, 409 for a sibling with the name."""
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = {
+            key: f"error.expected.{kind}"
+            for key, kind in KINDS.items()
+            if body.get(key) is not None and not _is(kind, body[key])
+        }
         name = body.get("name")
         if creating and (not isinstance(name, str) or not name.strip()):
             errors["name"] = MISSING
@@ -260,6 +289,8 @@ class Categories:
         done, errors = [], []
         for item in self._batch(request):
             try:
+                if not isinstance(item, dict):
+                    raise v3_error(422, TITLE, {"category_id": MISSING})
                 doc = self.db.categories.get(to_int(item.get("category_id")) or 0)
                 if doc is None:
                     raise v3_error(422, TITLE, {"category_id": "category does not exist"})
@@ -322,5 +353,19 @@ def _batch_reply(data: list[Doc], errors: list[Doc], status: int) -> Response:
         return ok(data, meta, status)
     if not data:
         first = errors[0]
-        return Response.json(int(first.get("status", 422)), first)
+        raise BcError(int(first.get("status", 422)), first)
     return Response.json(207, {"data": data, "errors": errors, "meta": meta})
+
+
+def tree_error(error: BcError) -> BcError:
+    """The category-trees file wraps its errors: a 400 as `{"errors": [{status, title, type}]}`,
+    a 422 as `{"errors": {status, title, type, errors}, "meta": {}}` (api doc 6.2)."""
+    body = error.body
+    if not isinstance(body, dict) or "status" not in body:
+        return error
+    if error.status == 400:
+        entry = {k: body[k] for k in ("status", "title", "type") if k in body}
+        return BcError(400, {"errors": [entry]}, error.headers)
+    if error.status == 422:
+        return BcError(422, {"errors": body, "meta": {}}, error.headers)
+    return error

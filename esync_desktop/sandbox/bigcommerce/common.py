@@ -14,6 +14,8 @@ Doc = dict[str, Any]
 TYPE_URL = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
 FOUR_PLACES = Decimal("0.0001")
 INT_MAX = 2_147_483_647
+# Whole digits a money or measure value may have: the store keeps 20 digits, 4 of them decimals [A].
+MONEY_DIGITS = 16
 
 
 class BcError(Exception):
@@ -119,7 +121,7 @@ def to_money(value: Any) -> Decimal | None:
         amount = Decimal(str(value)) if not isinstance(value, Decimal) else value
     except InvalidOperation:
         return None
-    if not amount.is_finite():
+    if not amount.is_finite() or amount.adjusted() >= MONEY_DIGITS:
         return None
     return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 

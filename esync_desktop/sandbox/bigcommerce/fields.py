@@ -108,7 +108,8 @@ def _check(kind: Any, value: Any) -> tuple[Any, str | None]:
     if base in {"money", "num"}:
         amount = to_money(value)
         if amount is None:
-            return value, "error.expected.jsnumber"
+            big = isinstance(value, int | Decimal) and not isinstance(value, bool)
+            return value, "is out of range" if big else "error.expected.jsnumber"
         if amount < 0:
             return value, "must be greater than or equal to 0"
         return amount, None

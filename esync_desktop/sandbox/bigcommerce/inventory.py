@@ -250,7 +250,7 @@ class Inventory:
     def _adjust(self, request: Request, *, relative: bool) -> Response:
         body = json_object(request)
         items = body.get("items")
-        if not isinstance(items, list) or not items:
+        if not isinstance(items, list):
             raise v3_error(422, TITLE, {"items": MISSING})
         if len(items) > ADJUST_LIMIT:
             raise self._too_many()

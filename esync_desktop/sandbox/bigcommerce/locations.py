@@ -3,7 +3,10 @@ default and cannot be removed; plan caps from §9.1)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from esync_desktop.sandbox.bigcommerce.common import (
@@ -47,6 +50,109 @@ SPEC: Spec = {
     "storefront_visibility": (lambda d: d["storefront_visibility"], "bool"),
     "is_default": (lambda d: d["id"] == DEFAULT_LOCATION, "bool"),
 }
+
+
+# The shapes of the nested location fields (locations.v3.yml `LocationsCreateRequest`).
+_HOURS_DAY = {"open": bool, "opening": str, "closing": str}
+_SPECIAL = {
+    "label": str,
+    "date": str,
+    "open": bool,
+    "opening": str,
+    "closing": str,
+    "all_day": bool,
+    "annual": bool,
+}
+_SPECIAL_REQUIRED = ("label", "date", "open")
+_ADDRESS = {
+    "address1": str,
+    "address2": str,
+    "city": str,
+    "state": str,
+    "zip": str,
+    "email": str,
+    "phone": str,
+    "geo_coordinates": dict,
+    "country_code": str,
+}
+_ADDRESS_REQUIRED = ("address1", "city", "state", "zip", "email", "geo_coordinates", "country_code")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_FLAT = {
+    "code": str,
+    "label": str,
+    "description": str,
+    "managed_by_external_source": bool,
+    "type_id": str,
+    "enabled": bool,
+    "time_zone": str,
+    "storefront_visibility": bool,
+}
+
+
+def _typed(doc: Any, kinds: Mapping[str, type], required: tuple[str, ...] = ()) -> str | None:
+    if not isinstance(doc, dict):
+        return "error.expected.jsobject"
+    for key in required:
+        if key not in doc:
+            return f"{key}: {MISSING}"
+    for key, value in doc.items():
+        kind = kinds.get(key)
+        if kind is not None and not isinstance(value, kind):
+            return f"{key}: error.expected.{kind.__name__}"
+    return None
+
+
+def _coordinates(value: Any) -> str | None:
+    limits: tuple[tuple[str, int], ...] = (("latitude", 90), ("longitude", 180))
+    for key, limit in limits:
+        number = value.get(key)
+        if number is None:
+            return f"geo_coordinates.{key}: {MISSING}"
+        if isinstance(number, bool) or not isinstance(number, int | float | Decimal):
+            return f"geo_coordinates.{key}: error.expected.jsnumber"
+        if abs(float(number)) > limit:
+            return f"geo_coordinates.{key}: must be between -{limit} and {limit}"
+    return None
+
+
+def _date(text: str) -> str | None:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return "date: must be a date like 2022-09-29"
+    return None if len(text) == 10 else "date: must be a date like 2022-09-29"
+
+
+def shape_problem(name: str, value: Any, *, creating: bool) -> str | None:
+    """What is wrong with one sent location field, or None when it has the documented shape (a
+    new location's address needs all its lines; an update may send some, with the country)."""
+    if name in _FLAT:
+        ok_type = isinstance(value, _FLAT[name])
+        return None if ok_type else f"error.expected.{_FLAT[name].__name__}"
+    if name == "operating_hours":
+        if not isinstance(value, dict):
+            return "error.expected.jsobject"
+        for day, hours in value.items():
+            problem = _typed(hours, _HOURS_DAY) if day in DAYS else None
+            if problem is not None:
+                return f"{day}.{problem}"
+        return None
+    if name == "special_hours":
+        if not isinstance(value, list):
+            return "error.expected.jsarray"
+        for index, entry in enumerate(value):
+            problem = _typed(entry, _SPECIAL, _SPECIAL_REQUIRED) or _date(entry["date"])
+            if problem is not None:
+                return f"{index}.{problem}"
+        return None
+    if name == "address":
+        problem = _typed(value, _ADDRESS, _ADDRESS_REQUIRED if creating else ("country_code",))
+        if problem is None and "email" in value and not EMAIL.fullmatch(value["email"]):
+            problem = "email: must be an e-mail address"
+        if problem is None and "geo_coordinates" in value:
+            problem = _coordinates(value["geo_coordinates"])
+        return problem
+    return None
 
 
 def new_location(db: BcDb, label: str, code: str, **extra: Any) -> Doc:
@@ -102,10 +208,17 @@ class Locations:
         rows = select(self.db.sorted_rows(self.db.locations), predicates(request, SPEC))
         return v3_list(request, rows, dict, page=page)
 
-    def _fields(self, item: Doc) -> Doc:
+    def _fields(self, item: Doc, *, creating: bool) -> Doc:
         out = {k: item[k] for k in EDITABLE if k in item}
-        if "type_id" in out and out["type_id"] not in {"PHYSICAL", "VIRTUAL"}:
+        if "type_id" in out and out["type_id"] not in ("PHYSICAL", "VIRTUAL"):
             raise v3_error(422, TITLE, {"type_id": "must be PHYSICAL or VIRTUAL"})
+        errors = {
+            name: problem
+            for name, value in out.items()
+            if (problem := shape_problem(name, value, creating=creating)) is not None
+        }
+        if errors:
+            raise v3_error(422, TITLE, errors)
         return out
 
     def _code_taken(self, code: str, lid: int = 0) -> bool:
@@ -122,7 +235,7 @@ class Locations:
                 raise v3_error(422, TITLE, {"label": MISSING, "code": MISSING})
             if self._code_taken(str(item["code"])):
                 raise v3_error(422, f"Location code {item['code']} is already in use.")
-            planned.append(self._fields(item))
+            planned.append(self._fields(item, creating=True))
         for fields in planned:
             new_location(self.db, str(fields.pop("label")), str(fields.pop("code")), **fields)
         return transaction()
@@ -138,7 +251,7 @@ class Locations:
                 raise v3_error(422, TITLE, {"id": "location does not exist"})
             if item.get("code") and self._code_taken(str(item["code"]), doc["id"]):
                 raise v3_error(422, f"Location code {item['code']} is already in use.")
-            planned.append((doc, self._fields(item)))
+            planned.append((doc, self._fields(item, creating=False)))
         for doc, fields in planned:
             doc.update(fields)
             doc["updated_at"] = iso(now()).replace("+00:00", "Z")

@@ -42,12 +42,15 @@ def v3_page(request: Request, *, max_limit: int = MAX_LIMIT, cap: int | None = N
     `cap` silently lowers the page size (include=options pages hold 10)."""
     page = to_int(request.arg("page") or "1")
     limit = to_int(request.arg("limit") or str(DEFAULT_LIMIT))
-    if page is None or page < 1:
-        raise v3_error(422, "Invalid field(s): page", {"page": "page must be a positive integer"})
-    if limit is None or limit < 1:
-        raise v3_error(
-            422, "Invalid field(s): limit", {"limit": "limit must be a positive integer"}
-        )
+    if page is None:
+        raise v3_error(422, "Invalid field(s): page", {"page": "page must be an integer"})
+    if limit is None:
+        raise v3_error(422, "Invalid field(s): limit", {"limit": "limit must be an integer"})
+    # The specs give both as plain integers: zero or below is served as the first page and the
+    # default page size rather than refused.
+    page = max(page, 1)
+    if limit < 1:
+        limit = DEFAULT_LIMIT
     if limit > max_limit:
         raise BcError(
             413,

@@ -9,6 +9,7 @@ from esync_desktop.sandbox.bigcommerce import writes
 from esync_desktop.sandbox.bigcommerce.common import (
     Doc,
     csv_arg,
+    int_arg,
     int_list,
     json_array,
     json_object,
@@ -20,7 +21,13 @@ from esync_desktop.sandbox.bigcommerce.common import (
 )
 from esync_desktop.sandbox.bigcommerce.db import BcDb
 from esync_desktop.sandbox.bigcommerce.paging import v3_list, v3_page
-from esync_desktop.sandbox.bigcommerce.query import Spec, predicates, select, sort_rows
+from esync_desktop.sandbox.bigcommerce.query import (
+    Spec,
+    bad_filter,
+    predicates,
+    select,
+    sort_rows,
+)
 from esync_desktop.sandbox.bigcommerce.render import Fields, calculated_price, product_out
 from esync_desktop.sandbox.http import Request, Response, Router
 
@@ -58,17 +65,20 @@ class Products:
             "sku": (lambda d: d["sku"], "str"),
             "price": (lambda d: d["price"], "num"),
             "weight": (lambda d: d["weight"], "num"),
-            "type": (lambda d: d["type"], "str"),
+            "type": (lambda d: d["type"], "enum:physical,digital"),
             "date_modified": (lambda d: d["date_modified"], "date"),
             "date_created": (lambda d: d["date_created"], "date"),
+            # Products made through the API were never imported: the field stays unset.
+            "date_last_imported": (lambda d: d.get("date_last_imported"), "date"),
             "is_visible": (lambda d: d["is_visible"], "bool"),
-            "is_featured": (lambda d: d["is_featured"], "bool"),
-            "is_free_shipping": (lambda d: d["is_free_shipping"], "bool"),
+            # The products file gives these two as integers 1/0, unlike `is_visible`.
+            "is_featured": (lambda d: d["is_featured"], "flag"),
+            "is_free_shipping": (lambda d: d["is_free_shipping"], "flag"),
             "inventory_level": (level, "int"),
             "total_sold": (lambda d: d["total_sold"], "int"),
             "brand_id": (lambda d: d["brand_id"], "int"),
-            "availability": (lambda d: d["availability"], "str"),
-            "condition": (lambda d: d["condition"], "str"),
+            "availability": (lambda d: d["availability"], "enum:available,disabled,preorder"),
+            "condition": (lambda d: d["condition"], "enum:New,Used,Refurbished"),
             "mpn": (lambda d: d["mpn"], "str"),
             "upc": (lambda d: d["upc"], "str"),
             "tax_class_id": (lambda d: d["tax_class_id"], "int"),
@@ -126,13 +136,18 @@ class Products:
                 or keyword in r["sku"].lower()
                 or keyword in r["description"].lower()
             ]
-        category = to_int(request.arg("categories") or "")
+        category = int_arg(request, "categories")
         if category is not None:
             # A product in several categories is not returned by the single-id filter (§6.4).
             rows = [r for r in rows if r["categories"] == [category]]
         every = int_list(request, "categories:in")
         if every:
             rows = [r for r in rows if all(c in r["categories"] for c in every)]
+        context = request.arg("keyword_context")
+        if context is not None and context not in {"shopper", "merchant"}:
+            raise bad_filter("keyword_context", context)
+        for flag in ("out_of_stock", "inventory_low"):
+            int_arg(request, flag)  # integers in the file; only 1 filters
         if request.arg("out_of_stock") == "1":
             rows = [
                 r

@@ -1,8 +1,9 @@
-"""List filters (`field`, `:in`, `:not_in`, `:min`, `:max`, `:greater`, `:less`, `:like`) and
-sorting, declared per endpoint as field -> (getter, kind)."""
+"""List filters (`field`, `:in`, `:not_in`, `:not`, `:min`, `:max`, `:greater`, `:less`,
+`:like`) and sorting, declared per endpoint as field -> (getter, kind)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,27 +14,51 @@ from esync_desktop.sandbox.http import Request
 Getter = Callable[[Doc], Any]
 Predicate = Callable[[Doc], bool]
 # kind: "int", "num", "str" (exact, `:like` is a substring match ignoring case), "date" (stored
-# ISO-8601 UTC strings), "bool" (1/0/true/false).
+# ISO-8601 UTC strings), "bool" (1/0/true/false), "flag" (1/0), "enum:a,b" (one of the listed
+# words), "uuid".
 Spec = dict[str, tuple[Getter, str]]
 
-OPS = ("in", "not_in", "min", "max", "greater", "less", "like")
+
+def bad_filter(name: str, raw: str) -> Exception:
+    """The 422 for a filter or sort value of the wrong type, naming the parameter."""
+    return v3_error(422, f"Invalid filter value for {name}", {name: raw})
+
+
+OPS = ("in", "not_in", "not", "min", "max", "greater", "less", "like")
 
 
 def _convert(kind: str, raw: str, name: str) -> Any:
     raw = raw.strip()
+    if kind.startswith("enum:"):
+        # The filter takes the words in any case (the products file lists `new`, the field `New`).
+        words = {word.lower(): word for word in kind[5:].split(",")}
+        if raw.lower() not in words:
+            raise bad_filter(name, raw)
+        return words[raw.lower()]
     try:
         if kind == "int":
             return int(raw)
         if kind == "num":
             return Decimal(raw)
     except (ValueError, InvalidOperation):
-        raise v3_error(422, f"Invalid filter value for {name}", {name: raw}) from None
+        raise bad_filter(name, raw) from None
     if kind == "date":
         moment = parse_when(raw)
         if moment is None:
             raise v3_error(422, f"Invalid date for {name}", {name: raw})
         return iso(moment)
+    if kind == "uuid":
+        try:
+            return str(uuid.UUID(raw))
+        except ValueError:
+            raise bad_filter(name, raw) from None
+    if kind == "flag":
+        if raw not in {"1", "0"}:
+            raise bad_filter(name, raw)
+        return raw == "1"
     if kind == "bool":
+        if raw.lower() not in {"1", "true", "0", "false"}:
+            raise bad_filter(name, raw)
         return raw.lower() in {"1", "true"}
     return raw
 
@@ -61,6 +86,8 @@ def _predicate(getter: Getter, kind: str, op: str, raw: str, name: str) -> Predi
         return lambda doc: str(getter(doc) or "").lower() == value.lower()
     if op == "":
         return lambda doc: getter(doc) == value
+    if op == "not":
+        return lambda doc: getter(doc) != value
     if op == "min":
         return lambda doc: getter(doc) is not None and getter(doc) >= value
     if op == "max":
@@ -94,8 +121,13 @@ def select(rows: Iterable[Doc], preds: list[Predicate]) -> list[Doc]:
 def sort_rows(rows: list[Doc], request: Request, spec: Spec, allowed: Iterable[str]) -> list[Doc]:
     """`sort=field&direction=asc|desc` over the allowed fields; ties keep id order."""
     field = request.arg("sort")
-    descending = (request.arg("direction") or "asc").lower() == "desc"
-    if not field or field not in set(allowed) or field not in spec:
+    direction = request.arg("direction") or "asc"
+    if direction not in {"asc", "desc"}:
+        raise bad_filter("direction", direction)
+    descending = direction == "desc"
+    if field and field not in set(allowed):
+        raise bad_filter("sort", field)
+    if not field or field not in spec:
         return list(reversed(rows)) if descending else rows
     getter = spec[field][0]
     return sorted(rows, key=lambda d: (_sort_key(getter(d)), d.get("id", 0)), reverse=descending)

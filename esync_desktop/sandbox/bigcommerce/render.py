@@ -20,6 +20,10 @@ EMPTY_INCLUDES = (
     "parent_relations",
 )
 
+# Integers in the products schema that BigCommerce has no value for on some products: the base
+# variant of a product with option variants, the legacy option set of most products.
+NULL_IF_UNSET = ("base_variant_id", "option_set_id")
+
 
 def calculated_price(price: Any, sale_price: Any) -> Decimal:
     """Sale price when one is set (> 0), else the price."""
@@ -73,6 +77,10 @@ def _csv(request: Request, name: str) -> list[str]:
 
 def product_out(db: BcDb, product: Doc, fields: Fields | None = None) -> Doc:
     out = public(product)
+    for name in NULL_IF_UNSET:
+        # The schema types these as integers: a product without one leaves the field out.
+        if out.get(name) is None:
+            out.pop(name, None)
     out["inventory_level"] = db.product_level(product)
     out["calculated_price"] = calculated_price(product["price"], product["sale_price"])
     if fields is None:

@@ -34,6 +34,25 @@ def slug(name: str) -> str:
     return "/" + (re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "product") + "/"
 
 
+def product_url(db: BcDb, product: Doc) -> Doc:
+    """The product's `custom_url`: as sent, else made from the name like BigCommerce does
+    (`/ceramic-mug/`, then `/ceramic-mug-2/`... while taken). A URL another product holds is a
+    409 (api doc 5.3)."""
+    wanted = product["custom_url"]
+    taken = {p["custom_url"]["url"] for p in db.products if p["id"] != product["id"]}
+    if wanted["url"]:
+        if wanted["url"] in taken:
+            title = "The product custom_url is a duplicate"
+            raise v3_error(409, title, {"custom_url": title})
+        return dict(wanted)
+    base = slug(product["name"])
+    url, n = base, 1
+    while url in taken:
+        n += 1
+        url = f"{base[:-1]}-{n}/"
+    return {"url": url, "is_customized": False}
+
+
 def duplicate_name() -> Exception:
     title = "The product name is a duplicate"
     return v3_error(409, title, {"name": title})
@@ -168,8 +187,7 @@ def create_product(db: BcDb, body: Doc) -> Doc:
     product = product_defaults(pid, iso(now()))
     level = fields.pop("inventory_level", None)
     product.update(fields)
-    if not product["custom_url"]["url"]:
-        product["custom_url"] = {"url": slug(product["name"]), "is_customized": False}
+    product["custom_url"] = product_url(db, product)
     db.add_product(product)
     if with_options:
         for spec in with_options:
@@ -219,6 +237,8 @@ def update_product(db: BcDb, product: Doc, body: Doc) -> Doc:
     before = dict(product)
     level = fields.pop("inventory_level", None)
     product.update(fields)
+    if "custom_url" in fields:
+        product["custom_url"] = product_url(db, product)
     db.reindex_product(before, product)
     base_id = product.get("base_variant_id")
     if "sku" in fields and base_id:

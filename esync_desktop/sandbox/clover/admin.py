@@ -128,46 +128,54 @@ def _refund(db: CloverDb, body: Doc) -> Response:
     return Response.json(200, public(refund))
 
 
-def handle(db: CloverDb, request: Request) -> Response | None:
-    sub = request.path[len(PREFIX) :].rstrip("/")
-    method = request.method
-    try:
-        body = _body(request)
-        if sub == "/sale" and method == "POST":
-            return _sale(db, request, body)
-        if sub == "/stock" and method == "POST":
-            item = one_item(db, body)
-            if body.get("quantity") is None:
-                raise ValueError('"quantity" is required')
-            set_stock(db, item, as_float(body["quantity"], "quantity"))
-            return Response.json(200, _inspect(db, item))
-        if sub == "/items" and method == "GET":
-            sku = request.arg("sku")
-            items = find_items(db, sku) if sku else list(db.t["items"].rows.values())[:1000]
-            return Response.json(200, {"elements": [_inspect(db, i) for i in items]})
-        if sub.startswith("/items/"):
-            item = one_item(db, {"id": sub[len("/items/") :]})
-            if method == "POST":
-                update_item(db, item, body)
-            elif method == "DELETE":
-                delete_item(db, item)
-            elif method != "GET":
-                return None
-            return Response.json(200, _inspect(db, item))
-        if sub == "/properties" and method in ("GET", "POST"):
-            props = db.properties()
-            for key, value in body.items():
-                kind = _PROPERTY_KEYS.get(key)
-                if kind is None or not isinstance(value, kind):
-                    raise ValueError(f"unknown or invalid property {key!r}")
-                props[key] = value
-            if body:
-                db.put("properties", props)
-            return Response.json(200, public(props))
-        if sub == "/refund" and method == "POST":
-            return _refund(db, body)
-    except LookupError as exc:
-        return Response.json(404, {"error": str(exc)})
-    except CloverError as exc:
-        return Response.json(exc.status, exc.body)
-    return None
+class Admin:
+    """Admin routes bound to one CloverDb: what the merchant does on the device (sales, stock
+    counts, item edits, refunds) and inspection by SKU."""
+
+    def __init__(self, db: CloverDb) -> None:
+        self.db = db
+
+    def handle(self, request: Request) -> Response | None:
+        db = self.db
+        sub = request.path[len(PREFIX) :].rstrip("/")
+        method = request.method
+        try:
+            body = _body(request)
+            if sub == "/sale" and method == "POST":
+                return _sale(db, request, body)
+            if sub == "/stock" and method == "POST":
+                item = one_item(db, body)
+                if body.get("quantity") is None:
+                    raise ValueError('"quantity" is required')
+                set_stock(db, item, as_float(body["quantity"], "quantity"))
+                return Response.json(200, _inspect(db, item))
+            if sub == "/items" and method == "GET":
+                sku = request.arg("sku")
+                items = find_items(db, sku) if sku else list(db.t["items"].rows.values())[:1000]
+                return Response.json(200, {"elements": [_inspect(db, i) for i in items]})
+            if sub.startswith("/items/"):
+                item = one_item(db, {"id": sub[len("/items/") :]})
+                if method == "POST":
+                    update_item(db, item, body)
+                elif method == "DELETE":
+                    delete_item(db, item)
+                elif method != "GET":
+                    return None
+                return Response.json(200, _inspect(db, item))
+            if sub == "/properties" and method in ("GET", "POST"):
+                props = db.properties()
+                for key, value in body.items():
+                    kind = _PROPERTY_KEYS.get(key)
+                    if kind is None or not isinstance(value, kind):
+                        raise ValueError(f"unknown or invalid property {key!r}")
+                    props[key] = value
+                if body:
+                    db.put("properties", props)
+                return Response.json(200, public(props))
+            if sub == "/refund" and method == "POST":
+                return _refund(db, body)
+        except LookupError as exc:
+            return Response.json(404, {"error": str(exc)})
+        except CloverError as exc:
+            return Response.json(exc.status, exc.body)
+        return None

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from esync_desktop.sandbox.clover import admin, atomic, grouping, inventory, orders, payments, seed
-from esync_desktop.sandbox.clover.common import ok
+from esync_desktop.sandbox.clover import seed
+from esync_desktop.sandbox.clover.admin import Admin
+from esync_desktop.sandbox.clover.atomic import AtomicOrders
+from esync_desktop.sandbox.clover.common import BASE, ok
 from esync_desktop.sandbox.clover.db import CloverDb, CloverError
+from esync_desktop.sandbox.clover.grouping import KINDS, Links, Options, Resource
+from esync_desktop.sandbox.clover.inventory import Items
 from esync_desktop.sandbox.clover.limits import LimitSettings, TokenLimiter
+from esync_desktop.sandbox.clover.orders import Orders
+from esync_desktop.sandbox.clover.payments import Payments, ReadOnly, Tenders
 from esync_desktop.sandbox.clover.query import parse_expand, public
 from esync_desktop.sandbox.credentials import SandboxCredentials
 from esync_desktop.sandbox.http import Request, Response, Router
 from esync_desktop.sandbox.store import Store
 
 PREFIX = "/v3/merchants/"
-BASE = "/v3/merchants/{mId}"
 UNAUTHORIZED = {"message": "401 Unauthorized"}
 
 
@@ -41,8 +46,21 @@ class CloverApi:
         self.router = Router()
         self.router.add("GET", BASE, self._merchant)
         self.router.add("GET", f"{BASE}/properties", self._properties)
-        for module in (inventory, grouping, orders, payments, atomic):
-            module.register(self.router, self.db, BASE)
+        modules: list[Any] = [
+            Items(self.db),
+            *(Resource(self.db, kind) for kind in KINDS),
+            Options(self.db),
+            Links(self.db),
+            Orders(self.db),
+            Payments(self.db),
+            ReadOnly(self.db, "refunds", "refundId", "Refund"),
+            ReadOnly(self.db, "credits", "creditId", "Credit"),
+            Tenders(self.db),
+            AtomicOrders(self.db),
+        ]
+        for module in modules:
+            module.register(self.router)
+        self._admin = Admin(self.db)
 
     # -- EmulatedApi ---------------------------------------------------------------------------
 
@@ -86,7 +104,8 @@ class CloverApi:
             return Response.json(404, {"message": "404 Not Found"})
         if matched == "405":
             request.route = f"{request.method} (method not allowed)"
-            return Response.json(405, {"message": "405 Method Not Allowed"})
+            allow = {"Allow": self.router.allowed(path)}
+            return Response.json(405, {"message": "405 Method Not Allowed"}, allow)
         assert isinstance(matched, tuple)
         route, params = matched
         request.params = params
@@ -126,7 +145,7 @@ class CloverApi:
             self.require_user_agent = bool(changes["require_user_agent"])
 
     def admin(self, request: Request) -> Response | None:
-        return admin.handle(self.db, request)
+        return self._admin.handle(request)
 
     # -- merchant ------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from esync_desktop.sandbox.clover.common import as_int, json_body, ok, ref_id
+from esync_desktop.sandbox.clover.common import BASE, as_int, json_body, ok, ref_id
 from esync_desktop.sandbox.clover.db import CloverDb, CloverError, Doc, bad_request
 from esync_desktop.sandbox.clover.orders import (
     MAX_LINES,
@@ -177,20 +177,26 @@ def create_order(db: CloverDb, cart: Cart, now: int | None = None) -> Doc:
     return order
 
 
-def register(router: Router, db: CloverDb, base: str) -> None:
-    def checkouts(request: Request) -> Response:
-        return ok(checkout_response(parse_cart(db, json_body(request))))
+class AtomicOrders:
+    """Handlers bound to one CloverDb: atomic checkout totals, atomic orders, service charge."""
 
-    def orders(request: Request) -> Response:
-        order = create_order(db, parse_cart(db, json_body(request)))
-        return ok(render_order(db, order, Expand(["lineItems", "discounts"]), request))
+    def __init__(self, db: CloverDb) -> None:
+        self.db = db
 
-    def service_charge(request: Request) -> Response:
-        charge = default_service_charge(db)
+    def register(self, router: Router) -> None:
+        router.add("POST", f"{BASE}/atomic_order/checkouts", self.checkouts)
+        router.add("POST", f"{BASE}/atomic_order/orders", self.orders)
+        router.add("GET", f"{BASE}/default_service_charge", self.service_charge)
+
+    def checkouts(self, request: Request) -> Response:
+        return ok(checkout_response(parse_cart(self.db, json_body(request))))
+
+    def orders(self, request: Request) -> Response:
+        order = create_order(self.db, parse_cart(self.db, json_body(request)))
+        return ok(render_order(self.db, order, Expand(["lineItems", "discounts"]), request))
+
+    def service_charge(self, request: Request) -> Response:
+        charge = default_service_charge(self.db)
         if charge is None:
             raise CloverError(404, {"message": "Not Found"})
         return ok(public(charge))
-
-    router.add("POST", f"{base}/atomic_order/checkouts", checkouts)
-    router.add("POST", f"{base}/atomic_order/orders", orders)
-    router.add("GET", f"{base}/default_service_charge", service_charge)

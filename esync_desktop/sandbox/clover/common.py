@@ -8,6 +8,9 @@ from typing import Any
 from esync_desktop.sandbox.clover.db import CloverError, Doc, bad_request
 from esync_desktop.sandbox.http import BadJson, Request, Response
 
+# Every Clover route is under the merchant; the router matches `{mId}` as a parameter.
+BASE = "/v3/merchants/{mId}"
+
 
 def json_body(request: Request, *, required: bool = True) -> Doc:
     """The request's JSON object; malformed JSON and non-objects are a 400 like Clover's."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from esync_desktop.sandbox.clover.common import (
+    BASE,
     as_bool,
     as_float,
     as_int,
@@ -207,42 +208,68 @@ def _item_or_404(db: CloverDb, item_id: str) -> Doc:
     return doc
 
 
-def register(router: Router, db: CloverDb, base: str) -> None:
-    items = item_collection(db)
-    stocks = stock_collection()
+class Items:
+    """Handlers bound to one CloverDb: items, bulk items and item stocks."""
 
-    def render(doc: Doc, expand: Expand) -> Doc:
-        return render_item(db, doc, expand)
+    def __init__(self, db: CloverDb) -> None:
+        self.db = db
+        self.items = item_collection(db)
+        self.stocks = stock_collection()
 
-    def list_items(request: Request) -> Response:
-        return list_response(request, db, items, render)
+    def register(self, router: Router) -> None:
+        one = f"{BASE}/items/{{itemId}}"
+        stock = f"{BASE}/item_stocks/{{itemId}}"
+        router.add("GET", f"{BASE}/items", self.list_items)
+        router.add("POST", f"{BASE}/items", self.post_items)
+        router.add("DELETE", f"{BASE}/items", self.delete_items)
+        router.add("GET", one, self.get_item)
+        router.add("POST", one, self.post_item)
+        router.add("DELETE", one, self.delete_one)
+        router.add("POST", f"{BASE}/bulk_items", self.bulk_create)
+        router.add("PUT", f"{BASE}/bulk_items", self.bulk_update)
+        router.add("GET", f"{BASE}/item_stocks", self.list_stocks)
+        router.add("GET", stock, self.get_stock)
+        router.add("POST", stock, self.post_stock)
+        router.add("DELETE", stock, self.delete_stock)
 
-    def post_items(request: Request) -> Response:
-        return ok(render(create_item(db, json_body(request)), parse_expand(request)))
+    def _render(self, doc: Doc, expand: Expand) -> Doc:
+        return render_item(self.db, doc, expand)
 
-    def delete_items(request: Request) -> Response:
+    def _item(self, request: Request) -> Doc:
+        return _item_or_404(self.db, request.params["itemId"])
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def list_items(self, request: Request) -> Response:
+        return list_response(request, self.db, self.items, self._render)
+
+    def post_items(self, request: Request) -> Response:
+        made = create_item(self.db, json_body(request))
+        return ok(self._render(made, parse_expand(request)))
+
+    def delete_items(self, request: Request) -> Response:
         for item_id in id_list(request, "itemIds"):
-            doc = db.live("items", item_id)
+            doc = self.db.live("items", item_id)
             if doc is not None:
-                delete_item(db, doc)
+                delete_item(self.db, doc)
         return empty_ok()
 
-    def get_item(request: Request) -> Response:
-        doc = _item_or_404(db, request.params["itemId"])
-        return ok(render(doc, parse_expand(request)))
+    def get_item(self, request: Request) -> Response:
+        return ok(self._render(self._item(request), parse_expand(request)))
 
-    def post_item(request: Request) -> Response:
-        doc = _item_or_404(db, request.params["itemId"])
+    def post_item(self, request: Request) -> Response:
+        doc = self._item(request)
         body = json_body(request)
-        return ok(render(update_item(db, doc, body), parse_expand(request)))
+        return ok(self._render(update_item(self.db, doc, body), parse_expand(request)))
 
-    def del_item(request: Request) -> Response:
-        delete_item(db, _item_or_404(db, request.params["itemId"]))
+    def delete_one(self, request: Request) -> Response:
+        delete_item(self.db, self._item(request))
         return empty_ok()
 
-    def bulk_body(request: Request) -> list[Doc]:
-        body = json_body(request)
-        entries = body.get("items")
+    # -- bulk items ----------------------------------------------------------------------------
+
+    def _bulk_body(self, request: Request) -> list[Doc]:
+        entries = json_body(request).get("items")
         if not isinstance(entries, list) or not entries:
             raise bad_request("items is required")
         if len(entries) > MAX_BULK:
@@ -251,44 +278,47 @@ def register(router: Router, db: CloverDb, base: str) -> None:
             raise bad_request("items must be objects")
         return entries
 
-    def bulk_create(request: Request) -> Response:
-        entries = bulk_body(request)
+    def bulk_create(self, request: Request) -> Response:
+        entries = self._bulk_body(request)
         # Validate every entry first so a bad one does not leave half the batch created.
         for entry in entries:
-            apply_item_fields(db, {}, entry, creating=True)
+            apply_item_fields(self.db, {}, entry, creating=True)
             if not isinstance(entry.get("name"), str) or not entry["name"].strip():
                 raise bad_request("Item name is required")
-        created = [create_item(db, entry) for entry in entries]
-        return Response.json(200, [render(d, Expand([])) for d in created])
+        created = [create_item(self.db, entry) for entry in entries]
+        return Response.json(200, [self._render(d, Expand([])) for d in created])
 
-    def bulk_update(request: Request) -> Response:
-        entries = bulk_body(request)
+    def bulk_update(self, request: Request) -> Response:
         targets = []
-        for entry in entries:
+        for entry in self._bulk_body(request):
             item_id = entry.get("id")
-            doc = db.live("items", item_id) if isinstance(item_id, str) else None
+            doc = self.db.live("items", item_id) if isinstance(item_id, str) else None
             if doc is None:
                 raise bad_request("invalid ID", str(item_id))
-            apply_item_fields(db, dict(doc), entry, creating=False)
+            apply_item_fields(self.db, dict(doc), entry, creating=False)
             targets.append((doc, entry))
-        updated = [update_item(db, doc, entry) for doc, entry in targets]
-        return Response.json(200, [render(d, Expand([])) for d in updated])
+        updated = [update_item(self.db, doc, entry) for doc, entry in targets]
+        return Response.json(200, [self._render(d, Expand([])) for d in updated])
 
-    def list_stocks(request: Request) -> Response:
+    # -- item stocks ---------------------------------------------------------------------------
+
+    def list_stocks(self, request: Request) -> Response:
         def visible_item(doc: Doc) -> bool:
-            return db.live("items", doc["item"]["id"]) is not None
+            return self.db.live("items", doc["item"]["id"]) is not None
 
         return list_response(
-            request, db, stocks, lambda d, e: stock_shape(db, d["item"]["id"]), extra=visible_item
+            request,
+            self.db,
+            self.stocks,
+            lambda d, e: stock_shape(self.db, d["item"]["id"]),
+            extra=visible_item,
         )
 
-    def get_stock(request: Request) -> Response:
-        item_id = request.params["itemId"]
-        _item_or_404(db, item_id)
-        return ok(stock_shape(db, item_id))
+    def get_stock(self, request: Request) -> Response:
+        return ok(stock_shape(self.db, self._item(request)["id"]))
 
-    def post_stock(request: Request) -> Response:
-        item = _item_or_404(db, request.params["itemId"])
+    def post_stock(self, request: Request) -> Response:
+        item = self._item(request)
         body = json_body(request)
         if body.get("quantity") is None:
             if body.get("stockCount") is None:
@@ -296,26 +326,11 @@ def register(router: Router, db: CloverDb, base: str) -> None:
             quantity = float(as_int(body["stockCount"], "stockCount"))
         else:
             quantity = as_float(body["quantity"], "quantity")
-        stock = set_stock(db, item, quantity)
+        stock = set_stock(self.db, item, quantity)
         if "stockAlertThreshold" in body:
             stock["stockAlertThreshold"] = as_float(body["stockAlertThreshold"], "threshold")
-        return ok(stock_shape(db, item["id"]))
+        return ok(stock_shape(self.db, item["id"]))
 
-    def delete_stock(request: Request) -> Response:
-        item_id = request.params["itemId"]
-        _item_or_404(db, item_id)
-        db.remove("item_stocks", item_id)
+    def delete_stock(self, request: Request) -> Response:
+        self.db.remove("item_stocks", self._item(request)["id"])
         return empty_ok()
-
-    router.add("GET", f"{base}/items", list_items)
-    router.add("POST", f"{base}/items", post_items)
-    router.add("DELETE", f"{base}/items", delete_items)
-    router.add("GET", f"{base}/items/{{itemId}}", get_item)
-    router.add("POST", f"{base}/items/{{itemId}}", post_item)
-    router.add("DELETE", f"{base}/items/{{itemId}}", del_item)
-    router.add("POST", f"{base}/bulk_items", bulk_create)
-    router.add("PUT", f"{base}/bulk_items", bulk_update)
-    router.add("GET", f"{base}/item_stocks", list_stocks)
-    router.add("GET", f"{base}/item_stocks/{{itemId}}", get_stock)
-    router.add("POST", f"{base}/item_stocks/{{itemId}}", post_stock)
-    router.add("DELETE", f"{base}/item_stocks/{{itemId}}", delete_stock)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from esync_desktop.sandbox.clover.common import (
+    BASE,
     as_bool,
     as_int,
     as_str,
@@ -28,6 +29,7 @@ from esync_desktop.sandbox.clover.query import (
     parse_expand,
     public,
 )
+from esync_desktop.sandbox.clover.render import render_payment
 from esync_desktop.sandbox.http import Request, Response, Router
 
 MAX_LINES = 3000
@@ -134,8 +136,6 @@ def line_rates(db: CloverDb, line: Doc) -> list[Doc]:
 
 
 def render_order(db: CloverDb, doc: Doc, expand: Expand, request: Request) -> Doc:
-    from esync_desktop.sandbox.clover.payments import render_payment
-
     out = public(doc)
     out["href"] = href(request, f"/v3/merchants/{db.merchant_id}/orders/{doc['id']}")
     if expand.has("lineItems"):
@@ -279,84 +279,113 @@ def delete_order(db: CloverDb, order: Doc) -> None:
     db.remove("orders", order["id"])
 
 
-def register(router: Router, db: CloverDb, base: str) -> None:
-    orders = order_collection()
-    lines = Collection("line_items", {"id": field_getter("id")})
+class Orders:
+    """Handlers bound to one CloverDb: custom orders, their line items and discounts."""
 
-    def render(doc: Doc, expand: Expand, request: Request) -> Doc:
-        return render_order(db, doc, expand, request)
+    def __init__(self, db: CloverDb) -> None:
+        self.db = db
+        self.orders = order_collection()
+        self.lines = Collection("line_items", {"id": field_getter("id")})
 
-    def list_orders(request: Request) -> Response:
+    def register(self, router: Router) -> None:
+        one = f"{BASE}/orders/{{orderId}}"
+        line = f"{one}/line_items/{{lineItemId}}"
+        router.add("GET", f"{BASE}/orders", self.list_orders)
+        router.add("POST", f"{BASE}/orders", self.create)
+        router.add("GET", one, self.get_one)
+        router.add("POST", one, self.update)
+        router.add("DELETE", one, self.delete)
+        router.add("GET", f"{one}/line_items", self.list_lines)
+        router.add("POST", f"{one}/line_items", self.post_line)
+        router.add("POST", f"{one}/bulk_line_items", self.bulk_lines)
+        router.add("GET", line, self.get_line)
+        router.add("POST", line, self.update_line)
+        router.add("DELETE", line, self.delete_line)
+        router.add("POST", f"{line}/discounts", self.post_line_discount)
+        router.add("DELETE", f"{line}/discounts/{{discountId}}", self.delete_line_discount)
+        router.add("GET", f"{one}/discounts", self.list_discounts)
+        router.add("POST", f"{one}/discounts", self.post_discount)
+        router.add("DELETE", f"{one}/discounts/{{discountId}}", self.delete_discount)
+
+    # -- orders --------------------------------------------------------------------------------
+
+    def _order(self, request: Request) -> Doc:
+        return order_or_404(self.db, request.params["orderId"])
+
+    def _reply(self, order: Doc, request: Request) -> Response:
+        return ok(render_order(self.db, order, parse_expand(request), request))
+
+    def list_orders(self, request: Request) -> Response:
         return list_response(
             request,
-            db,
-            orders,
-            lambda d, e: render(d, e, request),
-            adjust=lambda q: window_days(db, q, WINDOWED_FIELDS),
+            self.db,
+            self.orders,
+            lambda d, e: render_order(self.db, d, e, request),
+            adjust=lambda q: window_days(self.db, q, WINDOWED_FIELDS),
         )
 
-    def create(request: Request) -> Response:
-        order = new_order(db, json_body(request, required=False))
-        return ok(render(order, parse_expand(request), request))
+    def create(self, request: Request) -> Response:
+        return self._reply(new_order(self.db, json_body(request, required=False)), request)
 
-    def get_one(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
-        return ok(render(order, parse_expand(request), request))
+    def get_one(self, request: Request) -> Response:
+        return self._reply(self._order(request), request)
 
-    def update(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
+    def update(self, request: Request) -> Response:
+        order = self._order(request)
         apply_order_fields(order, json_body(request))
-        touch_order(db, order)
-        return ok(render(order, parse_expand(request), request))
+        touch_order(self.db, order)
+        return self._reply(order, request)
 
-    def delete(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
-        if db.payments_by_order.get(order["id"]):
+    def delete(self, request: Request) -> Response:
+        order = self._order(request)
+        if self.db.payments_by_order.get(order["id"]):
             raise bad_request("Orders with payments cannot be deleted")
-        delete_order(db, order)
+        delete_order(self.db, order)
         return empty_ok()
 
-    def list_lines(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
+    # -- line items ----------------------------------------------------------------------------
+
+    def _line(self, request: Request) -> tuple[Doc, Doc]:
+        order = self._order(request)
+        line = self.db.get("line_items", request.params["lineItemId"])
+        if line is None or line["orderRef"]["id"] != order["id"]:
+            raise not_found("Line item")
+        return order, line
+
+    def list_lines(self, request: Request) -> Response:
+        order = self._order(request)
         return list_response(
             request,
-            db,
-            lines,
-            lambda d, e: render_line(db, d, e),
-            docs=order_lines(db, order["id"]),
+            self.db,
+            self.lines,
+            lambda d, e: render_line(self.db, d, e),
+            docs=order_lines(self.db, order["id"]),
         )
 
-    def post_line(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
-        line = add_line(db, order, json_body(request))
-        touch_order(db, order)
-        return ok(render_line(db, line, parse_expand(request)))
+    def post_line(self, request: Request) -> Response:
+        order = self._order(request)
+        line = add_line(self.db, order, json_body(request))
+        touch_order(self.db, order)
+        return ok(render_line(self.db, line, parse_expand(request)))
 
-    def bulk_lines(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
+    def bulk_lines(self, request: Request) -> Response:
+        order = self._order(request)
         entries = json_body(request).get("items")
         if not isinstance(entries, list) or not entries:
             raise bad_request("items is required")
         if len(entries) > MAX_BULK_LINES:
             raise bad_request(f"At most {MAX_BULK_LINES} line items per request")
-        if len(db.lines_by_order.get(order["id"], {})) + len(entries) > MAX_LINES:
+        if len(self.db.lines_by_order.get(order["id"], {})) + len(entries) > MAX_LINES:
             raise bad_request(f"An order can hold at most {MAX_LINES} line items")
-        made = [add_line(db, order, e if isinstance(e, dict) else {}) for e in entries]
-        touch_order(db, order)
-        return Response.json(200, [render_line(db, ln, Expand([])) for ln in made])
+        made = [add_line(self.db, order, e if isinstance(e, dict) else {}) for e in entries]
+        touch_order(self.db, order)
+        return Response.json(200, [render_line(self.db, ln, Expand([])) for ln in made])
 
-    def line_of(request: Request) -> tuple[Doc, Doc]:
-        order = order_or_404(db, request.params["orderId"])
-        line = db.get("line_items", request.params["lineItemId"])
-        if line is None or line["orderRef"]["id"] != order["id"]:
-            raise not_found("Line item")
-        return order, line
+    def get_line(self, request: Request) -> Response:
+        return ok(render_line(self.db, self._line(request)[1], parse_expand(request)))
 
-    def get_line(request: Request) -> Response:
-        return ok(render_line(db, line_of(request)[1], parse_expand(request)))
-
-    def update_line(request: Request) -> Response:
-        order, line = line_of(request)
+    def update_line(self, request: Request) -> Response:
+        order, line = self._line(request)
         body = json_body(request)
         for key in ("name", "note"):
             if body.get(key) is not None:
@@ -364,70 +393,55 @@ def register(router: Router, db: CloverDb, base: str) -> None:
         for key in ("price", "unitQty"):
             if body.get(key) is not None:
                 line[key] = as_int(body[key], key)
-        db.put("line_items", line)
-        touch_order(db, order)
-        return ok(render_line(db, line, parse_expand(request)))
+        self.db.put("line_items", line)
+        touch_order(self.db, order)
+        return ok(render_line(self.db, line, parse_expand(request)))
 
-    def delete_line(request: Request) -> Response:
-        order, line = line_of(request)
-        db.lines_by_order.get(order["id"], {}).pop(line["id"], None)
-        db.remove("line_items", line["id"])
-        touch_order(db, order)
+    def delete_line(self, request: Request) -> Response:
+        order, line = self._line(request)
+        self.db.lines_by_order.get(order["id"], {}).pop(line["id"], None)
+        self.db.remove("line_items", line["id"])
+        touch_order(self.db, order)
         return empty_ok()
 
-    def post_line_discount(request: Request) -> Response:
-        order, line = line_of(request)
-        discount = {"id": db.new_id(), **check_discount(json_body(request), order_level=False)}
+    # -- discounts -----------------------------------------------------------------------------
+
+    def post_line_discount(self, request: Request) -> Response:
+        order, line = self._line(request)
+        discount = {"id": self.db.new_id(), **check_discount(json_body(request), order_level=False)}
         line.setdefault("_discounts", []).append(discount)
-        db.put("line_items", line)
-        touch_order(db, order)
+        self.db.put("line_items", line)
+        touch_order(self.db, order)
         return ok(discount)
 
-    def delete_line_discount(request: Request) -> Response:
-        order, line = line_of(request)
-        kept = [d for d in line.get("_discounts", []) if d["id"] != request.params["discountId"]]
-        if len(kept) == len(line.get("_discounts", [])):
-            raise not_found("Discount")
-        line["_discounts"] = kept
-        db.put("line_items", line)
-        touch_order(db, order)
+    def delete_line_discount(self, request: Request) -> Response:
+        order, line = self._line(request)
+        line["_discounts"] = _without(line.get("_discounts", []), request.params["discountId"])
+        self.db.put("line_items", line)
+        touch_order(self.db, order)
         return empty_ok()
 
-    def list_discounts(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
+    def list_discounts(self, request: Request) -> Response:
+        order = self._order(request)
         return Response.json(200, {"elements": order.get("_discounts", []), "href": href(request)})
 
-    def post_discount(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
-        discount = {"id": db.new_id(), **check_discount(json_body(request), order_level=True)}
+    def post_discount(self, request: Request) -> Response:
+        order = self._order(request)
+        discount = {"id": self.db.new_id(), **check_discount(json_body(request), order_level=True)}
         order.setdefault("_discounts", []).append(discount)
-        touch_order(db, order)
+        touch_order(self.db, order)
         return ok(discount)
 
-    def delete_discount(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
-        kept = [d for d in order.get("_discounts", []) if d["id"] != request.params["discountId"]]
-        if len(kept) == len(order.get("_discounts", [])):
-            raise not_found("Discount")
-        order["_discounts"] = kept
-        touch_order(db, order)
+    def delete_discount(self, request: Request) -> Response:
+        order = self._order(request)
+        order["_discounts"] = _without(order.get("_discounts", []), request.params["discountId"])
+        touch_order(self.db, order)
         return empty_ok()
 
-    o = f"{base}/orders/{{orderId}}"
-    line = f"{o}/line_items/{{lineItemId}}"
-    router.add("GET", f"{base}/orders", list_orders)
-    router.add("POST", f"{base}/orders", create)
-    router.add("GET", o, get_one)
-    router.add("POST", o, update)
-    router.add("DELETE", o, delete)
-    router.add("GET", f"{o}/line_items", list_lines)
-    router.add("POST", f"{o}/line_items", post_line)
-    router.add("POST", f"{o}/bulk_line_items", bulk_lines)
-    router.add("GET", line, get_line)
-    router.add("POST", line, update_line)
-    router.add("DELETE", line, delete_line)
-    router.add("POST", f"{line}/discounts", post_line_discount)
-    router.add("DELETE", f"{line}/discounts/{{discountId}}", delete_line_discount)
-    router.add("GET", f"{o}/discounts", list_discounts)
-    router.add("POST", f"{o}/discounts", post_discount)
-    router.add("DELETE", f"{o}/discounts/{{discountId}}", delete_discount)
+
+def _without(discounts: list[Doc], discount_id: str) -> list[Doc]:
+    """The discounts less the one named; 404 when it is not there."""
+    kept = [d for d in discounts if d["id"] != discount_id]
+    if len(kept) == len(discounts):
+        raise not_found("Discount")
+    return kept

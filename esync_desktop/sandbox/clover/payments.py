@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from esync_desktop.sandbox.clover.common import (
+    BASE,
     as_bool,
     as_int,
     as_str,
@@ -28,10 +29,10 @@ from esync_desktop.sandbox.clover.query import (
     created,
     field_getter,
     list_response,
-    nested,
     parse_expand,
     public,
 )
+from esync_desktop.sandbox.clover.render import render_payment
 from esync_desktop.sandbox.http import Request, Response, Router
 
 # Card tenders only take real card payments (devices, Ecommerce API), never /v3 records.
@@ -53,18 +54,6 @@ _PAYMENT_FILTERS = [
     "cardType",
     "clientCreatedTime",
 ]
-
-
-def render_payment(db: CloverDb, doc: Doc, expand: Expand) -> Doc:
-    out = public(doc)
-    if expand.has("tender"):
-        tender = db.get("tenders", doc["tender"]["id"])
-        if tender is not None:
-            out["tender"] = public(tender)
-    if expand.has("refunds"):
-        refunds = [r for r in db.t["refunds"].rows.values() if r["payment"]["id"] == doc["id"]]
-        out["refunds"] = nested(public(r) for r in refunds)
-    return out
 
 
 def payment_window(db: CloverDb, query: Query) -> None:
@@ -134,121 +123,157 @@ def record_payment(db: CloverDb, order: Doc, body: Doc, *, card_ok: bool = False
     return payment
 
 
-def register(router: Router, db: CloverDb, base: str) -> None:
-    payments = Collection("payments", {f: field_getter(f) for f in _PAYMENT_FILTERS})
-    payments.fields["createdTime"] = created
-    time_fields = {
-        "createdTime": created,
-        "modifiedTime": field_getter("modifiedTime"),
-        "id": field_getter("id"),
-        "clientCreatedTime": field_getter("clientCreatedTime"),
-    }
-    refunds = Collection("refunds", dict(time_fields))
-    credits = Collection("credits", dict(time_fields))
-    tenders = Collection(
-        "tenders",
-        {
-            "id": field_getter("id"),
-            "label": field_getter("label"),
-            "labelKey": field_getter("labelKey"),
-            "enabled": field_getter("enabled"),
-            "visible": field_getter("visible"),
-        },
-    )
+class Payments:
+    """Handlers bound to one CloverDb: payments, listed and recorded on orders."""
 
-    def render(doc: Doc, expand: Expand) -> Doc:
-        return render_payment(db, doc, expand)
+    def __init__(self, db: CloverDb) -> None:
+        self.db = db
+        self.payments = Collection("payments", {f: field_getter(f) for f in _PAYMENT_FILTERS})
+        self.payments.fields["createdTime"] = created
 
-    def order_payments(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
-        docs = [db.t["payments"].rows[p] for p in db.payments_by_order.get(order["id"], {})]
-        return list_response(request, db, payments, render, docs=docs)
+    def register(self, router: Router) -> None:
+        router.add("GET", f"{BASE}/orders/{{orderId}}/payments", self.order_payments)
+        router.add("POST", f"{BASE}/orders/{{orderId}}/payments", self.post_order_payment)
+        router.add("GET", f"{BASE}/payments", self.list_payments)
+        router.add("GET", f"{BASE}/payments/{{payId}}", self.get_payment)
 
-    def post_order_payment(request: Request) -> Response:
-        order = order_or_404(db, request.params["orderId"])
-        payment = record_payment(db, order, json_body(request))
-        return ok(render(payment, parse_expand(request)))
+    def _render(self, doc: Doc, expand: Expand) -> Doc:
+        return render_payment(self.db, doc, expand)
 
-    def list_payments(request: Request) -> Response:
-        return list_response(request, db, payments, render, adjust=lambda q: payment_window(db, q))
+    def order_payments(self, request: Request) -> Response:
+        order = order_or_404(self.db, request.params["orderId"])
+        rows = self.db.t["payments"].rows
+        docs = [rows[p] for p in self.db.payments_by_order.get(order["id"], {})]
+        return list_response(request, self.db, self.payments, self._render, docs=docs)
 
-    def get_payment(request: Request) -> Response:
-        doc = db.get("payments", request.params["payId"])
+    def post_order_payment(self, request: Request) -> Response:
+        order = order_or_404(self.db, request.params["orderId"])
+        payment = record_payment(self.db, order, json_body(request))
+        return ok(self._render(payment, parse_expand(request)))
+
+    def list_payments(self, request: Request) -> Response:
+        return list_response(
+            request,
+            self.db,
+            self.payments,
+            self._render,
+            adjust=lambda q: payment_window(self.db, q),
+        )
+
+    def get_payment(self, request: Request) -> Response:
+        doc = self.db.get("payments", request.params["payId"])
         if doc is None:
             raise not_found("Payment")
-        return ok(render(doc, parse_expand(request)))
+        return ok(self._render(doc, parse_expand(request)))
 
-    def read_only(table: str, coll: Collection, param: str, kind: str) -> None:
-        def list_all(request: Request) -> Response:
-            return list_response(
-                request, db, coll, lambda d, e: public(d), adjust=lambda q: payment_window(db, q)
-            )
 
-        def get_one(request: Request) -> Response:
-            doc = db.get(table, request.params[param])
-            if doc is None:
-                raise not_found(kind)
-            return ok(public(doc))
+class ReadOnly:
+    """List and get for a table /v3 never writes (refunds and credits come from the device)."""
 
-        router.add("GET", f"{base}/{table}", list_all)
-        router.add("GET", f"{base}/{table}/{{{param}}}", get_one)
+    def __init__(self, db: CloverDb, table: str, param: str, kind: str) -> None:
+        self.db = db
+        self.table = table
+        self.param = param
+        self.kind = kind
+        self.coll = Collection(
+            table,
+            {
+                "createdTime": created,
+                "modifiedTime": field_getter("modifiedTime"),
+                "id": field_getter("id"),
+                "clientCreatedTime": field_getter("clientCreatedTime"),
+            },
+        )
 
-    def tender_fields(doc: Doc, body: Doc, creating: bool) -> None:
-        if creating or "label" in body:
-            label = body.get("label")
-            if not isinstance(label, str) or not label.strip():
-                raise bad_request("label is required")
-            doc["label"] = label
-        if body.get("labelKey") is not None:
-            doc["labelKey"] = as_str(body["labelKey"], "labelKey")
-        for key in ("enabled", "visible", "opensCashDrawer", "supportsTipping"):
-            if body.get(key) is not None:
-                doc[key] = as_bool(body[key], key)
-            elif creating:
-                doc[key] = key in ("enabled", "visible")
-        if body.get("instructions") is not None:
-            doc["instructions"] = as_str(body["instructions"], "instructions")
+    def register(self, router: Router) -> None:
+        router.add("GET", f"{BASE}/{self.table}", self.list_all)
+        router.add("GET", f"{BASE}/{self.table}/{{{self.param}}}", self.get_one)
 
-    def tender_of(request: Request) -> Doc:
-        doc = db.get("tenders", request.params["tenderId"])
+    def list_all(self, request: Request) -> Response:
+        return list_response(
+            request,
+            self.db,
+            self.coll,
+            lambda d, e: public(d),
+            adjust=lambda q: payment_window(self.db, q),
+        )
+
+    def get_one(self, request: Request) -> Response:
+        doc = self.db.get(self.table, request.params[self.param])
+        if doc is None:
+            raise not_found(self.kind)
+        return ok(public(doc))
+
+
+def _tender_fields(doc: Doc, body: Doc, creating: bool) -> None:
+    if creating or "label" in body:
+        label = body.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise bad_request("label is required")
+        doc["label"] = label
+    if body.get("labelKey") is not None:
+        doc["labelKey"] = as_str(body["labelKey"], "labelKey")
+    for key in ("enabled", "visible", "opensCashDrawer", "supportsTipping"):
+        if body.get(key) is not None:
+            doc[key] = as_bool(body[key], key)
+        elif creating:
+            doc[key] = key in ("enabled", "visible")
+    if body.get("instructions") is not None:
+        doc["instructions"] = as_str(body["instructions"], "instructions")
+
+
+class Tenders:
+    """Handlers bound to one CloverDb: the merchant's tenders (system ones are read-only)."""
+
+    def __init__(self, db: CloverDb) -> None:
+        self.db = db
+        self.tenders = Collection(
+            "tenders",
+            {
+                name: field_getter(name)
+                for name in ("id", "label", "labelKey", "enabled", "visible")
+            },
+        )
+
+    def register(self, router: Router) -> None:
+        one = f"{BASE}/tenders/{{tenderId}}"
+        router.add("GET", f"{BASE}/tenders", self.list_tenders)
+        router.add("POST", f"{BASE}/tenders", self.create)
+        router.add("GET", one, self.get_one)
+        router.add("POST", one, self.update)
+        router.add("DELETE", one, self.delete)
+
+    def _tender(self, request: Request) -> Doc:
+        doc = self.db.get("tenders", request.params["tenderId"])
         if doc is None:
             raise invalid_id()
         return doc
 
-    def list_tenders(request: Request) -> Response:
-        return list_response(request, db, tenders, lambda d, e: public(d))
+    def list_tenders(self, request: Request) -> Response:
+        return list_response(request, self.db, self.tenders, lambda d, e: public(d))
 
-    def create_tender(request: Request) -> Response:
-        now = db.now()
-        doc: Doc = {"id": db.new_id(), "editable": True}
-        tender_fields(doc, json_body(request), True)
+    def create(self, request: Request) -> Response:
+        now = self.db.now()
+        doc: Doc = {"id": self.db.new_id(), "editable": True}
+        _tender_fields(doc, json_body(request), True)
         doc["_created"] = now
-        db.put("tenders", doc)
+        self.db.put("tenders", doc)
         return ok(public(doc))
 
-    def update_tender(request: Request) -> Response:
-        doc = tender_of(request)
+    def get_one(self, request: Request) -> Response:
+        return ok(public(self._tender(request)))
+
+    def update(self, request: Request) -> Response:
+        doc = self._tender(request)
         if not doc.get("editable"):
             raise bad_request("System tenders cannot be edited")
-        tender_fields(doc, json_body(request), False)
-        db.put("tenders", doc)
+        _tender_fields(doc, json_body(request), False)
+        self.db.put("tenders", doc)
         return ok(public(doc))
 
-    def delete_tender(request: Request) -> Response:
-        doc = tender_of(request)
+    def delete(self, request: Request) -> Response:
+        doc = self._tender(request)
         if not doc.get("editable"):
             raise bad_request("System tenders cannot be deleted")
-        db.remove("tenders", doc["id"])
+        self.db.remove("tenders", doc["id"])
         return empty_ok()
-
-    router.add("GET", f"{base}/orders/{{orderId}}/payments", order_payments)
-    router.add("POST", f"{base}/orders/{{orderId}}/payments", post_order_payment)
-    router.add("GET", f"{base}/payments", list_payments)
-    router.add("GET", f"{base}/payments/{{payId}}", get_payment)
-    read_only("refunds", refunds, "refundId", "Refund")
-    read_only("credits", credits, "creditId", "Credit")
-    router.add("GET", f"{base}/tenders", list_tenders)
-    router.add("POST", f"{base}/tenders", create_tender)
-    router.add("GET", f"{base}/tenders/{{tenderId}}", lambda r: ok(public(tender_of(r))))
-    router.add("POST", f"{base}/tenders/{{tenderId}}", update_tender)
-    router.add("DELETE", f"{base}/tenders/{{tenderId}}", delete_tender)

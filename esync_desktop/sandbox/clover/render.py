@@ -1,4 +1,4 @@
-"""Response shapes of Clover inventory objects, with their expansions."""
+"""Response shapes of Clover inventory objects and payments, with their expansions."""
 
 from __future__ import annotations
 
@@ -105,4 +105,16 @@ def render_tax_rate(db: CloverDb, doc: Doc, expand: Expand) -> Doc:
     if expand.has("items"):
         items = (db.live("items", i) for i in db.links["tax_rate_items"].rights(doc["id"]))
         out["items"] = nested({"id": i["id"], "name": i["name"]} for i in items if i)
+    return out
+
+
+def render_payment(db: CloverDb, doc: Doc, expand: Expand) -> Doc:
+    out = public(doc)
+    if expand.has("tender"):
+        tender = db.get("tenders", doc["tender"]["id"])
+        if tender is not None:
+            out["tender"] = public(tender)
+    if expand.has("refunds"):
+        refunds = [r for r in db.t["refunds"].rows.values() if r["payment"]["id"] == doc["id"]]
+        out["refunds"] = nested(public(r) for r in refunds)
     return out
