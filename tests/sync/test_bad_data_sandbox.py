@@ -28,7 +28,7 @@ CLOVER_DAMAGE: list[tuple[dict[str, Any], str, str]] = [
 
 
 def _clover_row(sandbox: Any, sku: str) -> dict[str, Any]:
-    rows = sandbox.apis[0].db.t["items"].rows
+    rows = sandbox.clover.db.t["items"].rows
     (row,) = [r for r in rows.values() if r.get("sku") == sku]
     return row
 
@@ -37,7 +37,7 @@ def _damage(sandbox: Any, table: str, row: dict[str, Any], **fields: Any) -> Non
     """Write fields straight into a sandbox table row, as a corrupt store would hold them."""
     with sandbox.store.lock:
         row.update(fields)
-        sandbox.apis[0].db.bump(table)
+        sandbox.clover.db.bump(table)
 
 
 def test_each_bad_clover_field_is_one_bad_data_row(services: Any, sandbox: Any) -> None:
@@ -49,7 +49,7 @@ def test_each_bad_clover_field_is_one_bad_data_row(services: Any, sandbox: Any) 
         _damage(sandbox, "items", _clover_row(sandbox, sku), **fields)
     # Stock "lots" on an item that BigCommerce has (so all three actions read it).
     lots = matched[0]
-    stock = sandbox.apis[0].db.t["item_stocks"].rows[_clover_row(sandbox, lots)["id"]]
+    stock = sandbox.clover.db.t["item_stocks"].rows[_clover_row(sandbox, lots)["id"]]
     _damage(sandbox, "item_stocks", stock, quantity="lots")
 
     after = services.plan_task(task(*ACTIONS, stop_when_empty=False))
@@ -76,7 +76,7 @@ def test_each_bad_clover_field_is_one_bad_data_row(services: Any, sandbox: Any) 
 def test_a_bad_bigcommerce_product_is_bad_data_for_its_item(services: Any, sandbox: Any) -> None:
     before = services.plan_task(task("send-inventory-standard", "send-prices"))
     row = next(r for r in before.actions[0].rows if r.bc_id is not None)
-    db = sandbox.apis[1].db
+    db = sandbox.bigcommerce.db
     with sandbox.store.lock:
         db.product(row.bc_id)["inventory_tracking"] = "sometimes"
         db.products.touch(row.bc_id)
