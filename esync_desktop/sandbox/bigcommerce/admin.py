@@ -53,6 +53,10 @@ def handle(api: BigCommerceApi, request: Request) -> Response | None:
             raise ValueError('send {"ms": <milliseconds>}')
         api.configure({"read_lag_ms": int(body["ms"])})
         return Response.json(200, {"read_lag_ms": db.read_lag_ms})
+    if sub.startswith("/orders/"):
+        from esync_desktop.sandbox.bigcommerce.order_create import admin as orders_admin
+
+        return orders_admin(api, request, sub)
     if sub == "/rate" and request.method == "GET":
         headers = api.limiter.peek()
         return Response.json(200, {"plan": api.limiter.plan, **headers})
