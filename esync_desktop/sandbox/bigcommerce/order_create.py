@@ -23,7 +23,7 @@ from esync_desktop.sandbox.bigcommerce.common import (
     v2_error,
 )
 from esync_desktop.sandbox.bigcommerce.db import BcDb
-from esync_desktop.sandbox.bigcommerce.orders import STATUS_NAMES, order_out, touch
+from esync_desktop.sandbox.bigcommerce.orders import ADDRESS_FIELDS, STATUS_NAMES, order_out, touch
 from esync_desktop.sandbox.bigcommerce.paging import v2_list
 from esync_desktop.sandbox.bigcommerce.render import public
 from esync_desktop.sandbox.http import Request, Response, Router
@@ -38,20 +38,6 @@ CENT = Decimal("0.01")
 SHIPPED = frozenset({2, 10})
 # Statuses reached only once payment was taken.
 PAID = frozenset({2, 3, 4, 9, 10, 11, 14})
-ADDRESS_FIELDS = (
-    "first_name",
-    "last_name",
-    "company",
-    "street_1",
-    "street_2",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "country_iso2",
-    "phone",
-    "email",
-)
 MANUAL_PAYMENT = {
     "method": "custom",
     "gateway": "custom",
