@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.paths import AppPaths, app_paths
 from esync_desktop.sync import defaults
-from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
+from esync_desktop.sync.actions import ACTIONS, plan_actions, read_extras, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
@@ -373,10 +373,14 @@ class Services:
                     categories=any(s.needs_categories for s in specs),
                     # The stock actions read item_stocks for the stock's own modifiedTime.
                     stocks=any(s.id.startswith("send-inventory") for s in specs),
+                    bigcommerce=any(s.needs_bc_catalog for s in specs),
                 )
                 snapshot = read_snapshot(clover, bc, needs, cancel)
                 scope = self._scope(creds)
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
+                snapshot = read_extras(
+                    snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
+                )
                 plan = plan_actions(
                     task.name,
                     actions,
@@ -421,6 +425,7 @@ class Services:
                     on_action_done=lambda action, results: self._engine_state.record_items(
                         run_id, results
                     ),
+                    clover=clover,
                 )
             except BaseException as exc:
                 error = exc

@@ -34,6 +34,25 @@ class Reason(StrEnum):
     UNCHANGED = "unchanged"
     # A write that BigCommerce refused (422/409...): a mapping error with the item named.
     REJECTED = "rejected"
+    # Orders (push-orders): see docs/ENGINE.md "Web orders into Clover".
+    STATUS_NOT_SELECTED = "status_not_selected"
+    ALREADY_IN_CLOVER = "already_in_clover"
+    UNMATCHED_LINE = "unmatched_line"
+    TOTALS_DIFFER = "totals_differ"
+    NO_TENDER = "no_tender"
+    UNCONFIRMED = "unconfirmed"
+
+
+ORDER_REASONS = frozenset(
+    {
+        Reason.STATUS_NOT_SELECTED,
+        Reason.ALREADY_IN_CLOVER,
+        Reason.UNMATCHED_LINE,
+        Reason.TOTALS_DIFFER,
+        Reason.NO_TENDER,
+        Reason.UNCONFIRMED,
+    }
+)
 
 
 ACTION_IDS = (
@@ -42,7 +61,10 @@ ACTION_IDS = (
     "send-inventory-standard",
     "send-inventory-matrix",
     "send-prices",
+    "push-orders",
 )
+# The catalogue actions (Clover -> BigCommerce), in the order of the default task.
+CATALOGUE_ACTION_IDS = ACTION_IDS[:5]
 
 
 @dataclass(frozen=True)
