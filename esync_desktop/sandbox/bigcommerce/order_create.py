@@ -411,8 +411,12 @@ def parse_order(db: BcDb, body: Any) -> OrderSpec:
     if body.get("consignments") is not None:
         raise v2_error(400, "Pickup consignments are not supported by this store.")
     billing = body.get("billing_address")
-    if not isinstance(billing, dict) or not billing.get("email"):
-        raise v2_error(400, "The field 'billing_address' is required (with an email).")
+    if not isinstance(billing, dict):
+        raise v2_error(400, "The field 'billing_address' is required.")
+    if len(str(billing.get("zip") or "").strip()) < 2:
+        raise v2_error(
+            400, "The billing address must include the ZIP code (two or more characters)."
+        )
     products = body.get("products")
     if not isinstance(products, list) or not products:
         raise v2_error(400, "The field 'products' is required.")

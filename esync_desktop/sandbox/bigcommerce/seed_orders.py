@@ -12,6 +12,7 @@ from esync_desktop.sandbox.bigcommerce.order_create import (
     PAID,
     Costs,
     OrderSpec,
+    apply_coupon,
     build_order,
     catalogue_line,
 )
@@ -100,6 +101,9 @@ def seed_orders(db: BcDb) -> None:
         moment,
         reason="Arrived broken",
     )
+    # A web-only print (no Clover item) and a coupon on the whole order.
+    order = _order(db, 11, 0.1, 3, "card", [("WEB-001", 1), ("MUG-003", 2)])
+    apply_coupon(db, order, "WELCOME5", Decimal(5), None)
 
 
 def _order(
