@@ -11,6 +11,7 @@ from esync_desktop.sandbox.bigcommerce.db import BcDb
 from esync_desktop.sandbox.bigcommerce.order_create import (
     PAID,
     Costs,
+    LineSpec,
     OrderSpec,
     apply_coupon,
     build_order,
@@ -101,13 +102,20 @@ def seed_orders(db: BcDb) -> None:
         moment,
         reason="Arrived broken",
     )
-    # A web-only print (no Clover item) and a coupon on the whole order.
-    order = _order(db, 11, 0.1, 3, "card", [("WEB-001", 1), ("MUG-003", 2)])
+    # A custom line (a hand-lettered card: no SKU, no Clover item) and a whole-order coupon.
+    card = LineSpec("Hand-lettered card", 1, Decimal("4.00"), Decimal("4.33"))
+    order = _order(db, 11, 0.1, 3, "card", [("WEB-001", 1), ("MUG-001", 2)], [card])
     apply_coupon(db, order, "WELCOME5", Decimal(5), None)
 
 
 def _order(
-    db: BcDb, status_id: int, days: float, who: int, pay: str, wanted: list[tuple[str, int]]
+    db: BcDb,
+    status_id: int,
+    days: float,
+    who: int,
+    pay: str,
+    wanted: list[tuple[str, int]],
+    custom: list[LineSpec] | None = None,
 ) -> Doc:
     customer_id, first, last, email, street, city, state, zipcode = CUSTOMERS[who]
     created = now() - timedelta(days=days)
@@ -131,7 +139,7 @@ def _order(
     spec = OrderSpec(
         status_id=status_id,
         billing=billing,
-        lines=lines,
+        lines=lines + list(custom or []),
         created=created,
         customer_id=customer_id,
         shipping=Costs(SHIPPING, SHIPPING),

@@ -37,9 +37,13 @@ def _money(cents: int) -> str:
 
 
 def _error(exc: ApiError) -> str:
-    fields = getattr(exc, "field_errors", None) or {}
-    extra = "; ".join(f"{k}: {v}" for k, v in fields.items())
-    return f"{exc.title}" + (f" ({extra})" if extra else "")
+    """The store's own words: its message (and details) from the error body, else the title."""
+    body = exc.details if isinstance(exc.details, dict) else {}
+    said = str(body.get("message") or "")
+    if body.get("details"):
+        said += f" ({body['details']})"
+    fields = "; ".join(f"{k}: {v}" for k, v in exc.field_errors.items())
+    return "; ".join(x for x in (exc.title, said, fields) if x)
 
 
 class Failed(Exception):
@@ -162,7 +166,9 @@ class OrderWriter:
             raise self._fail(row, Reason.UNCONFIRMED, detail) from why
         if found is not None:
             body = {"reference": ref, "order_id": oid, "sent_ms": now_ms()}
-            self.ctx.journal.journal_intent(key, f"{PUSH_ORDERS}:{ORDER}", None, body, 0)
+            self.ctx.journal.journal_intent(
+                key, f"{PUSH_ORDERS}:{ORDER}", None, body, self.ctx.run_id
+            )
             self.ctx.journal.journal_resolve(key, True, {"id": found})
         return found
 
@@ -204,13 +210,20 @@ class OrderWriter:
                 "externalPaymentId": ref,
                 "note": f"Paid on BigCommerce ({p.get('payment_method') or 'web store'})",
             }
-            payment = self.send_once(
-                row,
-                PAYMENT,
-                oid,
-                {"clover_order_id": clover_id, "externalPaymentId": ref, "order_id": oid},
-                lambda: self.api.create_payment(clover_id, body),
-            )
+            try:
+                payment = self.send_once(
+                    row,
+                    PAYMENT,
+                    oid,
+                    {"clover_order_id": clover_id, "externalPaymentId": ref, "order_id": oid},
+                    lambda: self.api.create_payment(clover_id, body),
+                )
+            except Failed as failed:
+                # The order itself is in Clover: the next run records only its payment.
+                result = failed.result
+                raise Failed(
+                    replace(result, detail=f"{detail}; payment: {result.detail}")
+                ) from None
             detail += f"; payment {payment} under tender {p.get('tender')}"
         if row.reason is Reason.UNMATCHED_LINE:
             detail += "; " + row.detail.split("; custom line(s) for ", 1)[-1]
