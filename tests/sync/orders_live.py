@@ -3,6 +3,7 @@ and read what reached Clover."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from decimal import Decimal
@@ -69,10 +70,21 @@ class Stores:
     def bc_lines(self, order_id: int) -> list[dict[str, Any]]:
         return _json(self.bc.get(f"/v2/orders/{order_id}/products"))  # type: ignore[no-any-return]
 
+    @functools.cache  # noqa: B019 - one Stores per test, the catalogue does not change
     def variant(self, sku: str) -> dict[str, Any]:
         found = _json(self.bc.get("/v3/catalog/variants", params={"sku": sku}))["data"]
         assert found, sku
         return found[0]  # type: ignore[no-any-return]
+
+    @functools.cache  # noqa: B019
+    def variant_of(self, product_id: int) -> int | None:
+        """The first option variant of a product with options (None for a simple product)."""
+        product = _json(
+            self.bc.get(f"/v3/catalog/products/{product_id}", params={"include": "variants"})
+        )
+        if product["data"].get("base_variant_id"):
+            return None
+        return int(product["data"]["variants"][0]["id"])
 
     # -- Clover --------------------------------------------------------------------------------
 

@@ -145,6 +145,7 @@ def build_cart(order: BcOrder, index: Mapping[str, list[CloverItem]]) -> CartRes
             lines.append(CloverLine(name=name, price=cents))
             rounded += 1
     tax = decimal_to_cents(order.total_tax)
+    rounded += 1
     if tax > 0:
         lines.append(CloverLine(name=TAX_LINE, price=tax, is_revenue=False))
     discounts = _order_discounts(order, placed)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from esync_desktop.domain.money import cents_to_decimal
+from esync_desktop.domain.money import cents_to_decimal, decimal_to_cents
 from esync_desktop.domain.orders import STATUS_NAMES, BcOrder
 from esync_desktop.sync.cursors import Cursor, content_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
@@ -99,7 +99,9 @@ def plan_push_orders(
             rows.append(_row(order, Outcome.FAIL, Reason.UNCONFIRMED, detail))
             continue
         pushed = read.pushed.get(order.id)
-        needs_payment = order.paid and not (pushed and pushed.paid)
+        # Clover records only positive payments: a free order has nothing to record.
+        paid = order.paid and decimal_to_cents(order.total_inc_tax) > 0
+        needs_payment = paid and not (pushed and pushed.paid)
         if pushed is not None and not needs_payment:
             rows.append(
                 _row(
@@ -156,8 +158,10 @@ def plan_push_orders(
             parts.append(f"rounding {_money(result.rounding)}")
         if needs_payment:
             parts.append(f"paid with tender {tender}")
-        else:
+        elif not order.paid:
             parts.append("no payment recorded (not paid on BigCommerce)")
+        else:
+            parts.append("nothing to pay")
         reason = Reason.UNMATCHED_LINE if cart.unmatched and pushed is None else None
         if reason is not None:
             parts.append("custom line(s) for " + "; ".join(cart.unmatched))
