@@ -63,7 +63,7 @@ class OrderOptions:
         notes: list[str] = []
         wanted: set[int] = set()
         folded = {name.casefold(): sid for name, sid in STATUS_IDS.items()}
-        for value in merged.get("statuses") or []:
+        for value in _listed(merged.get("statuses")):
             sid = value if isinstance(value, int) else folded.get(str(value).strip().casefold())
             if sid is None and str(value).strip().isdigit():
                 sid = int(str(value).strip())
@@ -75,10 +75,14 @@ class OrderOptions:
                 wanted.add(sid)
         tenders = {
             str(k).strip().casefold(): str(v).strip()
-            for k, v in dict(merged.get("tenders") or {}).items()
-            if str(v).strip()
+            for k, v in _pairs(merged.get("tenders")).items()
+            if str(k).strip() and str(v).strip()
         }
-        days = int(merged.get("first_run_days") or DEFAULTS["first_run_days"])
+        try:
+            days = int(str(merged.get("first_run_days") or DEFAULTS["first_run_days"]))
+        except ValueError:
+            notes.append("first_run_days is not a whole number: 30 days are read")
+            days = int(DEFAULTS["first_run_days"])
         return cls(
             statuses=frozenset(wanted),
             tenders=tenders,
@@ -87,3 +91,18 @@ class OrderOptions:
             first_run_days=max(1, min(days, MAX_FIRST_RUN_DAYS)),
             notes=tuple(notes),
         )
+
+
+def _listed(value: object) -> list[Any]:
+    """A list option, also as typed on the command line ("Shipped, Completed")."""
+    if isinstance(value, str):
+        return [part for part in (p.strip() for p in value.split(",")) if part]
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _pairs(value: object) -> dict[Any, Any]:
+    """A map option, also as typed on the command line ("Cash on Delivery=Cash; PayPal=Other")."""
+    if isinstance(value, str):
+        pairs = (part.partition("=") for part in value.replace(";", ",").split(","))
+        return {k.strip(): v.strip() for k, sep, v in pairs if sep}
+    return dict(value) if isinstance(value, dict) else {}
