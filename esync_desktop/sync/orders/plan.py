@@ -36,12 +36,15 @@ def _row(
     order: BcOrder, outcome: Outcome, reason: Reason | None, detail: str, **kw: Any
 ) -> PlanRow:
     who = " ".join(x for x in (order.customer, f"<{order.email}>" if order.email else "") if x)
+    # BigCommerce -> Clover. The customer goes into the Clover order's note; date and status
+    # are BigCommerce's, shown on both sides so the row reads as one order.
+    day = _day(order.created_ms) if order.created_ms else ""
     changes = {
-        "order": (f"#{order.id}", kw.pop("clover_order", None)),
-        "date": (_day(order.created_ms) if order.created_ms else "", None),
-        "customer": (who, None),
-        "status": (order.status, None),
+        "order": (f"#{order.id}", kw.pop("clover_order", None) or "new"),
         **kw.pop("changes", {}),
+        "customer": (who, who),
+        "date": (day, day),
+        "status": (order.status, order.status),
     }
     return PlanRow(
         action=PUSH_ORDERS,
@@ -50,7 +53,7 @@ def _row(
         reason=reason,
         bc_id=order.id,
         bc_name=f"#{order.id} {order.customer}".strip(),
-        clover_name=kw.pop("clover_name", None),
+        clover_name=kw.pop("clover_name", f"BigCommerce #{order.id}"),
         clover_id=kw.pop("clover_id", None),
         changes=changes,
         detail=detail,
