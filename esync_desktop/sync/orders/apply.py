@@ -120,6 +120,18 @@ class OrderWriter:
             journal.journal_resolve(key, True, {"id": found})
             return found
         object_id = str(created.get("id") or "")
+        if not object_id:
+            # An answer without the new id: settle it the way a lost answer is.
+            try:
+                found = lookup(self.api, kind, body)
+            except Undecided as why:
+                self.undecided[key] = str(why)
+                detail = f"no id in Clover's answer: {why}"
+                raise self._fail(row, Reason.UNCONFIRMED, detail) from why
+            if found is None:
+                journal.journal_resolve(key, False, {})
+                raise self._fail(row, Reason.REJECTED, f"Clover's answer had no {kind} id")
+            object_id = found
         journal.journal_confirm(key, {"id": object_id})
         return object_id
 
