@@ -184,6 +184,26 @@ class OrderWriter:
             self.ctx.journal.journal_resolve(key, True, {"id": found})
         return found
 
+    def _payment(self, row: PlanRow, clover_id: str, total: int) -> str:
+        p = row.payload
+        ref, oid = str(p["reference"]), int(p["order_id"])
+        body = {
+            "amount": total,
+            "taxAmount": int(p.get("tax") or 0),
+            "tipAmount": 0,
+            "tender": {"id": self._tender_id(row)},
+            "externalPaymentId": ref,
+            "note": f"Paid on BigCommerce ({p.get('payment_method') or 'web store'})",
+        }
+        payment = self.send_once(
+            row,
+            PAYMENT,
+            oid,
+            {"clover_order_id": clover_id, "externalPaymentId": ref, "order_id": oid},
+            lambda: self.api.create_payment(clover_id, body),
+        )
+        return f"payment {payment} under tender {p.get('tender')}"
+
     def order(self, row: PlanRow) -> RowResult:
         p = row.payload
         oid, ref, bc_total = int(p["order_id"]), str(p["reference"]), int(p["total"])
@@ -213,32 +233,16 @@ class OrderWriter:
             )
         detail = f"Clover order {clover_id}, total {_money(total)} equal to BigCommerce's"
         if p.get("pay"):
-            tender_id = self._tender_id(row)
-            body = {
-                "amount": total,
-                "taxAmount": int(p.get("tax") or 0),
-                "tipAmount": 0,
-                "tender": {"id": tender_id},
-                "externalPaymentId": ref,
-                "note": f"Paid on BigCommerce ({p.get('payment_method') or 'web store'})",
-            }
             try:
-                payment = self.send_once(
-                    row,
-                    PAYMENT,
-                    oid,
-                    {"clover_order_id": clover_id, "externalPaymentId": ref, "order_id": oid},
-                    lambda: self.api.create_payment(clover_id, body),
-                )
+                detail += "; " + self._payment(row, clover_id, total)
             except Failed as failed:
                 # The order itself is in Clover: the next run records only its payment.
                 result = failed.result
                 raise Failed(
                     replace(result, detail=f"{detail}; payment: {result.detail}")
                 ) from None
-            detail += f"; payment {payment} under tender {p.get('tender')}"
-        if row.reason is Reason.UNMATCHED_LINE:
-            detail += "; " + row.detail.split("; custom line(s) for ", 1)[-1]
+        if p.get("unmatched"):
+            detail += "; custom line(s) for " + "; ".join(p["unmatched"])
         return RowResult(row, row.outcome, row.reason, oid, detail, written=True)
 
 

@@ -152,6 +152,8 @@ def plan_push_orders(
             "payment_method": order.payment_method,
         }
         parts = [f"{units} item(s), {len(cart.lines)} Clover line(s), total {_money(cart.total)}"]
+        if cart.unmatched and pushed is None:
+            payload["unmatched"] = list(cart.unmatched)
         if pushed is not None:
             payload["clover_order_id"] = pushed.clover_order_id
             parts = [f"Clover order {pushed.clover_order_id} exists; its payment is recorded now"]
