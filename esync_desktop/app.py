@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.paths import AppPaths, app_paths
 from esync_desktop.sync import defaults
-from esync_desktop.sync.actions import ACTIONS, plan_actions, read_extras, spec_for
+from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
@@ -378,6 +378,9 @@ class Services:
                 snapshot = read_snapshot(clover, bc, needs, cancel)
                 scope = self._scope(creds)
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
+                # Actions with a read hook (the order actions) read what they need themselves.
+                from esync_desktop.sync.actions import read_extras
+
                 snapshot = read_extras(
                     snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
                 )
