@@ -395,10 +395,17 @@ class Services:
                     categories=any(s.needs_categories for s in specs),
                     # The stock actions read item_stocks for the stock's own modifiedTime.
                     stocks=any(s.id.startswith("send-inventory") for s in specs),
+                    bigcommerce=any(s.needs_bc_catalog for s in specs),
                 )
                 snapshot = read_snapshot(clover, bc, needs, cancel)
                 scope = self._scope(creds)
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
+                # Actions with a read hook (the order actions) read what they need themselves.
+                from esync_desktop.sync.actions import read_extras
+
+                snapshot = read_extras(
+                    snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
+                )
                 plan = plan_actions(
                     task.name,
                     actions,
@@ -447,6 +454,7 @@ class Services:
                         self._engine_state.record_items(run_id, results),
                         report.log_step(run_id, action, results),
                     ),
+                    clover=clover,
                 )
             except BaseException as exc:
                 error = exc

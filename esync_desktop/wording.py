@@ -61,6 +61,11 @@ REASON_TEXT: dict[str, str] = {
     Reason.WEIGHT_OUT_OF_RANGE: "Weight outside BigCommerce's range",
     Reason.OPTION_TOO_LONG: "Option name too long",
     Reason.TOO_MANY_VARIANTS: "More than 600 variants",
+    Reason.STATUS_NOT_SELECTED: "Order status not selected",
+    Reason.ALREADY_IN_CLOVER: "Already in Clover",
+    Reason.UNMATCHED_LINE: "A line has no Clover item",
+    Reason.TOTALS_DIFFER: "Totals differ",
+    Reason.NO_TENDER: "No Clover tender for this payment",
 }
 
 
@@ -103,6 +108,22 @@ FIX_TEXT: dict[str, str] = {
         "Shorten the attribute or option names of {item} in Clover to 255 characters or fewer"
     ),
     Reason.TOO_MANY_VARIANTS: "Split the item group of {item} in Clover into groups of at most 600",
+    Reason.STATUS_NOT_SELECTED: (
+        "Nothing to do, unless orders of this status should reach Clover: add the status to "
+        "'Order statuses to push' for this step in Tasks"
+    ),
+    Reason.ALREADY_IN_CLOVER: "Nothing to do: this order is already in Clover",
+    Reason.UNMATCHED_LINE: (
+        "The order is pushed with that line as a custom line; give the product the SKU of a "
+        "Clover item if its stock should be counted"
+    ),
+    Reason.TOTALS_DIFFER: (
+        "Compare the order in both stores and correct it in Clover; the next sync checks it again"
+    ),
+    Reason.NO_TENDER: (
+        "Create the tender in Clover, map the payment method to an existing tender, or tick "
+        "'Create the tender in Clover' for this step in Tasks"
+    ),
 }
 
 
@@ -321,6 +342,7 @@ ACTION_LABELS: dict[str, str] = {
     "send-inventory-standard": "Update stock of simple products",
     "send-inventory-matrix": "Update stock of variants",
     "send-prices": "Update prices",
+    "push-orders": "Push web orders into Clover",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -329,12 +351,18 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "send-inventory-standard": "Stock",
     "send-inventory-matrix": "Stock of variants",
     "send-prices": "Price",
+    "push-orders": "Web order",
 }
 
 OPTION_LABELS: dict[str, str] = {
     "visible": "Show new products in the web store",
     "require_name_match": "Names must match in both stores",
     "truncate_long_names": "Shorten names longer than 250 characters (at a word)",
+    "statuses": "Order statuses to push",
+    "tenders": "Clover tender for each BigCommerce payment method",
+    "default_tender": "Clover tender for other payment methods",
+    "create_tender": "Create the tender in Clover",
+    "first_run_days": "On the first run, look back this many days",
 }
 
 TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}

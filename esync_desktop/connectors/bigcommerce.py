@@ -214,6 +214,10 @@ class BigCommerceClient:
         """v2 orders, e.g. `min_date_modified=...`, `sort="date_modified:asc"`."""
         return self._v2_pages(self._v2("orders"), _filters(filters))
 
+    def iter_order_products(self, order_id: int) -> Iterator[Doc]:
+        """The lines of one v2 order, every page."""
+        return self._v2_pages(self._v2("orders", str(int(order_id)), "products"), [])
+
     # -- writes ----------------------------------------------------------------------------
 
     def create_product(self, body: Doc) -> Doc:

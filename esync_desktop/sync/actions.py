@@ -1,13 +1,20 @@
-"""The five catalogue actions: their ids, labels, default options and planners."""
+"""The actions: their ids, labels, default options and planners (and, for the order actions,
+their read and apply hooks)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from esync_desktop.sync.action_hooks import Applier, ReadContext, Reader
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.model import ACTION_IDS, ActionPlan, TaskPlan
+from esync_desktop.sync.orders.apply import apply_push_orders
+from esync_desktop.sync.orders.options import DEFAULTS as ORDER_DEFAULTS
+from esync_desktop.sync.orders.options import PUSH_ORDERS
+from esync_desktop.sync.orders.plan import plan_push_orders
+from esync_desktop.sync.orders.read import read_orders
 from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD, plan_send_matrix
 from esync_desktop.sync.plan_create import plan_send_standard as _plan_standard
 from esync_desktop.sync.plan_names import settle_names
@@ -35,6 +42,16 @@ class ActionSpec:
     # Which parts of the stores it reads (lets a task skip reads nobody needs).
     needs_groups: bool = False
     needs_categories: bool = False
+    needs_bc_catalog: bool = True
+    # Actions that read and write on their own (the order actions): see sync/action_hooks.py.
+    reader: Reader | None = None
+    applier: Applier | None = None
+
+
+def _read_orders(ctx: ReadContext) -> Any:
+    return read_orders(
+        ctx.clover, ctx.bc, ctx.journal, ctx.scope, ctx.cursor, ctx.options, ctx.cancel
+    )
 
 
 def _inventory(action: str) -> Planner:
@@ -76,6 +93,15 @@ ACTIONS: dict[str, ActionSpec] = {
             needs_groups=True,
         ),
         ActionSpec(SEND_PRICES, "Update prices", plan_send_prices, {}, uses_cursor=False),
+        ActionSpec(
+            PUSH_ORDERS,
+            "Push web orders into Clover",
+            plan_push_orders,
+            ORDER_DEFAULTS,
+            needs_bc_catalog=False,
+            reader=_read_orders,
+            applier=apply_push_orders,
+        ),
     )
 }
 assert tuple(ACTIONS) == ACTION_IDS
@@ -133,3 +159,26 @@ def plan_actions(
             break
     settled = settle_names(plans, snapshot)
     return TaskPlan(task=task_name, actions=tuple(settled), stopped_after=stopped_after)
+
+
+def read_extras(
+    snapshot: Snapshot,
+    actions: Sequence[tuple[str, Mapping[str, Any]]],
+    clover: Any,
+    bc: Any,
+    journal: Any,
+    scope: str,
+    cursors: Mapping[str, Cursor],
+    cancel: Any = None,
+) -> Snapshot:
+    """The snapshot with what the actions that have a read hook read for themselves."""
+    extras = dict(snapshot.extras)
+    for action, options in actions:
+        spec = spec_for(action)
+        if spec.reader is None or action in extras:
+            continue
+        merged = {**spec.defaults, **dict(options)}
+        cursor = cursors.get(action, Cursor())
+        context = ReadContext(clover, bc, journal, scope, cursor, merged, cancel)
+        extras[action] = spec.reader(context)
+    return replace(snapshot, extras=extras) if extras else snapshot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from esync_desktop.sync.model import ACTION_IDS
+from esync_desktop.sync.model import CATALOGUE_ACTION_IDS
 
 DEFAULT_TASK_NAME = "Catalogue sync"
 
@@ -29,4 +29,4 @@ DEMO_SKU_WEIGHTS: dict[str, Decimal] = {
 
 
 def default_task_actions() -> list[str]:
-    return list(ACTION_IDS)
+    return list(CATALOGUE_ACTION_IDS)

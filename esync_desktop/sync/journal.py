@@ -15,6 +15,8 @@ from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
 log = logging.getLogger(__name__)
 
 CREATE_ACTIONS = (SEND_STANDARD, SEND_MATRIX)
+# Actions that settle their own intents by looking in Clover (sync/orders/settle.py).
+SELF_SETTLED = ("push-orders:",)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ def resolve_open_intents(journal: Journal, bc: ProductFinder, prefix: str = "") 
     for intent in journal.journal_open():
         if not intent.key.startswith(prefix):
             continue  # another store pair's: settled when that pair runs
+        if intent.action.startswith(SELF_SETTLED):
+            continue  # never closed blind: its action looks it up in Clover
         if intent.action in CREATE_ACTIONS:
             creates.append(intent)
         else:

@@ -51,6 +51,24 @@ class Reason(StrEnum):
     # A write whose answer was lost and that a lookup could not find: it may have been made.
     # The next run looks it up before it could send it again.
     UNCONFIRMED = "unconfirmed"
+    # Orders (push-orders): see docs/ENGINE.md "Web orders into Clover".
+    STATUS_NOT_SELECTED = "status_not_selected"
+    ALREADY_IN_CLOVER = "already_in_clover"
+    UNMATCHED_LINE = "unmatched_line"
+    TOTALS_DIFFER = "totals_differ"
+    NO_TENDER = "no_tender"
+
+
+ORDER_REASONS = frozenset(
+    {
+        Reason.STATUS_NOT_SELECTED,
+        Reason.ALREADY_IN_CLOVER,
+        Reason.UNMATCHED_LINE,
+        Reason.TOTALS_DIFFER,
+        Reason.NO_TENDER,
+        Reason.UNCONFIRMED,
+    }
+)
 
 
 ACTION_IDS = (
@@ -59,7 +77,10 @@ ACTION_IDS = (
     "send-inventory-standard",
     "send-inventory-matrix",
     "send-prices",
+    "push-orders",
 )
+# The catalogue actions (Clover -> BigCommerce), in the order of the default task.
+CATALOGUE_ACTION_IDS = ACTION_IDS[:5]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from esync_desktop.sync.action_hooks import ApplyContext
 from esync_desktop.sync.actions import spec_for
 from esync_desktop.sync.apply import RowResult, Writer
 from esync_desktop.sync.breaker import Breaker, StoreDown
@@ -119,6 +120,7 @@ def run_task_plan(
     cancel: threading.Event | None = None,
     on_item_error: Callable[[PlanRow, str], None] | None = None,
     on_action_done: Callable[[str, list[RowResult]], None] | None = None,
+    clover: Any = None,
 ) -> RunOutcome:
     """Apply exactly `plan`. Cursors are saved after each action for the rows fully handled,
     also when cancelled; the journal is consistent at every point a process could die."""
@@ -156,21 +158,30 @@ def run_task_plan(
         breaker=breaker,
     )
     outcome = RunOutcome()
+    hooked = ApplyContext(
+        clover, bc, journal, cursor_scope, run_id, tick, cancel, writer.on_item_error
+    )
     for action_plan in plan.actions:
+        applier = spec_for(action_plan.action).applier
+        writer.partial = hooked.partial = []
         try:
-            results = writer.apply(action_plan)
+            if applier is not None:
+                results = applier(action_plan, hooked)
+            else:
+                results = writer.apply(action_plan)
         except Cancelled:
             outcome.cancelled = True
-            results = writer.partial or _untouched(action_plan)
+            results = (hooked.partial if applier else writer.partial) or _untouched(action_plan)
         except StoreDown as exc:
             # Everything done so far is kept and accounted for; the rest waits for the store.
             outcome.stopped = exc
-            results = writer.partial or _untouched(action_plan)
+            results = (hooked.partial if applier else writer.partial) or _untouched(action_plan)
         except BaseException:
             # Whatever was confirmed before the failure still moves the cursor and is recorded.
-            _save_cursor(action_plan, writer.partial, cursors, cursor_scope)
-            if on_action_done is not None and writer.partial:
-                on_action_done(action_plan.action, writer.partial)
+            partial = hooked.partial if applier else writer.partial
+            _save_cursor(action_plan, partial, cursors, cursor_scope)
+            if on_action_done is not None and partial:
+                on_action_done(action_plan.action, partial)
             raise
         outcome.results[action_plan.action] = results
         _save_cursor(action_plan, results, cursors, cursor_scope)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from esync_desktop.domain.bigcommerce_limits import product_name_key
 from esync_desktop.domain.catalog import (
@@ -24,6 +26,8 @@ class Snapshot:
     clover_groups: tuple[CloverItemGroup, ...] = ()
     bc_products: tuple[BcProduct, ...] = ()
     bc_categories: tuple[BcCategory, ...] = ()
+    # What actions with a read hook read for themselves (e.g. the web orders), by action id.
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
     @cached_property
     def simple_items(self) -> tuple[CloverItem, ...]:

@@ -46,7 +46,10 @@ def test_order_totals_add_up(bc_store: httpx.Client) -> None:
         subtotal = sum(Decimal(x["total_ex_tax"]) for x in lines)
         assert subtotal == Decimal(order["subtotal_ex_tax"])
         assert Decimal(order["total_inc_tax"]) == (
-            Decimal(order["subtotal_inc_tax"]) + Decimal(order["shipping_cost_inc_tax"])
+            Decimal(order["subtotal_inc_tax"])
+            + Decimal(order["shipping_cost_inc_tax"])
+            - Decimal(order["coupon_discount"])
+            - Decimal(order["discount_amount"])
         )
         assert sum(x["quantity"] for x in lines) == order["items_total"]
 

@@ -478,6 +478,22 @@ def run_scenario(bc: httpx.Client, invalid: set[int]) -> None:
         f"{v2}/orders/{order_id}/shipping_addresses/{addresses[0]['id']}",
         json={"street_2": "Suite 5"},
     )
+    with_coupon = next(o for o in orders if o["coupon_discount"] != "0.0000")
+    ok("GET", f"{v2}/orders/{with_coupon['id']}/coupons")
+    ok(
+        "POST",
+        f"{v2}/orders",
+        json={
+            "status_id": 11,
+            "billing_address": {"first_name": "Conf", "zip": "78701", "email": "c@o.test"},
+            "products": [
+                {"name": "Custom", "quantity": 2, "price_ex_tax": 2.5, "price_inc_tax": 2.7},
+                {"product_id": lines[0]["product_id"], "quantity": 1},
+            ],
+            "shipping_cost_ex_tax": "4.00",
+            "shipping_cost_inc_tax": "4.00",
+        },
+    )
     ok("GET", f"{v2}/order_statuses")
     ok("GET", f"{v2}/order_statuses/11")
     # v3 payments

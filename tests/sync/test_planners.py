@@ -8,7 +8,13 @@ import pytest
 
 from esync_desktop.sync.actions import ACTIONS, plan_actions
 from esync_desktop.sync.cursors import Cursor
-from esync_desktop.sync.model import ACTION_IDS, Outcome, PlanRow, Reason
+from esync_desktop.sync.model import (
+    CATALOGUE_ACTION_IDS,
+    ORDER_REASONS,
+    Outcome,
+    PlanRow,
+    Reason,
+)
 from tests.sync import messy
 from tests.sync.test_plan_limits import COVERED as LIMITS_AND_BAD_DATA
 
@@ -137,7 +143,7 @@ def _plan(action: str, options: dict[str, object] | None = None) -> list[PlanRow
     return list(spec.planner(messy.snapshot(), merged, Cursor(), messy.RULES).rows)
 
 
-@pytest.mark.parametrize("action", ACTION_IDS)
+@pytest.mark.parametrize("action", CATALOGUE_ACTION_IDS)
 def test_every_item_gets_its_outcome_and_one_reason(action: str) -> None:
     rows = _plan(action)
     got = {r.clover_id: (r.outcome, r.reason) for r in rows}
@@ -153,7 +159,7 @@ def test_all_reason_codes_are_exercised() -> None:
     seen = {reason for table in EXPECTED.values() for _, reason in table.values()}
     # Reasons only a write can give (tests/sync/test_apply.py exercises them).
     at_write = {Reason.REJECTED, Reason.STORE_ERROR, Reason.UNCONFIRMED}
-    assert (seen - {None}) | at_write | LIMITS_AND_BAD_DATA == set(Reason)
+    assert (seen - {None}) | at_write | LIMITS_AND_BAD_DATA | ORDER_REASONS == set(Reason)
 
 
 def test_create_payload_is_exact() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from esync_desktop.sandbox.bigcommerce.common import Doc
 from esync_desktop.sandbox.bigcommerce.db import BcDb
 from esync_desktop.sandbox.bigcommerce.limits import RateLimiter
+from esync_desktop.sandbox.bigcommerce.order_create import admin as orders_admin
 from esync_desktop.sandbox.bigcommerce.render import Fields, product_out
 from esync_desktop.sandbox.http import BadJson, Request, Response
 
@@ -62,6 +63,8 @@ class Admin:
                 raise ValueError('send {"ms": <milliseconds>}')
             self.configure({"read_lag_ms": int(body["ms"])})
             return Response.json(200, {"read_lag_ms": db.read_lag_ms})
+        if sub.startswith("/orders/"):
+            return orders_admin(self.db, request, sub)
         if sub == "/rate" and request.method == "GET":
             headers = self.limiter.peek()
             return Response.json(200, {"plan": self.limiter.plan, **headers})

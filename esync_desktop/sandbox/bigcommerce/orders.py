@@ -42,6 +42,20 @@ STATUSES = (
     (14, "Partially Refunded", "Seller has partially refunded the order."),
 )
 STATUS_NAMES = {sid: name for sid, name, _ in STATUSES}
+ADDRESS_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "street_1",
+    "street_2",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "country_iso2",
+    "phone",
+    "email",
+)
 WRITABLE = {
     "status_id",
     "staff_notes",
@@ -117,6 +131,9 @@ class Orders:
         router.add("PUT", "/v2/orders/{order_id}/shipping_addresses/{id}", self.update_address)
         router.add("GET", "/v2/order_statuses", self.statuses)
         router.add("GET", "/v2/order_statuses/{status_id}", self.status)
+        from esync_desktop.sandbox.bigcommerce.order_create import OrderCreate
+
+        OrderCreate(self.db).register(router)
 
     def _base(self) -> str:
         return f"https://api.bigcommerce.com/stores/{self.db.store_hash}/v2"
@@ -254,21 +271,7 @@ class Orders:
         body = json_body(request, v2=True)
         if not isinstance(body, dict):
             raise v2_error(400, "The request body must be a JSON object.")
-        for key in (
-            "first_name",
-            "last_name",
-            "company",
-            "street_1",
-            "street_2",
-            "city",
-            "state",
-            "zip",
-            "country",
-            "country_iso2",
-            "phone",
-            "email",
-            "shipping_method",
-        ):
+        for key in (*ADDRESS_FIELDS, "shipping_method"):
             if isinstance(body.get(key), str):
                 address[key] = body[key]
         self.db.order_addresses.touch(address["id"])
