@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,3 +46,15 @@ def sandbox() -> Iterator[object]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def gc_on_the_gui_thread() -> Iterator[None]:
+    """Once a QApplication exists, garbage is collected on the GUI thread only (as the app
+    does), so a worker thread of a later test never destroys an earlier test's Qt objects."""
+    yield
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is not None and widgets.QApplication.instance() is not None:
+        from esync_desktop.ui import gc_guard
+
+        gc_guard.install().check()

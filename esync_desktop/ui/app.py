@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Slot, qVersion
 from PySide6.QtWidgets import QApplication, QLabel
 
 from esync_desktop import APP_ID, APP_NAME, __version__
-from esync_desktop.ui import error_dialog, messages
+from esync_desktop.ui import error_dialog, gc_guard, messages
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.error_dialog import show_exception, technical_details
 from esync_desktop.ui.main_window import MainWindow
@@ -128,6 +128,8 @@ def run_gui(argv: list[str] | None = None) -> int:
         print(f"{APP_NAME} could not start: {exc}", file=sys.stderr)
         return 1
     install_excepthook()
+    # Worker threads must never collect Qt objects: the GUI thread does all collection.
+    gc_guard.install(app)
     log.info(
         "window starting: %s %s, Python %s, Qt %s, log file %s",
         APP_NAME,
@@ -159,6 +161,7 @@ def run_gui(argv: list[str] | None = None) -> int:
     finally:
         gui.controller.shutdown(QUIT_WAIT_MS)
         services.stop()
+        gc_guard.uninstall()
         log.info("window stopped (exit code %s)", code)
 
 
