@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from esync_desktop.cli_help import WeightsHelp, options_help
 from esync_desktop.cli_services import open_services
 from esync_desktop.storage.settings import SettingsError
+from esync_desktop.storage.weights_csv import parse_csv_weight
 from esync_desktop.sync.model import ACTION_IDS
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -293,16 +294,14 @@ def _tasks_schedule(args: argparse.Namespace) -> int:
 
 
 def _weight(text: str) -> Decimal | None:
-    """A weight >= 0, or None for 'none'; raises ValueError with what to type."""
+    """A weight in BigCommerce's range (the import's rule), or None for 'none'; raises
+    ValueError with what to type."""
     if text.strip().lower() in ("none", "off", ""):
         return None
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not a weight; give a number such as 0.45") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError(f"{text!r} is not a weight; give a number >= 0")
-    return value
+    weight, why = parse_csv_weight(text)
+    if weight is None:
+        raise ValueError(f"{why}; give a number such as 0.45 (or 'none')")
+    return weight
 
 
 def _save_settings(change: Any) -> int:

@@ -141,7 +141,10 @@ def test_weights_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert run(["weights", "default", "0.3"]) == 0
     assert run(["weights", "category", "Mugs", "0.45"]) == 0
     assert run(["weights", "category", "Cards", "heavy"]) == 2
-    capsys.readouterr()
+    # Outside BigCommerce's range (more than 0, at most 9,999,999,999): refused, with why.
+    for weight in ("1e309", "0", "-1", "1e10", "nan"):
+        assert run(["weights", "category", "Cards", weight]) == 2, weight
+    assert "more than 0" in capsys.readouterr().err
     assert run(["weights", "list"]) == 0
     out = capsys.readouterr().out
     assert "default: 0.3" in out and "category Mugs: 0.45" in out
