@@ -515,7 +515,7 @@ def default_task() -> TaskConfig:
     return TaskConfig(
         name=defaults.DEFAULT_TASK_NAME,
         actions=[ActionConfig(a, {}) for a in defaults.default_task_actions()],
-        stop_when_empty=False,
+        stop_when_empty=defaults.STOP_WHEN_EMPTY,
     )
 
 

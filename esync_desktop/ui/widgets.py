@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+# How a panel of a page saves the settings it edited (the page keeps itself from reloading).
+SaveFn = Callable[[], None]
 
 
 def _restyle(widget: QWidget) -> None:
