@@ -118,6 +118,15 @@ class AppController(QObject):
             or (s.clover.merchant_id and s.bigcommerce.store_hash)
         )
 
+    def leave_demo(self) -> bool:
+        """Connect the owner's own stores now (no restart); False while a sync runs."""
+        if self.busy:
+            return False
+        self.services.stop_demo()
+        self.settings.demo = False
+        self.save_settings()
+        return True
+
     def save_settings(self) -> None:
         """Writes the settings file (small, atomic) and re-arms the schedule."""
         self.services.save_settings()
@@ -132,9 +141,14 @@ class AppController(QObject):
 
         return self.engine.submit(Job(DEMO, job, "Starting the demo stores"), wait=False)
 
-    def test_connections(self) -> bool:
+    def test_connections(self, candidate: Any = None) -> bool:
+        """Reach both stores, with the saved details or a candidate's (app.ConnectionCandidate:
+        the details as typed, tested before they are saved)."""
+
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return self.services.test_connections()
+            if candidate is None:
+                return self.services.test_connections()
+            return self.services.test_connections(candidate)
 
         return self.engine.submit(Job(TEST, job, "Testing the connections"), wait=False)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QPushButton, QVBoxLayou
 SaveFn = Callable[[], None]
 
 
-def _restyle(widget: QWidget) -> None:
+def restyle(widget: QWidget) -> None:
     # A dynamic property only takes effect in the style sheet after a re-polish.
     widget.style().unpolish(widget)
     widget.style().polish(widget)
@@ -56,7 +56,7 @@ class Banner(QLabel):
 
     def show_message(self, kind: str, text: str) -> None:
         self.setProperty("banner", kind)
-        _restyle(self)
+        restyle(self)
         self.setText(text)
         self.setVisible(bool(text))
 
