@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSpinBox,
     QTimeEdit,
+    QWidget,
 )
 
 from esync_desktop.storage.settings import Schedule, TaskConfig
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.scheduler import describe_when
+from esync_desktop.ui.tray import STALE_AFTER_KEY, stale_after
 
 MIN_MINUTES = 5
 
@@ -141,3 +143,37 @@ class ScheduleBox(QGroupBox):
 
     def show_next_run(self) -> None:
         self.next_run.setText(self.next_run_text())
+
+
+class StaleAlertRow(QWidget):
+    """The owner's limit: hours without a successful sync before the tray icon turns red."""
+
+    def __init__(self, controller: AppController, save: widgets.SaveFn) -> None:
+        super().__init__()
+        self.controller = controller
+        self._save = save
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("Turn the tray icon &red when no sync has succeeded for")
+        self.hours = QSpinBox()
+        self.hours.setRange(0, 24 * 14)
+        self.hours.setSuffix(" hours")
+        self.hours.setSpecialValueText("never")
+        self.hours.setAccessibleName("Hours without a successful sync before the alert")
+        label.setBuddy(self.hours)
+        row.addWidget(label)
+        row.addWidget(self.hours)
+        row.addStretch(1)
+        self.show_setting()
+        self.hours.valueChanged.connect(self._on_changed)
+
+    def show_setting(self) -> None:
+        after = stale_after(self.controller.settings)
+        self.hours.blockSignals(True)
+        self.hours.setValue(int(after.total_seconds() // 3600) if after else 0)
+        self.hours.blockSignals(False)
+
+    @Slot(int)
+    def _on_changed(self, hours: int) -> None:
+        self.controller.settings.ui[STALE_AFTER_KEY] = hours
+        self._save()

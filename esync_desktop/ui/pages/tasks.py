@@ -9,7 +9,7 @@ from esync_desktop.storage.settings import TaskConfig
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.pages.task_list import TaskList
-from esync_desktop.ui.pages.task_schedule import MIN_MINUTES, ScheduleBox
+from esync_desktop.ui.pages.task_schedule import MIN_MINUTES, ScheduleBox, StaleAlertRow
 from esync_desktop.ui.pages.task_steps import STOCK_ACTIONS, StepsEditor
 
 __all__ = ["MIN_MINUTES", "STOCK_ACTIONS", "TasksPage"]
@@ -40,6 +40,8 @@ class TasksPage(widgets.Page):
         editor.addWidget(self.steps, 1)
         self.schedule = ScheduleBox(controller, self.current_task, self._save)
         editor.addWidget(self.schedule)
+        self.stale_alert = StaleAlertRow(controller, self._save)
+        editor.addWidget(self.stale_alert)
         footer = QHBoxLayout()
         footer.addStretch(1)
         self.preview_button = widgets.primary_button("&Preview this task")
@@ -89,6 +91,7 @@ class TasksPage(widgets.Page):
     def _on_settings_changed(self) -> None:
         if not self._saving:
             self.steps.forget_locations()
+            self.stale_alert.show_setting()
             self.reload()
 
     @Slot()
