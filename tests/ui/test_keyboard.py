@@ -87,3 +87,18 @@ def _page_of(control: QWidget) -> QWidget:
     while not isinstance(widget, Page):
         widget = widget.parentWidget()
     return widget
+
+
+def test_weight_rules_headings_are_whole_at_1024(gui, qtbot) -> None:
+    window = gui.window
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_page(WEIGHTS)
+    qtbot.wait(50)
+    for table in window.weights.findChildren(QTableView):
+        header = table.horizontalHeader()
+        for column in range(header.count()):
+            text = str(table.model().headerData(column, Qt.Orientation.Horizontal))
+            needed = header.fontMetrics().horizontalAdvance(text)
+            assert header.sectionSize(column) >= needed, (text, header.sectionSize(column))

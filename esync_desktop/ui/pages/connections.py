@@ -271,6 +271,7 @@ class ConnectionsPage(widgets.Page):
         )
         index = self.region.findData("sandbox" if demo else s.clover.region)
         self.region.setCurrentIndex(max(0, index))
+        self._on_region(self.region.currentIndex())
         self.merchant_field.set_text(
             DEMO_CREDENTIALS.clover_merchant_id if demo else s.clover.merchant_id
         )

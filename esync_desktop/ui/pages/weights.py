@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from esync_desktop.ui.models.rules_model import KeyValueTableModel
 KEY, VALUE = 0, 1
 # Wide enough for "0.45" and the header "Weight", so the name column gets the rest.
 WEIGHT_COLUMN_PX = 90
+HEADING_PADDING_PX = 24  # the sort indicator and the section margins
 NOT_IN_CLOVER = "Clover has no category of this name: this rule fits no item."
 NOT_IN_BIGCOMMERCE = (
     "Your BigCommerce store has no category of this name: new products of this Clover "
@@ -67,6 +68,11 @@ class RulesBox(QGroupBox):
         if weights:
             header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(VALUE, WEIGHT_COLUMN_PX)
+        # Never narrower than its headings: a cut heading leaves the owner guessing.
+        titles = header.fontMetrics()
+        heads = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in (KEY, VALUE)]
+        needed = sum(titles.horizontalAdvance(h) + HEADING_PADDING_PX for h in heads)
+        self.table.setMinimumWidth(needed + self.table.frameWidth() * 2)
         layout.addWidget(self.table, 1)
         self.buttons = QHBoxLayout()
         add = QPushButton("Add")
@@ -135,12 +141,12 @@ class WeightsPage(widgets.Page):
         self.import_button = QPushButton("Import CSV…")
         self.import_button.clicked.connect(self._on_import)
         self.sku_box.buttons.insertWidget(2, self.import_button)
-        self.category_model = KeyValueTableModel("Clover category", "Weight", self)
+        self.category_model = KeyValueTableModel("Category", "Weight", self)
         self.category_box = RulesBox(
             "Per Clover category", "Every item of the category gets this weight.",
             self.category_model,
         )  # fmt: skip
-        self.map_model = KeyValueTableModel("Clover category", "BigCommerce category", self)
+        self.map_model = KeyValueTableModel("In Clover", "In BigCommerce", self)
         self.map_box = RulesBox(
             "Category matching",
             "Categories match by name. When a Clover category has another name in "
