@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN
+from esync_desktop.ui.main_window import WEIGHTS
 from esync_desktop.ui.pages.connections import WHERE
 
 WRONG_TOKEN = "wrong-token-0123456789"
@@ -103,3 +104,23 @@ def test_save_clears_what_was_said_about_the_old_details(gui, qtbot) -> None:
     page.save_button.click()
     assert page.status.text() == "Saved."
     assert not page.clover_status.isVisibleTo(page) and not page.bc_status.isVisibleTo(page)
+
+
+def test_the_weight_rules_name_the_stores_weight_unit(gui, qtbot, sandbox) -> None:
+    info = sandbox.describe()
+    gui.services.environ = {
+        "ESYNC_CLOVER_BASE_URL": info["url"],
+        "ESYNC_CLOVER_MERCHANT_ID": info["clover_merchant_id"],
+        "ESYNC_CLOVER_TOKEN": info["clover_token"],
+        "ESYNC_BC_BASE_URL": info["url"],
+        "ESYNC_BC_STORE_HASH": info["bc_store_hash"],
+        "ESYNC_BC_TOKEN": info["bc_token"],
+    }
+    gui.services.settings.clover.merchant_id = info["clover_merchant_id"]
+    gui.services.settings.bigcommerce.store_hash = info["bc_store_hash"]
+    page = gui.window.weights
+    with qtbot.waitSignal(gui.controller.weight_unit_loaded, timeout=30_000):
+        gui.window.show()
+        gui.window.show_page(WEIGHTS)
+    # The sandbox store's store_info says "Ounces".
+    assert "<b>ounces (oz)</b>" in page.unit_label.text()

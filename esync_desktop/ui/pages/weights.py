@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from esync_desktop import wording
+from esync_desktop.cli_help import WEIGHT_UNITS
 from esync_desktop.storage.weights_csv import WeightCsvError, parse_csv_weight, read_weights_csv
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import widgets
@@ -118,6 +119,10 @@ class WeightsPage(widgets.Page):
         self.default_weight.setMaximumWidth(120)
         self.default_weight.editingFinished.connect(self.save)
         default_row.addWidget(self.default_weight)
+        # The store's weight unit, named once BigCommerce says it.
+        self.unit_label = QLabel()
+        self.unit_label.setObjectName("weight_unit")
+        default_row.addWidget(self.unit_label)
         default_row.addWidget(widgets.subtitle("Empty: items that no rule fits are skipped."))
         default_row.addStretch(1)
         self.body.addLayout(default_row)
@@ -169,6 +174,7 @@ class WeightsPage(widgets.Page):
             model.edited.connect(self.save)
         controller.settings_changed.connect(self.load)
         controller.categories_loaded.connect(self._on_categories_loaded)
+        controller.weight_unit_loaded.connect(self._on_weight_unit)
         controller.job_failed.connect(self._on_job_failed)
         # The stores the categories were read from (None: not read yet), and a read under way.
         self._categories_of: tuple[Any, ...] | None = None
@@ -204,7 +210,19 @@ class WeightsPage(widgets.Page):
             )
             return
         self._reading = self.controller.load_categories()
+        self.controller.load_weight_unit()
         self.categories_note.show_message("info", "Reading the categories of your stores…")
+
+    @Slot(object)
+    def _on_weight_unit(self, found: Any) -> None:
+        unit, why = found
+        if unit:
+            words = WEIGHT_UNITS.get(str(unit).strip().casefold(), str(unit))
+            self.unit_label.setText(f"All weights here are in <b>{words}</b>, your store's unit.")
+            self.unit_label.setToolTip("")
+        else:
+            self.unit_label.setText("Weight unit: as set in BigCommerce (not read yet).")
+            self.unit_label.setToolTip(why)
 
     def _offer(self, clover: Any, bigcommerce: Any) -> None:
         """The pick lists (and the red marks for unknown names); None: free text, no marks."""
