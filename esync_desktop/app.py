@@ -116,6 +116,27 @@ class RunResult:
     error: dict[str, str] | None = None
 
 
+@dataclass(frozen=True)
+class ConnectionCandidate:
+    """Connection details as typed, tested before any of them is saved: the settings with the
+    typed ids, region and addresses, and the typed tokens (None: the stored one)."""
+
+    settings: Settings
+    clover_token: str | None = None
+    bc_token: str | None = None
+
+
+class _TypedTokens:
+    """The keyring, with the tokens typed but not yet saved in front of it."""
+
+    def __init__(self, secrets: Any, typed: Mapping[str, str | None]) -> None:
+        self._secrets, self._typed = secrets, typed
+
+    def get(self, name: str) -> str | None:
+        typed = self._typed.get(name)
+        return typed if typed else self._secrets.get(name)
+
+
 @dataclass
 class _Credentials:
     clover_base_url: str
@@ -206,10 +227,7 @@ class Services:
         self._engine_state.forget_scope(self._demo_scope())
 
     def stop(self) -> None:
-        if self._demo is not None:
-            self._demo.stop()
-            self._demo = None
-            self._demo_credentials = None
+        self.stop_demo()
         self.state.close()
 
     def _demo_scope(self) -> str:
@@ -217,15 +235,30 @@ class Services:
 
         return f"demo:{c.clover_merchant_id}>{c.bc_store_hash}"
 
-    def _credentials(self) -> _Credentials:
+    def stop_demo(self) -> None:
+        """Leave the demo stores now: the next job uses the connections in the settings."""
+        if self._demo is not None:
+            self._demo.stop()
+            self._demo = None
+            self._demo_credentials = None
+
+    def _credentials(self, candidate: ConnectionCandidate | None = None) -> _Credentials:
         if self._demo_credentials is not None:
             return self._demo_credentials
         from esync_desktop.connectors.clover import CLOVER_REGIONS
         from esync_desktop.storage.secrets import (
+            BC_TOKEN,
+            CLOVER_TOKEN,
             CredentialsError,
             SecretsUnavailable,
             resolve_credentials,
         )
+
+        settings, secrets = self.settings, self.secrets
+        if candidate is not None:
+            settings = candidate.settings
+            typed = {CLOVER_TOKEN: candidate.clover_token, BC_TOKEN: candidate.bc_token}
+            secrets = _TypedTokens(self.secrets, typed)  # type: ignore[assignment]
 
         advice = (
             "Enter them on the Connections page, or set ESYNC_CLOVER_MERCHANT_ID, "
@@ -235,16 +268,16 @@ class Services:
         )
         ids = {
             "Clover merchant id": self.environ.get("ESYNC_CLOVER_MERCHANT_ID")
-            or self.settings.clover.merchant_id,
+            or settings.clover.merchant_id,
             "BigCommerce store hash": self.environ.get("ESYNC_BC_STORE_HASH")
-            or self.settings.bigcommerce.store_hash,
+            or settings.bigcommerce.store_hash,
         }
         if not all(ids.values()):
             # Without the accounts there is nothing to ask the keyring for yet.
             missing_ids = [label for label, value in ids.items() if not value]
             raise ConfigurationError(f"Missing {', '.join(missing_ids)}. {advice}")
         try:
-            creds = resolve_credentials(self.settings, self.secrets, self.environ)
+            creds = resolve_credentials(settings, secrets, self.environ)
         except SecretsUnavailable as exc:
             raise ConfigurationError(f"{exc} Or try the demo stores with --demo.") from exc
         except CredentialsError as exc:
@@ -274,12 +307,12 @@ class Services:
         return f"{creds.clover_merchant_id}>{creds.bc_store_hash}"
 
     def _clients(
-        self, run_id: int | None = None
+        self, run_id: int | None = None, candidate: ConnectionCandidate | None = None
     ) -> tuple[CloverClient, BigCommerceClient, _Credentials]:
         from esync_desktop.connectors.bigcommerce import BigCommerceClient
         from esync_desktop.connectors.clover import CloverClient
 
-        creds = self._credentials()
+        creds = self._credentials(candidate)
         hook = self._engine_state.exchange_hook(lambda: run_id)
         clover = CloverClient(
             creds.clover_base_url, creds.clover_merchant_id, creds.clover_token, on_exchange=hook
@@ -289,10 +322,11 @@ class Services:
         )
         return clover, bc, creds
 
-    def test_connections(self) -> ConnectionReport:
-        """Reach both stores: their names, or what is wrong and what to do."""
+    def test_connections(self, candidate: ConnectionCandidate | None = None) -> ConnectionReport:
+        """Reach both stores: their names, or what is wrong and what to do. With a candidate,
+        the details as typed (nothing of them saved)."""
         try:
-            clover, bc, _ = self._clients()
+            clover, bc, _ = self._clients(candidate=candidate)
         except ConfigurationError as exc:
             return ConnectionReport(False, None, str(exc), False, None, str(exc))
         try:
@@ -529,7 +563,7 @@ def default_task() -> TaskConfig:
     return TaskConfig(
         name=defaults.DEFAULT_TASK_NAME,
         actions=[ActionConfig(a, {}) for a in defaults.default_task_actions()],
-        stop_when_empty=False,
+        stop_when_empty=defaults.STOP_WHEN_EMPTY,
     )
 
 

@@ -378,3 +378,21 @@ def action_short_label(action: str) -> str:
 
 def option_label(option: str) -> str:
     return OPTION_LABELS.get(option, option.replace("_", " ").capitalize())
+
+
+def after_sync_banner(cancelled: bool, counts: Mapping[str, int]) -> tuple[str, str]:
+    """The Preview's banner once its plan was run: (banner kind, text). Only a run that went
+    through to the end, with nothing refused, says it synced."""
+    made = counts.get(Outcome.CREATE, 0) + counts.get(Outcome.UPDATE, 0)
+    if cancelled:
+        return "warning", (
+            f"Sync cancelled after {plural(made, 'change')}: the rest was not sent. "
+            "Preview again to see what is left to do."
+        )
+    failed = counts.get(Outcome.FAIL, 0)
+    if failed:
+        return "error", (
+            f"Synced with {plural(failed, 'failure')}: see the Sync page for what BigCommerce "
+            "refused. Preview again to see what is left to do."
+        )
+    return "ok", "Synced. Preview again to see what is left to do."

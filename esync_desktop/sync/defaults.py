@@ -7,6 +7,8 @@ from decimal import Decimal
 from esync_desktop.sync.model import CATALOGUE_ACTION_IDS
 
 DEFAULT_TASK_NAME = "Catalogue sync"
+# Off for the built-in task (see app.default_task) and for every new one, so they agree.
+STOP_WHEN_EMPTY = False
 
 # Weights (store unit: kg) per demo category. Seasonal and Gift Cards have none and there is no
 # default, so those items show `missing_weight` in a preview, as a real first run would.

@@ -90,6 +90,7 @@ class GuiApp(QObject):
             # A damaged settings file was kept as a backup and defaults used: never silently.
             error_dialog.notifier.info(messages.SETTINGS_RESET_TITLE, "\n".join(problems))
         self.controller.scheduler.start()
+        self.controller.load_history()  # when the last sync succeeded, for the tray's alerts
         if self.services.settings.demo and not getattr(self.services, "demo_running", False):
             # Chosen on an earlier start: the demo stores come back with their saved state.
             self.controller.demo_started.connect(self.window.connections.save_and_test)

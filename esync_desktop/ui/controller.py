@@ -35,6 +35,7 @@ HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGOR
     "export",
     "categories",
 )
+WEIGHT_UNIT = "weight_unit"
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
 # this long, not on every one-minute check.
 RETRY_AFTER = timedelta(minutes=5)
@@ -70,6 +71,7 @@ class AppController(QObject):
     settings_changed = Signal()
     locations_loaded = Signal(object)  # list of app.StockLocation
     categories_loaded = Signal(object)  # app.StoreCategories
+    weight_unit_loaded = Signal(object)  # (the store's weight_units or None, why not)
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
     exported = Signal(str, int)  # path, rows written
 
@@ -118,6 +120,15 @@ class AppController(QObject):
             or (s.clover.merchant_id and s.bigcommerce.store_hash)
         )
 
+    def leave_demo(self) -> bool:
+        """Connect the owner's own stores now (no restart); False while a sync runs."""
+        if self.busy:
+            return False
+        self.services.stop_demo()
+        self.settings.demo = False
+        self.save_settings()
+        return True
+
     def save_settings(self) -> None:
         """Writes the settings file (small, atomic) and re-arms the schedule."""
         self.services.save_settings()
@@ -132,9 +143,14 @@ class AppController(QObject):
 
         return self.engine.submit(Job(DEMO, job, "Starting the demo stores"), wait=False)
 
-    def test_connections(self) -> bool:
+    def test_connections(self, candidate: Any = None) -> bool:
+        """Reach both stores, with the saved details or a candidate's (app.ConnectionCandidate:
+        the details as typed, tested before they are saved)."""
+
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return self.services.test_connections()
+            if candidate is None:
+                return self.services.test_connections()
+            return self.services.test_connections(candidate)
 
         return self.engine.submit(Job(TEST, job, "Testing the connections"), wait=False)
 
@@ -254,6 +270,14 @@ class AppController(QObject):
 
         return self.reads.submit(Job(CATEGORIES, job, "Reading the stores' categories"))
 
+    def load_weight_unit(self) -> bool:
+        """The BigCommerce store's weight unit, for the Weight rules page to name."""
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            return self.services.store_weight_unit()
+
+        return self.reads.submit(Job(WEIGHT_UNIT, job, "Reading the store's weight unit"))
+
     def load_secrets(self) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
             return secrets_bridge.load_state(self.services)
@@ -313,6 +337,8 @@ class AppController(QObject):
             self.exported.emit(job.info["path"], result)
         elif kind == CATEGORIES:
             self.categories_loaded.emit(result)
+        elif kind == WEIGHT_UNIT:
+            self.weight_unit_loaded.emit(result)
         elif kind == SECRETS_LOAD:
             self.secrets_loaded.emit(result)
         elif kind == SECRETS_SAVE:

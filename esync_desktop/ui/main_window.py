@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from esync_desktop import APP_NAME, diagnostics
 from esync_desktop.sync.model import TaskPlan
-from esync_desktop.ui import error_dialog, messages
+from esync_desktop.ui import error_dialog, messages, widgets
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import DEMO, AppController
 from esync_desktop.ui.pages.connections import ConnectionsPage
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         controller.demo_started.connect(self._on_demo_started)
         controller.job_failed.connect(self._on_job_failed)
         self._build_menus()
+        widgets.tab_leaves_views(self)
         self._restore_geometry()
         if controller.has_connections():
             self.show_page(CONNECTIONS)

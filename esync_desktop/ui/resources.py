@@ -26,6 +26,8 @@ class TrayState(StrEnum):
     RUNNING = "running"
     FAILED = "failed"
     PAUSED = "paused"
+    ATTENTION = "attention"  # items of the last run need the owner
+    STALE = "stale"  # no sync has succeeded for longer than the owner allows
 
 
 # Qt needs file names; a resource inside a zip would be extracted for as long as the process runs.

@@ -3,6 +3,8 @@ runs that need attention."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -10,30 +12,119 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from esync_desktop import APP_NAME, wording
+from esync_desktop.sync.analysis import run_attention
 from esync_desktop.ui import errors as ui_errors
-from esync_desktop.ui.controller import AppController
+from esync_desktop.ui.controller import RUN, SCHEDULED, AppController
 from esync_desktop.ui.resources import TrayState, tray_icon
 from esync_desktop.ui.scheduler import describe_when
 
-TOOLTIPS = {
-    TrayState.IDLE: f"{APP_NAME}: all good",
-    TrayState.RUNNING: f"{APP_NAME}: syncing…",
-    TrayState.FAILED: f"{APP_NAME}: the last sync needs attention",
-    TrayState.PAUSED: f"{APP_NAME}: schedule paused",
-}
+# The owner's setting (Tasks page): hours without a successful sync before the icon turns red.
+STALE_AFTER_KEY = "alert_after_hours"
+DEFAULT_STALE_HOURS = 24
+
+
+def stale_after(settings: Any) -> timedelta | None:
+    """None: the owner does not want the alert (0 hours)."""
+    hours = settings.ui.get(STALE_AFTER_KEY, DEFAULT_STALE_HOURS)
+    try:
+        hours = int(hours)
+    except (TypeError, ValueError):
+        hours = DEFAULT_STALE_HOURS
+    return timedelta(hours=hours) if hours > 0 else None
+
+
+@dataclass
+class Alerts:
+    """What the tray knows about the runs, as data: when the last sync succeeded, the problem
+    that stops them and since when, and how many items of the last run need the owner."""
+
+    last_success: datetime | None = None
+    first_run: datetime | None = None  # the oldest run known: a new install is never "stale"
+    problem: str = ""
+    problem_since: datetime | None = None
+    attention: int = 0
+    failed: int = 0
+
+    def run_finished(self, result: Any, at: datetime) -> None:
+        self.first_run = self.first_run or at
+        self.failed = int(result.counts.get("fail", 0))
+        self.attention = run_attention(result.document) if result.document else 0
+        if not result.cancelled:
+            self.last_success = at
+            self.problem, self.problem_since = "", None
+
+    def run_failed(self, error: BaseException, at: datetime) -> None:
+        self.first_run = self.first_run or at
+        title = ui_errors.describe_error(error).title
+        if title != self.problem:
+            self.problem, self.problem_since = title, at
+
+    def history(self, records: list[Any]) -> None:
+        """The runs on record (newest first), for what happened before this start."""
+        finished = [r.finished_at for r in records if r.result == "finished" and r.finished_at]
+        if finished and (self.last_success is None or max(finished) > self.last_success):
+            self.last_success = max(finished)
+        started = [r.started_at for r in records]
+        if started and (self.first_run is None or min(started) < self.first_run):
+            self.first_run = min(started)
+
+
+def tray_status(
+    controller: AppController, alerts: Alerts, now: datetime, stale: timedelta | None
+) -> tuple[TrayState, str]:
+    """The icon and the tooltip: what needs the owner, most urgent first."""
+    lines: list[str] = []
+    state = TrayState.IDLE
+    if alerts.problem and alerts.problem_since is not None:
+        lines.append(f"{alerts.problem} since {describe_since(alerts.problem_since, now)}")
+        state = TrayState.FAILED
+    elif controller.last_error is not None:
+        lines.append(ui_errors.describe_error(controller.last_error).title)
+        state = TrayState.FAILED
+    if alerts.failed:
+        lines.append(f"the last sync had {wording.plural(alerts.failed, 'failure')}")
+        state = TrayState.FAILED
+    reference = alerts.last_success or alerts.first_run
+    if stale is not None and reference is not None and now - reference > stale:
+        since = describe_since(alerts.last_success, now) if alerts.last_success else ""
+        lines.append(
+            f"no sync has succeeded since {since}" if since else "no sync has succeeded yet"
+        )
+        state = TrayState.STALE
+    if alerts.attention:
+        need = wording.verb(alerts.attention, "needs", "need")
+        lines.append(f"{wording.plural(alerts.attention, 'item')} {need} you")
+        if state is TrayState.IDLE:
+            state = TrayState.ATTENTION
+    if controller.scheduler.paused:
+        lines.append("schedule paused")
+        if state is TrayState.IDLE:
+            state = TrayState.PAUSED
+    running = controller.running_task
+    if running or controller.busy:
+        lines.insert(0, f"syncing “{running}”…" if running else "syncing…")
+        state = TrayState.RUNNING
+    return state, f"{APP_NAME}: " + ("\n".join(lines) if lines else "all good")
+
+
+def describe_since(when: datetime, now: datetime) -> str:
+    """ "09:10" today, "yesterday 14:02", else "3 May 14:02"."""
+    when, now = when.astimezone(), now.astimezone()
+    clock = when.strftime("%H:%M")
+    days = (now.date() - when.date()).days
+    if days == 0:
+        return clock
+    if days == 1:
+        return f"yesterday {clock}"
+    return f"{when.day} {when.strftime('%B')} {clock}"
 
 
 def tray_state(controller: AppController) -> TrayState:
-    if controller.busy:
-        return TrayState.RUNNING
-    failed = controller.last_error is not None or bool(
-        controller.last_result is not None and controller.last_result.counts.get("fail")
-    )
-    if failed:
-        return TrayState.FAILED
-    if controller.scheduler.paused:
-        return TrayState.PAUSED
-    return TrayState.IDLE
+    """The icon for the controller's last run alone (no history, no stale alert)."""
+    alerts, now = Alerts(), controller.scheduler.now()
+    if controller.last_result is not None:
+        alerts.run_finished(controller.last_result, now)
+    return tray_status(controller, alerts, now, None)[0]
 
 
 def scheduled_notice(task: str, outcome: Any) -> tuple[str, str] | None:
@@ -43,10 +134,23 @@ def scheduled_notice(task: str, outcome: Any) -> tuple[str, str] | None:
         return f"Scheduled sync “{task}” did not run", f"{problem.title}. {problem.message}"
     counts = outcome.counts
     failed, skipped = counts.get("fail", 0), counts.get("skip", 0)
-    if not failed and not skipped:
+    if failed:
+        title = f"Scheduled sync “{task}”: {failed} failed"
+        return title, wording.counts_text(counts) + ". Open History for the details."
+    if outcome.document:
+        # Skips that only say "nothing to do" are no problem: name the items that need you.
+        attention = run_attention(outcome.document)
+        if not attention:
+            return None
+        need = wording.verb(attention, "needs", "need")
+        return (
+            f"“{task}”: {wording.plural(attention, 'item')} {need} you",
+            "Open History to see each item and what to do.",
+        )
+    if not skipped:
         return None
-    title = f"Scheduled sync “{task}”: {failed} failed" if failed else f"“{task}” skipped items"
-    return title, wording.counts_text(counts) + ". Open History for the details."
+    details = wording.counts_text(counts) + ". Open History for the details."
+    return f"“{task}” skipped items", details
 
 
 class Tray(QObject):
@@ -65,7 +169,10 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
         self.notices: list[tuple[str, str]] = []
-        controller.busy_changed.connect(self.update_state)
+        self.alerts = Alerts()
+        controller.busy_changed.connect(self._on_busy_changed)
+        controller.history_loaded.connect(self._on_history)
+        controller.settings_changed.connect(self.update_state)
         controller.run_finished.connect(self._on_run_finished)
         controller.job_failed.connect(self._on_job_failed)
         controller.scheduled_run_done.connect(self._on_scheduled_done)
@@ -85,14 +192,22 @@ class Tray(QObject):
 
     @Slot()
     def update_state(self) -> None:
-        state = tray_state(self.controller)
+        controller = self.controller
+        state, tooltip = tray_status(
+            controller, self.alerts, controller.scheduler.now(), stale_after(controller.settings)
+        )
         self.state = state
         self.icon.setIcon(tray_icon(state))
-        tooltip = TOOLTIPS[state]
-        running = self.controller.running_task
-        if running:
-            tooltip = f"{APP_NAME}: syncing “{running}”…"
         self.icon.setToolTip(tooltip)
+
+    @Slot(bool)
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.update_state()
+
+    @Slot(object)
+    def _on_history(self, records: Any) -> None:
+        self.alerts.history(list(records))
+        self.update_state()
 
     @Slot()
     def rebuild_menu(self) -> None:
@@ -101,7 +216,7 @@ class Tray(QObject):
         running = controller.running_task
         if running:
             self.menu.addAction(f"Syncing “{running}”…").setEnabled(False)
-            self.menu.addAction("Cancel sync", controller.cancel)
+            self._add_action("Cancel sync", self._on_cancel)
         else:
             for task in controller.settings.tasks:
                 action = QAction(f"Sync now: {task.name}", self.menu)
@@ -121,10 +236,28 @@ class Tray(QObject):
             text = f"Next: {name}, {describe_when(when, controller.scheduler.now())}"
         self.menu.addAction(text).setEnabled(False)
         pause = "Resume schedule" if controller.scheduler.paused else "Pause schedule"
-        self.menu.addAction(pause, self._toggle_pause)
+        self._add_action(pause, self._toggle_pause)
         self.menu.addSeparator()
-        self.menu.addAction(f"Open {APP_NAME}", self.open_requested.emit)
-        self.menu.addAction("Quit", self.quit_requested.emit)
+        self._add_action(f"Open {APP_NAME}", self._on_open)
+        self._add_action("Quit", self._on_quit)
+
+    def _add_action(self, text: str, slot: Any) -> None:
+        # Each to a slot of no arguments: never a signal's emit() handed triggered's `checked`.
+        action = QAction(text, self.menu)
+        action.triggered.connect(slot)
+        self.menu.addAction(action)
+
+    @Slot()
+    def _on_cancel(self) -> None:
+        self.controller.cancel()
+
+    @Slot()
+    def _on_open(self) -> None:
+        self.open_requested.emit()
+
+    @Slot()
+    def _on_quit(self) -> None:
+        self.quit_requested.emit()
 
     def menu_texts(self) -> list[str]:
         return [a.text() for a in self.menu.actions() if not a.isSeparator()]
@@ -149,10 +282,13 @@ class Tray(QObject):
 
     @Slot(object, str)
     def _on_run_finished(self, result: Any, trigger: str) -> None:
+        self.alerts.run_finished(result, self.controller.scheduler.now())
         self.update_state()
 
     @Slot(str, object)
     def _on_job_failed(self, kind: str, error: Any) -> None:
+        if kind in (RUN, SCHEDULED) and isinstance(error, BaseException):
+            self.alerts.run_failed(error, self.controller.scheduler.now())
         self.update_state()
 
     @Slot(str, object)

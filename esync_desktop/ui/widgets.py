@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QPushButton, QVBoxLayout, QWidget
+
+# How a panel of a page saves the settings it edited (the page keeps itself from reloading).
+SaveFn = Callable[[], None]
 
 
-def _restyle(widget: QWidget) -> None:
+def restyle(widget: QWidget) -> None:
     # A dynamic property only takes effect in the style sheet after a re-polish.
     widget.style().unpolish(widget)
     widget.style().polish(widget)
@@ -51,7 +56,7 @@ class Banner(QLabel):
 
     def show_message(self, kind: str, text: str) -> None:
         self.setProperty("banner", kind)
-        _restyle(self)
+        restyle(self)
         self.setText(text)
         self.setVisible(bool(text))
 
@@ -76,3 +81,10 @@ class Page(QWidget):
         if intro:
             outer.addWidget(subtitle(intro))
         self.body = outer
+
+
+def tab_leaves_views(root: QWidget) -> None:
+    """Tab and Backtab move on to the next control from every table and list under `root`
+    (a table's default walks cell by cell and never lets go); arrows still move inside."""
+    for view in root.findChildren(QAbstractItemView):
+        view.setTabKeyNavigation(False)

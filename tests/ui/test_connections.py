@@ -61,13 +61,13 @@ def test_no_keyring_says_so_and_saves_nothing(gui, qtbot, esync_home) -> None:
     qtbot.waitUntil(lambda: page.keyring_banner.isVisibleTo(page), timeout=5000)
     assert "keyring" in page.keyring_banner.text().lower()
     assert "gnome-keyring" in page.keyring_banner.text()
-    page.merchant_id.setText("MERCHANT1")
+    page.merchant_id.setText("MERCHANT1ABCD")
     page.clover_token.setText("secret-clover-token-42")
     with qtbot.waitSignal(gui.controller.secrets_failed, timeout=5000):
         page.save_button.click()
     assert page.keyring_banner.kind == "error"
     assert "not saved" in page.status.text()
-    assert gui.services.settings.clover.merchant_id == "MERCHANT1"
+    assert gui.services.settings.clover.merchant_id == "MERCHANT1ABCD"
     assert _files_containing(esync_home, "secret-clover-token-42") == []
 
 
@@ -87,7 +87,7 @@ def test_tokens_go_to_the_real_keyring_and_back(gui, qtbot, esync_home) -> None:
     service = f"esync-desktop-test-{uuid.uuid4().hex[:8]}"
     gui.services.secrets = SecretStore(service=service)
     page = gui.window.connections
-    page.merchant_id.setText("MERCHANT1")
+    page.merchant_id.setText("MERCHANT1ABCD")
     page.store_hash.setText("abc123")
     page.clover_token.setText("clover-token-in-keyring-1")
     page.bc_token.setText("bc-token-in-keyring-2")

@@ -166,9 +166,18 @@ def test_cancel_mid_run(gui, qtbot) -> None:
     with qtbot.waitSignal(controller.history_loaded, timeout=30_000) as history:
         controller.load_history()
     assert history.args[0][0].result == "cancelled"
-    # Leaving the demo: remembered for the next start, said plainly.
+    assert window.preview.banner.kind == "warning"
+    assert (
+        "cancelled" in window.preview.banner.text()
+        and "Synced." not in window.preview.banner.text()
+    )
+    # Leaving the demo: at once (no restart), remembered for the next start, said plainly.
     page = window.connections
     assert page.leave_demo_button.isVisibleTo(page)
     page.leave_demo_button.click()
     assert gui.services.settings.demo is False
-    assert "restart" in page.status.text().lower()
+    assert not gui.services.demo_running
+    assert page.merchant_id.isEnabled() and page.merchant_id.text() == ""
+    assert not page.leave_demo_button.isVisibleTo(page)
+    assert "restart" not in page.status.text().lower()
+    assert "Enter your own stores" in page.status.text()

@@ -151,3 +151,36 @@ def test_scheduled_runs_that_need_attention_show_a_notification(x_display: str) 
     assert "Check the internet connection" in unreachable[0]["text"]
     assert manual == []  # a sync started by hand is reported in the window, not the tray
     assert report["states"] == ["idle", "idle", "failed", "failed", "failed"]
+
+
+QUITS = 20
+
+
+@pytest.mark.tray
+def test_quitting_from_the_tray_during_a_scheduled_sync_never_crashes(
+    x_display: str, esync_home: Path
+) -> None:
+    """Quit from the tray menu while a scheduled sync runs, 20 times: every exit is clean (a
+    reference-count bug shows as "Fatal Python error" on stderr and an abort)."""
+    for attempt in range(QUITS):
+        # A home of its own each time: a task that already ran is not due again at once.
+        home = esync_home / f"quit-{attempt}"
+        env = {
+            **os.environ,
+            "DISPLAY": x_display,
+            "QT_QPA_PLATFORM": "xcb",
+            "ESYNC_HOME": str(home),
+        }
+        result = subprocess.run(
+            [sys.executable, "-X", "faulthandler", "-m", "tests.ui.tray_quit_probe"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        logs = "".join(p.read_text(errors="replace") for p in home.rglob("*.log"))
+        assert "Fatal Python error" not in result.stderr + logs, (attempt, result.stderr)
+        assert result.returncode == 0, (attempt, result.returncode, result.stderr)
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+        assert report["tray"] is True and report["running_at_quit"], report

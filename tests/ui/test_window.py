@@ -57,10 +57,10 @@ def test_build_a_task_from_the_dropdown(gui) -> None:
     page.add_button.click()
     assert [a.action for a in task.actions] == ["send-prices", "send-inventory-standard"]
     page.action_list.setCurrentRow(1)
-    page.up_button.click()
+    page.steps.up_button.click()
     assert [a.action for a in task.actions] == ["send-inventory-standard", "send-prices"]
     page.action_list.setCurrentRow(0)
-    name_match = page.options_box.findChild(type(page.stop_when_empty), "require_name_match")
+    name_match = page.steps.options_box.findChild(type(page.stop_when_empty), "require_name_match")
     assert name_match is not None and name_match.isChecked()
     name_match.setChecked(False)
     assert task.actions[0].options == {"require_name_match": False}
@@ -68,7 +68,7 @@ def test_build_a_task_from_the_dropdown(gui) -> None:
     page.every_minutes.setValue(45)
     page.stop_when_empty.setChecked(False)
     page.action_list.setCurrentRow(1)
-    page.remove_button.click()
+    page.steps.remove_button.click()
     reloaded = Services(environ={})
     try:
         saved = reloaded.settings.task("Stock and prices")
@@ -87,14 +87,14 @@ def test_stock_location_is_picked_by_name_from_the_store(gui, qtbot) -> None:
     page.action_picker.setCurrentIndex(page.action_picker.findData("send-inventory-standard"))
     page.add_button.click()
     page.action_list.setCurrentRow(0)
-    box = page.location_box
+    box = page.steps.location_box
     # No connection yet: the saved location stays, with why no names are shown.
     qtbot.waitUntil(lambda: "could not read" in box.currentText(), timeout=10_000)
     assert box.currentData() == 1
     with qtbot.waitSignal(gui.controller.demo_started, timeout=30_000):
         gui.controller.start_demo()
     page.action_list.setCurrentRow(0)
-    box = page.location_box
+    box = page.steps.location_box
     qtbot.waitUntil(lambda: box.count() == 2, timeout=10_000)
     assert [box.itemText(i) for i in range(2)] == ["Main Store (default)", "Warehouse"]
     assert box.currentData() == 1

@@ -276,7 +276,8 @@ class PreviewPage(widgets.Page):
         # A plan is applied once; a second Sync now needs a fresh preview.
         if self.plan is not None and trigger == "manual":
             self.set_plan(None)
-            self.banner.show_message("ok", "Synced. Preview again to see what is left to do.")
+            kind, text = wording.after_sync_banner(result.cancelled, result.counts)
+            self.banner.show_message(kind, text)
 
     # -- filters -----------------------------------------------------------------------------------
 

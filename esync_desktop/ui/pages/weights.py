@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from esync_desktop import wording
+from esync_desktop.cli_help import WEIGHT_UNITS
 from esync_desktop.storage.weights_csv import WeightCsvError, parse_csv_weight, read_weights_csv
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import widgets
@@ -34,6 +35,7 @@ from esync_desktop.ui.models.rules_model import KeyValueTableModel
 KEY, VALUE = 0, 1
 # Wide enough for "0.45" and the header "Weight", so the name column gets the rest.
 WEIGHT_COLUMN_PX = 90
+HEADING_PADDING_PX = 24  # the sort indicator and the section margins
 NOT_IN_CLOVER = "Clover has no category of this name: this rule fits no item."
 NOT_IN_BIGCOMMERCE = (
     "Your BigCommerce store has no category of this name: new products of this Clover "
@@ -67,6 +69,11 @@ class RulesBox(QGroupBox):
         if weights:
             header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(VALUE, WEIGHT_COLUMN_PX)
+        # Never narrower than its headings: a cut heading leaves the owner guessing.
+        titles = header.fontMetrics()
+        heads = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in (KEY, VALUE)]
+        needed = sum(titles.horizontalAdvance(h) + HEADING_PADDING_PX for h in heads)
+        self.table.setMinimumWidth(needed + self.table.frameWidth() * 2)
         layout.addWidget(self.table, 1)
         self.buttons = QHBoxLayout()
         add = QPushButton("Add")
@@ -112,6 +119,10 @@ class WeightsPage(widgets.Page):
         self.default_weight.setMaximumWidth(120)
         self.default_weight.editingFinished.connect(self.save)
         default_row.addWidget(self.default_weight)
+        # The store's weight unit, named once BigCommerce says it.
+        self.unit_label = QLabel()
+        self.unit_label.setObjectName("weight_unit")
+        default_row.addWidget(self.unit_label)
         default_row.addWidget(widgets.subtitle("Empty: items that no rule fits are skipped."))
         default_row.addStretch(1)
         self.body.addLayout(default_row)
@@ -135,12 +146,12 @@ class WeightsPage(widgets.Page):
         self.import_button = QPushButton("Import CSV…")
         self.import_button.clicked.connect(self._on_import)
         self.sku_box.buttons.insertWidget(2, self.import_button)
-        self.category_model = KeyValueTableModel("Clover category", "Weight", self)
+        self.category_model = KeyValueTableModel("Category", "Weight", self)
         self.category_box = RulesBox(
             "Per Clover category", "Every item of the category gets this weight.",
             self.category_model,
         )  # fmt: skip
-        self.map_model = KeyValueTableModel("Clover category", "BigCommerce category", self)
+        self.map_model = KeyValueTableModel("In Clover", "In BigCommerce", self)
         self.map_box = RulesBox(
             "Category matching",
             "Categories match by name. When a Clover category has another name in "
@@ -163,6 +174,7 @@ class WeightsPage(widgets.Page):
             model.edited.connect(self.save)
         controller.settings_changed.connect(self.load)
         controller.categories_loaded.connect(self._on_categories_loaded)
+        controller.weight_unit_loaded.connect(self._on_weight_unit)
         controller.job_failed.connect(self._on_job_failed)
         # The stores the categories were read from (None: not read yet), and a read under way.
         self._categories_of: tuple[Any, ...] | None = None
@@ -198,7 +210,19 @@ class WeightsPage(widgets.Page):
             )
             return
         self._reading = self.controller.load_categories()
+        self.controller.load_weight_unit()
         self.categories_note.show_message("info", "Reading the categories of your stores…")
+
+    @Slot(object)
+    def _on_weight_unit(self, found: Any) -> None:
+        unit, why = found
+        if unit:
+            words = WEIGHT_UNITS.get(str(unit).strip().casefold(), str(unit))
+            self.unit_label.setText(f"All weights here are in <b>{words}</b>, your store's unit.")
+            self.unit_label.setToolTip("")
+        else:
+            self.unit_label.setText("Weight unit: as set in BigCommerce (not read yet).")
+            self.unit_label.setToolTip(why)
 
     def _offer(self, clover: Any, bigcommerce: Any) -> None:
         """The pick lists (and the red marks for unknown names); None: free text, no marks."""

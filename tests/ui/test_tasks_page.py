@@ -1,0 +1,67 @@
+"""The Tasks page: new tasks agree with the built-in one, a step cannot be added twice
+unnoticed, and the controls stay put whichever step is selected."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint
+
+from esync_desktop.app import default_task
+from esync_desktop.ui.pages.task_steps import duplicate_step_text
+
+
+def test_a_new_task_stops_when_empty_like_the_built_in_one(gui) -> None:
+    page = gui.window.tasks
+    built_in = page.current_task()
+    assert built_in is not None and built_in.name == default_task().name
+    assert page.stop_when_empty.isChecked() is built_in.stop_when_empty
+    task = page.add_task("Prices only")
+    assert task.stop_when_empty is default_task().stop_when_empty
+    assert page.stop_when_empty.isChecked() is default_task().stop_when_empty
+
+
+def test_the_same_step_is_not_added_twice_without_a_word(gui) -> None:
+    page = gui.window.tasks
+    task = page.add_task("Stock")
+    picker = page.action_picker
+    picker.setCurrentIndex(picker.findData("send-prices"))
+    page.add_button.click()
+    picker.setCurrentIndex(picker.findData("send-inventory-standard"))
+    page.add_button.click()
+    picker.setCurrentIndex(picker.findData("send-prices"))
+    page.add_button.click()
+    assert [a.action for a in task.actions] == ["send-prices", "send-inventory-standard"]
+    notice = page.steps.notice
+    assert notice.isVisibleTo(page) and notice.kind == "warning"
+    assert notice.text() == duplicate_step_text("send-prices", 1)
+    assert page.action_list.currentRow() == 0  # the step already there is shown
+    page.steps.remove_action()
+    assert not notice.isVisibleTo(page)
+
+
+def test_no_control_moves_when_another_step_is_selected(gui, qtbot) -> None:
+    window = gui.window
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.tasks
+    window.show_page(1)
+    task = page.current_task()
+    assert task is not None and len(task.actions) > 2
+
+    def places() -> dict[str, QPoint]:
+        steps = page.steps
+        controls = {
+            "add": steps.add_button,
+            "picker": steps.action_picker,
+            "up": steps.up_button,
+            "remove": steps.remove_button,
+            "stop": steps.stop_when_empty,
+        }
+        return {name: w.mapTo(window, QPoint(0, 0)) for name, w in controls.items()}
+
+    seen = []
+    for row in range(len(task.actions)):
+        page.action_list.setCurrentRow(row)
+        qtbot.wait(20)  # the layout settles
+        seen.append(places())
+    assert all(p == seen[0] for p in seen), seen
