@@ -155,7 +155,8 @@ def _restock_lines(
         elif sku_key(sku) not in bc_skus:
             why, choice = "SKU not in BigCommerce", False
         elif not choice:
-            why = "not restocked (option restock / restock_lines)"
+            said = key in opts.restock_lines
+            why = "restock_lines says no" if said else "the option restock is off"
         out.append({"key": key, "name": line.name, "sku": sku, "restock": choice, "why": why})
     return out
 
