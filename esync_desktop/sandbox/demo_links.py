@@ -13,7 +13,9 @@ from esync_desktop.sandbox.clover.db import CloverDb, Doc
 from esync_desktop.sandbox.clover.orders import order_lines
 from esync_desktop.sandbox.clover.payments import record_payment
 
-TENDER_LABEL = "BigCommerce"
+# The owner had mapped the web store's card payments to this tender (a "BigCommerce" tender is
+# left for push-orders to create on the demo).
+TENDER_LABEL = "External Payment"
 
 
 def _cents(value: object) -> int:
@@ -29,21 +31,7 @@ def _item_ids(clover: CloverDb) -> dict[str, str]:
 
 
 def _tender(clover: CloverDb) -> Doc:
-    for tender in clover.t["tenders"].rows.values():
-        if tender.get("label") == TENDER_LABEL:
-            return tender
-    tender = {
-        "id": clover.new_id(),
-        "label": TENDER_LABEL,
-        "labelKey": "com.esync.bigcommerce",
-        "editable": True,
-        "enabled": True,
-        "visible": True,
-        "opensCashDrawer": False,
-        "supportsTipping": False,
-    }
-    clover.put("tenders", tender)
-    return tender
+    return next(t for t in clover.t["tenders"].rows.values() if t.get("label") == TENDER_LABEL)
 
 
 def _order(clover: CloverDb, cart: Doc, payment: Doc | None) -> Doc:
