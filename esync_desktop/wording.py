@@ -66,6 +66,10 @@ REASON_TEXT: dict[str, str] = {
     Reason.UNMATCHED_LINE: "A line has no Clover item",
     Reason.TOTALS_DIFFER: "Totals differ",
     Reason.NO_TENDER: "No Clover tender for this payment",
+    Reason.NOT_IN_CLOVER: "Order never reached Clover",
+    Reason.ALREADY_RECORDED: "Already recorded",
+    Reason.NOT_RESTOCKED: "Not put back on the web stock",
+    Reason.WEB_ORDER_REFUND: "Refund of a web order in Clover",
 }
 
 
@@ -123,6 +127,17 @@ FIX_TEXT: dict[str, str] = {
     Reason.NO_TENDER: (
         "Create the tender in Clover, map the payment method to an existing tender, or tick "
         "'Create the tender in Clover' for this step in Tasks"
+    ),
+    Reason.NOT_IN_CLOVER: (
+        "Nothing to do: the web order was never pushed to Clover, so there is nothing to correct"
+    ),
+    Reason.ALREADY_RECORDED: "Nothing to do: this refund was already handled",
+    Reason.NOT_RESTOCKED: (
+        "Nothing to do if the items cannot be sold again; otherwise tick 'Put in-store returns "
+        "back on the web stock' or choose Restock for the line in the preview"
+    ),
+    Reason.WEB_ORDER_REFUND: (
+        "Refund web orders in BigCommerce: the web store then keeps its own books and stock"
     ),
 }
 
@@ -343,6 +358,7 @@ ACTION_LABELS: dict[str, str] = {
     "send-inventory-matrix": "Update stock of variants",
     "send-prices": "Update prices",
     "push-orders": "Push web orders into Clover",
+    "sync-refunds": "Follow refunds and cancellations",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -352,6 +368,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "send-inventory-matrix": "Stock of variants",
     "send-prices": "Price",
     "push-orders": "Web order",
+    "sync-refunds": "Refund",
 }
 
 OPTION_LABELS: dict[str, str] = {
@@ -363,6 +380,8 @@ OPTION_LABELS: dict[str, str] = {
     "default_tender": "Clover tender for other payment methods",
     "create_tender": "Create the tender in Clover",
     "first_run_days": "On the first run, look back this many days",
+    "restock": "Put in-store returns back on the web stock",
+    "restock_lines": "Restock choice for each returned line",
 }
 
 TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}

@@ -218,6 +218,10 @@ class BigCommerceClient:
         """The lines of one v2 order, every page."""
         return self._v2_pages(self._v2("orders", str(int(order_id)), "products"), [])
 
+    def iter_refunds(self, **filters: Any) -> Iterator[Doc]:
+        """v3 refunds of every order, e.g. `**{"created:min": since}` (ascending id)."""
+        return self._v3_pages(self._v3("orders", "payment_actions", "refunds"), _filters(filters))
+
     # -- writes ----------------------------------------------------------------------------
 
     def create_product(self, body: Doc) -> Doc:
@@ -266,6 +270,23 @@ class BigCommerceClient:
             if isinstance(data, dict) and data.get("transaction_id"):
                 transactions.append(str(data["transaction_id"]))
         return transactions
+
+    def adjust_inventory_relative(self, items: Sequence[Doc], reason: str) -> str | None:
+        """Add to (or take from) stock per location, in one call; items are {"location_id",
+        one of the ids, "quantity" (signed)}. Not idempotent and BigCommerce has no way to read
+        an adjustment back: it is sent once (a lost answer raises maybe_applied)."""
+        for item in items:
+            named = [k for k in _IDENTIFIERS if item.get(k) not in (None, "")]
+            if "location_id" not in item or "quantity" not in item or len(named) != 1:
+                raise ValueError(f"inventory item needs location_id, quantity and one id: {item}")
+        if len(items) > INVENTORY_BATCH:
+            raise ValueError(f"at most {INVENTORY_BATCH} items per relative adjustment")
+        path = self._v3("inventory", "adjustments", "relative")
+        body = {"reason": reason, "items": list(items)}
+        data = self.http.request("POST", path, body=body, idempotent=False).data
+        if isinstance(data, dict) and data.get("transaction_id"):
+            return str(data["transaction_id"])
+        return None
 
 
 def _count(value: Any) -> int | None:

@@ -59,6 +59,26 @@ class CloverOrders:
     def iter_tenders(self) -> Iterator[Doc]:
         yield from self._elements(self._path("tenders"), [("limit", 1000)])
 
+    def get_order_lines(self, order_id: str) -> Doc:
+        """The order with its line items (each a ref to its inventory item, if any)."""
+        return self._object("GET", self._path("orders", order_id), params=[("expand", "lineItems")])
+
+    def refunds_since(self, since_ms: int) -> list[Doc]:
+        """Refunds made since `since_ms` (on devices: /v3 creates none), every page. Clover
+        answers time filters for the last 90 days only."""
+        out: list[Doc] = []
+        while True:
+            params = [
+                ("filter", f"createdTime>={since_ms}"),
+                ("orderBy", "createdTime ASC"),
+                ("limit", 1000),
+                ("offset", len(out)),
+            ]
+            page = self._elements(self._path("refunds"), params)
+            out.extend(page)
+            if len(page) < 1000:
+                return out
+
     # -- writes (never sent twice by the HTTP layer) ---------------------------------------
 
     def create_order(self, body: Doc) -> Doc:
@@ -72,3 +92,8 @@ class CloverOrders:
 
     def create_tender(self, body: Doc) -> Doc:
         return self._object("POST", self._path("tenders"), body, idempotent=False)
+
+    def set_order_note(self, order_id: str, note: str) -> Doc:
+        """POST /orders/{id} is a partial update: only the note changes (also on a paid order)."""
+        path = self._path("orders", order_id)
+        return self._object("POST", path, {"note": note}, idempotent=False)

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from esync_desktop.sandbox.bigcommerce.api import BigCommerceApi
 from esync_desktop.sandbox.clover.api import CloverApi
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS, SandboxCredentials
+from esync_desktop.sandbox.demo_links import link_demo
 from esync_desktop.sandbox.faults import Faults
 from esync_desktop.sandbox.http import BadJson, Request, Response
 from esync_desktop.sandbox.store import Store
@@ -134,6 +135,8 @@ class SandboxServer:
     def _seed(self, seed: str, items: int) -> None:
         for api in self.apis:
             api.seed(seed, items)
+        if seed == "demo":
+            link_demo(self.clover.db, self.bigcommerce.db)
         self.store.flush()
 
     def counter_snapshot(self) -> dict[str, Any]:

@@ -25,6 +25,11 @@ from esync_desktop.sync.plan_update import (
     plan_send_inventory,
     plan_send_prices,
 )
+from esync_desktop.sync.refunds.apply import apply_sync_refunds
+from esync_desktop.sync.refunds.options import DEFAULTS as REFUND_DEFAULTS
+from esync_desktop.sync.refunds.options import SYNC_REFUNDS
+from esync_desktop.sync.refunds.plan import plan_sync_refunds
+from esync_desktop.sync.refunds.read import read_refunds
 from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.snapshot import Snapshot
 
@@ -50,6 +55,12 @@ class ActionSpec:
 
 def _read_orders(ctx: ReadContext) -> Any:
     return read_orders(
+        ctx.clover, ctx.bc, ctx.journal, ctx.scope, ctx.cursor, ctx.options, ctx.cancel
+    )
+
+
+def _read_refunds(ctx: ReadContext) -> Any:
+    return read_refunds(
         ctx.clover, ctx.bc, ctx.journal, ctx.scope, ctx.cursor, ctx.options, ctx.cancel
     )
 
@@ -101,6 +112,14 @@ ACTIONS: dict[str, ActionSpec] = {
             needs_bc_catalog=False,
             reader=_read_orders,
             applier=apply_push_orders,
+        ),
+        ActionSpec(
+            SYNC_REFUNDS,
+            "Follow refunds and cancellations",
+            plan_sync_refunds,
+            REFUND_DEFAULTS,
+            reader=_read_refunds,
+            applier=apply_sync_refunds,
         ),
     )
 }

@@ -15,8 +15,9 @@ from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
 log = logging.getLogger(__name__)
 
 CREATE_ACTIONS = (SEND_STANDARD, SEND_MATRIX)
-# Actions that settle their own intents by looking in Clover (sync/orders/settle.py).
-SELF_SETTLED = ("push-orders:",)
+# Actions that settle their own intents by looking in the store (sync/orders/settle.py,
+# sync/refunds/settle.py).
+SELF_SETTLED = ("push-orders:", "sync-refunds:")
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,11 @@ class Reason(StrEnum):
     UNMATCHED_LINE = "unmatched_line"
     TOTALS_DIFFER = "totals_differ"
     NO_TENDER = "no_tender"
+    # Refunds (sync-refunds): see docs/ENGINE.md "Refunds and cancellations".
+    NOT_IN_CLOVER = "not_in_clover"
+    ALREADY_RECORDED = "already_recorded"
+    NOT_RESTOCKED = "not_restocked"
+    WEB_ORDER_REFUND = "web_order_refund"
 
 
 ORDER_REASONS = frozenset(
@@ -67,6 +72,10 @@ ORDER_REASONS = frozenset(
         Reason.TOTALS_DIFFER,
         Reason.NO_TENDER,
         Reason.UNCONFIRMED,
+        Reason.NOT_IN_CLOVER,
+        Reason.ALREADY_RECORDED,
+        Reason.NOT_RESTOCKED,
+        Reason.WEB_ORDER_REFUND,
     }
 )
 
@@ -78,6 +87,7 @@ ACTION_IDS = (
     "send-inventory-matrix",
     "send-prices",
     "push-orders",
+    "sync-refunds",
 )
 # The catalogue actions (Clover -> BigCommerce), in the order of the default task.
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]

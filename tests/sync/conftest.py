@@ -18,3 +18,13 @@ def services(sandbox: Any) -> Iterator[Any]:
     services = services_for(sandbox)
     yield services
     services.stop()
+
+
+@pytest.fixture
+def stores(sandbox: Any) -> Iterator[Any]:
+    """Direct access to both demo stores (tests/sync/orders_live.py)."""
+    from tests.sync.orders_live import Stores
+
+    found = Stores(sandbox)
+    yield found
+    found.close()

@@ -44,6 +44,11 @@ class Stores:
         # Clover allows 16 requests a second: its own client paces and retries them.
         self.clover = CloverClient(info["url"], info["clover_merchant_id"], info["clover_token"])
         self._clover_prefix = f"/v3/merchants/{info['clover_merchant_id']}"
+        # The demo's web orders an earlier push sent to Clover (refunded or cancelled since).
+        bc = server.bigcommerce.db
+        self.pushed_before = {
+            f"BC{o['id']}" for o in bc.sorted_rows(bc.orders) if o.get("_pushed_before")
+        }
 
     def close(self) -> None:
         self.bc.close()

@@ -17,6 +17,7 @@ from esync_desktop.sandbox.bigcommerce.order_create import (
     build_order,
     catalogue_line,
 )
+from esync_desktop.sandbox.bigcommerce.orders import set_status
 from esync_desktop.sandbox.bigcommerce.refunds import add_transaction, record_refund
 
 SHIPPING = Decimal("5.9900")
@@ -106,6 +107,39 @@ def seed_orders(db: BcDb) -> None:
     card = LineSpec("Hand-lettered card", 1, Decimal("4.00"), Decimal("4.33"))
     order = _order(db, 11, 0.1, 3, "card", [("WEB-001", 1), ("MUG-001", 2)], [card])
     apply_coupon(db, order, "WELCOME5", Decimal(5), None)
+    _after_push(db)
+
+
+def _after_push(db: BcDb) -> None:
+    """Two orders that reached Clover while they were awaiting fulfilment (the sandbox's
+    demo_links gives Clover their pushed counterparts) and changed since: one partly refunded
+    (one of two mugs, through the v3 refund's own bookkeeping), one cancelled."""
+    order = _order(db, 11, 8, 0, "card", [("MUG-002", 2), ("TEA-001", 1)])
+    line = next(
+        db.order_products.rows[str(i)]
+        for i in order["_lines"]
+        if db.order_products.rows[str(i)]["sku"] == "MUG-002"
+    )
+    price_inc, price_tax = Decimal(line["price_inc_tax"]), Decimal(line["price_tax"])
+    line["quantity_refunded"] = 1
+    line["refund_amount"] = line["price_inc_tax"]
+    item = {
+        "item_type": "PRODUCT",
+        "item_id": line["id"],
+        "reason": "Chipped",
+        "quantity": 1,
+        "requested_amount": price_inc,
+    }
+    payment = [{"provider_id": "braintree", "amount": price_inc, "offline": False}]
+    moment = iso(now() - timedelta(days=5))
+    record_refund(db, order, price_inc, price_tax, [item], payment, moment, reason="Chipped")
+    order["_pushed_before"] = True
+    db.orders.put(order["id"], order)
+    order = _order(db, 11, 7, 1, "card", [("COF-001", 1)])
+    order["_pushed_before"] = True
+    order["payment_status"] = "void"
+    set_status(db, order, 5)
+    db.orders.put(order["id"], order)
 
 
 def _order(
