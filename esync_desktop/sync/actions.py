@@ -26,6 +26,11 @@ from esync_desktop.sync.plan_update import (
     plan_send_prices,
 )
 from esync_desktop.sync.rules import Rules
+from esync_desktop.sync.sales.apply import apply_pull_sales
+from esync_desktop.sync.sales.options import DEFAULTS as SALES_DEFAULTS
+from esync_desktop.sync.sales.options import PULL_SALES
+from esync_desktop.sync.sales.plan import plan_pull_sales
+from esync_desktop.sync.sales.read import read_sales
 from esync_desktop.sync.snapshot import Snapshot
 
 Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
@@ -101,6 +106,15 @@ ACTIONS: dict[str, ActionSpec] = {
             needs_bc_catalog=False,
             reader=_read_orders,
             applier=apply_push_orders,
+        ),
+        ActionSpec(
+            PULL_SALES,
+            "Take in-store sales off the web stock",
+            plan_pull_sales,
+            SALES_DEFAULTS,
+            needs_bc_catalog=False,
+            reader=read_sales,
+            applier=apply_pull_sales,
         ),
     )
 }
@@ -179,6 +193,6 @@ def read_extras(
             continue
         merged = {**spec.defaults, **dict(options)}
         cursor = cursors.get(action, Cursor())
-        context = ReadContext(clover, bc, journal, scope, cursor, merged, cancel)
+        context = ReadContext(clover, bc, journal, scope, cursor, merged, cancel, snapshot)
         extras[action] = spec.reader(context)
     return replace(snapshot, extras=extras) if extras else snapshot

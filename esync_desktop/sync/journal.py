@@ -15,8 +15,8 @@ from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
 log = logging.getLogger(__name__)
 
 CREATE_ACTIONS = (SEND_STANDARD, SEND_MATRIX)
-# Actions that settle their own intents by looking in Clover (sync/orders/settle.py).
-SELF_SETTLED = ("push-orders:",)
+# Actions that settle their own intents (sync/orders/settle.py, sync/sales/settle.py).
+SELF_SETTLED = ("push-orders:", "pull-sales:")
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,10 @@ class Reason(StrEnum):
     UNMATCHED_LINE = "unmatched_line"
     TOTALS_DIFFER = "totals_differ"
     NO_TENDER = "no_tender"
+    # In-store sales (pull-sales): see docs/ENGINE.md "In-store sales off the web stock".
+    FROM_BIGCOMMERCE = "from_bigcommerce"
+    NOT_PAID = "not_paid"
+    ALREADY_COUNTED = "already_counted"
 
 
 ORDER_REASONS = frozenset(
@@ -67,6 +71,9 @@ ORDER_REASONS = frozenset(
         Reason.TOTALS_DIFFER,
         Reason.NO_TENDER,
         Reason.UNCONFIRMED,
+        Reason.FROM_BIGCOMMERCE,
+        Reason.NOT_PAID,
+        Reason.ALREADY_COUNTED,
     }
 )
 
@@ -78,6 +85,7 @@ ACTION_IDS = (
     "send-inventory-matrix",
     "send-prices",
     "push-orders",
+    "pull-sales",
 )
 # The catalogue actions (Clover -> BigCommerce), in the order of the default task.
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]
