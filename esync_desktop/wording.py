@@ -66,6 +66,9 @@ REASON_TEXT: dict[str, str] = {
     Reason.UNMATCHED_LINE: "A line has no Clover item",
     Reason.TOTALS_DIFFER: "Totals differ",
     Reason.NO_TENDER: "No Clover tender for this payment",
+    Reason.FROM_BIGCOMMERCE: "A web order, not an in-store sale",
+    Reason.NOT_PAID: "Not paid yet",
+    Reason.ALREADY_COUNTED: "Already taken off the web stock",
 }
 
 
@@ -123,6 +126,25 @@ FIX_TEXT: dict[str, str] = {
     Reason.NO_TENDER: (
         "Create the tender in Clover, map the payment method to an existing tender, or tick "
         "'Create the tender in Clover' for this step in Tasks"
+    ),
+    Reason.FROM_BIGCOMMERCE: (
+        "Nothing to do: BigCommerce took these units off its stock when the order was placed"
+    ),
+    Reason.NOT_PAID: "Nothing to do: the sale is counted once it is paid in Clover",
+    Reason.ALREADY_COUNTED: (
+        "Nothing to do: an earlier sync took its units off BigCommerce's stock"
+    ),
+}
+# Where a reason means something else for one action: (action, reason) -> what to do.
+ACTION_FIX_TEXT: dict[tuple[str, str], str] = {
+    ("pull-sales", Reason.UNMATCHED_LINE): (
+        "The lines named take nothing off the web stock: give the BigCommerce product the "
+        "SKU of the Clover item so later sales count, and correct this sale's units there by "
+        "hand"
+    ),
+    ("pull-sales", Reason.UNCONFIRMED): (
+        "Look at the stock of this sale's products in BigCommerce: the decrement may have been "
+        "applied. It is never sent twice; the next sync looks at the levels again"
     ),
 }
 
@@ -209,6 +231,9 @@ def fix_for(
         return _bad_data_fix(item, facts)
     if reason is Reason.NAME_IN_USE:
         return _name_in_use_fix(item, facts)
+    per_action = ACTION_FIX_TEXT.get((str(getattr(row, "action", "")), str(reason)))
+    if per_action is not None:
+        return per_action.format(item=item)
     if reason in FIX_TEXT:
         return FIX_TEXT[reason].format(item=item)
     if reason is Reason.REJECTED:
@@ -343,6 +368,7 @@ ACTION_LABELS: dict[str, str] = {
     "send-inventory-matrix": "Update stock of variants",
     "send-prices": "Update prices",
     "push-orders": "Push web orders into Clover",
+    "pull-sales": "Take in-store sales off the web stock",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -352,6 +378,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "send-inventory-matrix": "Stock of variants",
     "send-prices": "Price",
     "push-orders": "Web order",
+    "pull-sales": "In-store sale",
 }
 
 OPTION_LABELS: dict[str, str] = {
@@ -363,6 +390,7 @@ OPTION_LABELS: dict[str, str] = {
     "default_tender": "Clover tender for other payment methods",
     "create_tender": "Create the tender in Clover",
     "first_run_days": "On the first run, look back this many days",
+    "location_id": "BigCommerce location the sales come off (0: the one in Settings)",
 }
 
 TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}
