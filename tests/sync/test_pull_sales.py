@@ -21,6 +21,7 @@ from esync_desktop.sync.sales.options import PULL_SALES, SALE, journal_key
 from esync_desktop.sync.sales.settle import Verdict, decide
 from esync_desktop.sync.task_check import STOCK_TWICE, TaskRefused
 from tests.sync.live import sandbox_env, task
+from tests.sync.orders_live import Stores
 from tests.sync.sales_live import Levels, ring_up
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -51,7 +52,7 @@ def test_demo_sales_come_off_the_web_stock_once(
     rows = list(plan.actions[0].rows)
     written = [r for r in rows if r.outcome is Outcome.UPDATE]
     assert len(written) == 3
-    assert [r.reason for r in rows if r.outcome is Outcome.SKIP] == [Reason.NOT_PAID]
+    assert [r for r in rows if r.outcome is Outcome.SKIP] == []
     # The custom line is named, with why, as data.
     (partial,) = [r for r in written if r.reason is Reason.UNMATCHED_LINE]
     assert partial.facts["unmatched"] == [
@@ -204,3 +205,22 @@ def test_decide() -> None:
     assert decide({"v1": 5, "p7": 3}, {"v1": 3, "p7": 3}, change)[0] is Verdict.UNDECIDED
     assert decide({"v1": 5, "p7": 3}, {"v1": 4, "p7": 2}, change)[0] is Verdict.UNDECIDED
     assert decide({"v1": 5, "p7": 3}, {"v1": None, "p7": 2}, change)[0] is Verdict.UNDECIDED
+
+
+def test_an_order_still_open_on_the_device_counts_once_paid(
+    services: Services, sandbox: Any
+) -> None:
+    stores = Stores(sandbox)
+    try:
+        (item,) = stores.clover_get("/items", filter="sku=CND-001")["elements"]
+        cart = {"orderCart": {"lineItems": [{"item": {"id": item["id"]}}], "title": "Tab"}}
+        order = stores.clover_post("/atomic_order/orders", cart)
+        row = _rows(_plan(services))[order["id"]]
+        assert (row.outcome, row.reason) == (Outcome.SKIP, Reason.NOT_PAID)
+        cash = next(t for t in stores.clover_get("/tenders")["elements"] if t["label"] == "Cash")
+        body = {"amount": order["total"], "tender": {"id": cash["id"]}}
+        stores.clover_post(f"/orders/{order['id']}/payments", body)
+        row = _rows(_plan(services))[order["id"]]
+        assert row.outcome is Outcome.UPDATE and row.changes["stock CND-001"][1] is not None
+    finally:
+        stores.close()

@@ -283,20 +283,19 @@ def _orders(db: CloverDb, now: int, rng: random.Random) -> None:
 
 
 # Sales of the last hours, of items the demo web store also stocks (pull-sales has units to
-# take off): (hours ago, [(SKU, quantity) or (custom line name, price in cents)], tender,
-# paid). Like the older sales, Clover's stock already reflects them.
-RECENT_SALES: tuple[tuple[int, tuple[tuple[str, int], ...], str, bool], ...] = (
-    (5, (("MUG-005", 2), ("CND-001", 1)), "Cash", True),
-    (3, (("COF-001", 1), ("JWL-001", 1), ("Gift wrap", 300)), "Credit Card", True),
-    (2, (("CRD-001", 3), ("MUG-005", 1)), "Cash", True),
-    (1, (("CND-001", 1),), "Cash", False),  # still open on the device: not a sale yet
+# take off): (hours ago, [(SKU, quantity) or (custom line name, price in cents)], tender).
+# Like the older sales, Clover's stock already reflects them.
+RECENT_SALES: tuple[tuple[int, tuple[tuple[str, int], ...], str], ...] = (
+    (5, (("MUG-005", 2), ("CND-001", 1)), "Cash"),
+    (3, (("COF-001", 1), ("JWL-001", 1), ("Gift wrap", 300)), "Credit Card"),
+    (2, (("CRD-001", 3), ("MUG-005", 1)), "Cash"),
 )
 
 
 def _recent_sales(db: CloverDb, now: int) -> None:
     by_sku = {str(i.get("sku") or "").casefold(): i for i in db.t["items"].rows.values()}
     tenders = {t["label"]: t for t in db.t["tenders"].rows.values()}
-    for n, (hours, entries, tender, paid) in enumerate(RECENT_SALES):
+    for n, (hours, entries, tender) in enumerate(RECENT_SALES):
         db.clock = _fixed_clock(now - hours * 3_600_000)
         lines: list[Doc] = []
         for name, amount in entries:
@@ -311,8 +310,6 @@ def _recent_sales(db: CloverDb, now: int) -> None:
             order = create_order(db, cart)
         finally:
             db.seeding = False
-        if not paid:
-            continue
         assert cart.totals is not None
         record_payment(
             db,
