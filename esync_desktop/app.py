@@ -25,6 +25,7 @@ from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
 from esync_desktop.sync.schedule import next_due
+from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
 
 if TYPE_CHECKING:
     from esync_desktop.connectors.bigcommerce import BigCommerceClient
@@ -408,6 +409,12 @@ class Services:
             location_id=self.settings.location_id or 1,
         )
 
+    def task_problems(self, task: TaskConfig) -> list[TaskProblem]:
+        """Why the task may not run as it is (empty: it may). The Tasks page shows these
+        when a step is added or changed; plan_task refuses such a task."""
+        actions = [(a.action, dict(a.options)) for a in task.actions]
+        return task_problems(actions, self.settings.location_id or 1)
+
     def plan_task(
         self,
         task: TaskConfig,
@@ -418,6 +425,7 @@ class Services:
         actions = [(a.action, dict(a.options)) for a in task.actions]
         for action, _ in actions:
             spec_for(action)
+        check_task(task.name, actions, self.settings.location_id or 1)
         with self.state.run_lock(task.name):
             clover, bc, creds = self._clients()
             try:

@@ -142,6 +142,7 @@ class _Engine:
         from esync_desktop.preview_csv import ExportError
         from esync_desktop.storage.state import RunLocked
         from esync_desktop.sync.actions import UnknownAction
+        from esync_desktop.sync.task_check import TaskRefused
 
         # Warnings and the engine's notes go to the log file, never into the --json output.
         configure_logging(self.services.paths)
@@ -159,6 +160,8 @@ class _Engine:
         try:
             signal.signal(signal.SIGINT, interrupt)
             return self._run(bar, cancel)
+        except TaskRefused as exc:
+            return self.fail(str(exc), EXIT_USAGE, "refused")
         except (LookupError, UnknownAction) as exc:
             return self.fail(str(exc).strip("'\""), EXIT_USAGE, "usage")
         except ConfigurationError as exc:

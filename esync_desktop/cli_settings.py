@@ -152,6 +152,9 @@ def _edit(name: str, change: Any) -> int:
         message = change(services, task)
         if message.startswith("error: "):
             return _fail(message[7:])
+        refused = services.task_problems(task) if task in services.settings.tasks else []
+        if refused:
+            return _fail(" ".join(p.message for p in refused) + " Nothing was saved.")
         services.save_settings()
         print(message)
         return EXIT_OK
@@ -221,6 +224,9 @@ def _tasks_add(args: argparse.Namespace) -> int:
             actions=[ActionConfig(a, {}) for a in args.actions],
             stop_when_empty=not args.no_stop_when_empty,
         )
+        refused = services.task_problems(task)
+        if refused:
+            return _fail(" ".join(p.message for p in refused) + " Nothing was saved.")
         services.settings.tasks.append(task)
         services.save_settings()
         print(f"Added {_describe(task)}")

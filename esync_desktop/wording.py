@@ -70,6 +70,9 @@ REASON_TEXT: dict[str, str] = {
     Reason.ALREADY_RECORDED: "Already recorded",
     Reason.NOT_RESTOCKED: "Not put back on the web stock",
     Reason.WEB_ORDER_REFUND: "Refund of a web order in Clover",
+    Reason.FROM_BIGCOMMERCE: "A web order, not an in-store sale",
+    Reason.NOT_PAID: "Not paid yet",
+    Reason.ALREADY_COUNTED: "Already taken off the web stock",
 }
 
 
@@ -138,6 +141,25 @@ FIX_TEXT: dict[str, str] = {
     ),
     Reason.WEB_ORDER_REFUND: (
         "Refund web orders in BigCommerce: the web store then keeps its own books and stock"
+    ),
+    Reason.FROM_BIGCOMMERCE: (
+        "Nothing to do: BigCommerce took these units off its stock when the order was placed"
+    ),
+    Reason.NOT_PAID: "Nothing to do: the sale is counted once it is paid in Clover",
+    Reason.ALREADY_COUNTED: (
+        "Nothing to do: an earlier sync took its units off BigCommerce's stock"
+    ),
+}
+# Where a reason means something else for one action: (action, reason) -> what to do.
+ACTION_FIX_TEXT: dict[tuple[str, str], str] = {
+    ("pull-sales", Reason.UNMATCHED_LINE): (
+        "The lines named take nothing off the web stock: give the BigCommerce product the "
+        "SKU of the Clover item so later sales count, and correct this sale's units there by "
+        "hand"
+    ),
+    ("pull-sales", Reason.UNCONFIRMED): (
+        "Look at the stock of this sale's products in BigCommerce: the decrement may have been "
+        "applied. It is never sent twice; the next sync looks at the levels again"
     ),
 }
 
@@ -224,6 +246,9 @@ def fix_for(
         return _bad_data_fix(item, facts)
     if reason is Reason.NAME_IN_USE:
         return _name_in_use_fix(item, facts)
+    per_action = ACTION_FIX_TEXT.get((str(getattr(row, "action", "")), str(reason)))
+    if per_action is not None:
+        return per_action.format(item=item)
     if reason in FIX_TEXT:
         return FIX_TEXT[reason].format(item=item)
     if reason is Reason.REJECTED:
@@ -359,6 +384,7 @@ ACTION_LABELS: dict[str, str] = {
     "send-prices": "Update prices",
     "push-orders": "Push web orders into Clover",
     "sync-refunds": "Follow refunds and cancellations",
+    "pull-sales": "Take in-store sales off the web stock",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -369,6 +395,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "send-prices": "Price",
     "push-orders": "Web order",
     "sync-refunds": "Refund",
+    "pull-sales": "In-store sale",
 }
 
 OPTION_LABELS: dict[str, str] = {
@@ -382,6 +409,7 @@ OPTION_LABELS: dict[str, str] = {
     "first_run_days": "On the first run, look back this many days",
     "restock": "Put in-store returns back on the web stock",
     "restock_lines": "Restock choice for each returned line",
+    "location_id": "BigCommerce location the sales come off (0: the one in Settings)",
 }
 
 TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}

@@ -26,6 +26,8 @@ class ReadContext:
     cursor: Cursor
     options: Mapping[str, Any]
     cancel: threading.Event | None = None
+    # The catalogues read for the task (e.g. Clover's items, for their SKUs).
+    snapshot: Any = None
 
 
 @dataclass

@@ -31,6 +31,11 @@ from esync_desktop.sync.refunds.options import SYNC_REFUNDS
 from esync_desktop.sync.refunds.plan import plan_sync_refunds
 from esync_desktop.sync.refunds.read import read_refunds
 from esync_desktop.sync.rules import Rules
+from esync_desktop.sync.sales.apply import apply_pull_sales
+from esync_desktop.sync.sales.options import DEFAULTS as SALES_DEFAULTS
+from esync_desktop.sync.sales.options import PULL_SALES
+from esync_desktop.sync.sales.plan import plan_pull_sales
+from esync_desktop.sync.sales.read import read_sales
 from esync_desktop.sync.snapshot import Snapshot
 
 Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
@@ -121,6 +126,15 @@ ACTIONS: dict[str, ActionSpec] = {
             reader=_read_refunds,
             applier=apply_sync_refunds,
         ),
+        ActionSpec(
+            PULL_SALES,
+            "Take in-store sales off the web stock",
+            plan_pull_sales,
+            SALES_DEFAULTS,
+            needs_bc_catalog=False,
+            reader=read_sales,
+            applier=apply_pull_sales,
+        ),
     )
 }
 assert tuple(ACTIONS) == ACTION_IDS
@@ -198,6 +212,6 @@ def read_extras(
             continue
         merged = {**spec.defaults, **dict(options)}
         cursor = cursors.get(action, Cursor())
-        context = ReadContext(clover, bc, journal, scope, cursor, merged, cancel)
+        context = ReadContext(clover, bc, journal, scope, cursor, merged, cancel, snapshot)
         extras[action] = spec.reader(context)
     return replace(snapshot, extras=extras) if extras else snapshot

@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 CREATE_ACTIONS = (SEND_STANDARD, SEND_MATRIX)
 # Actions that settle their own intents by looking in the store (sync/orders/settle.py,
-# sync/refunds/settle.py).
-SELF_SETTLED = ("push-orders:", "sync-refunds:")
+# sync/refunds/settle.py, sync/sales/settle.py).
+SELF_SETTLED = ("push-orders:", "sync-refunds:", "pull-sales:")
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,10 @@ class Reason(StrEnum):
     ALREADY_RECORDED = "already_recorded"
     NOT_RESTOCKED = "not_restocked"
     WEB_ORDER_REFUND = "web_order_refund"
+    # In-store sales (pull-sales): see docs/ENGINE.md "In-store sales off the web stock".
+    FROM_BIGCOMMERCE = "from_bigcommerce"
+    NOT_PAID = "not_paid"
+    ALREADY_COUNTED = "already_counted"
 
 
 ORDER_REASONS = frozenset(
@@ -76,6 +80,9 @@ ORDER_REASONS = frozenset(
         Reason.ALREADY_RECORDED,
         Reason.NOT_RESTOCKED,
         Reason.WEB_ORDER_REFUND,
+        Reason.FROM_BIGCOMMERCE,
+        Reason.NOT_PAID,
+        Reason.ALREADY_COUNTED,
     }
 )
 
@@ -88,6 +95,7 @@ ACTION_IDS = (
     "send-prices",
     "push-orders",
     "sync-refunds",
+    "pull-sales",
 )
 # The catalogue actions (Clover -> BigCommerce), in the order of the default task.
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]

@@ -47,6 +47,7 @@ def seed(db: CloverDb, name: str, items: int) -> None:
             _basics(db, now)
             _catalog(db, catalog.demo_catalog(), now, random.Random(20261123))
             _orders(db, now, random.Random(7))
+            _recent_sales(db, now)
     finally:
         db.clock = clock
         db.unseeded_random()
@@ -279,6 +280,47 @@ def _orders(db: CloverDb, now: int, rng: random.Random) -> None:
     order["paymentState"] = "PARTIALLY_REFUNDED"
     order["modifiedTime"] = db.now()
     db.put("orders", order)
+
+
+# Sales of the last hours, of items the demo web store also stocks (pull-sales has units to
+# take off): (hours ago, [(SKU, quantity) or (custom line name, price in cents)], tender).
+# Like the older sales, Clover's stock already reflects them.
+RECENT_SALES: tuple[tuple[int, tuple[tuple[str, int], ...], str], ...] = (
+    (5, (("MUG-005", 2), ("CND-001", 1)), "Cash"),
+    (3, (("COF-001", 1), ("JWL-001", 1), ("Gift wrap", 300)), "Credit Card"),
+    (2, (("CRD-001", 3), ("MUG-005", 1)), "Cash"),
+)
+
+
+def _recent_sales(db: CloverDb, now: int) -> None:
+    by_sku = {str(i.get("sku") or "").casefold(): i for i in db.t["items"].rows.values()}
+    tenders = {t["label"]: t for t in db.t["tenders"].rows.values()}
+    for n, (hours, entries, tender) in enumerate(RECENT_SALES):
+        db.clock = _fixed_clock(now - hours * 3_600_000)
+        lines: list[Doc] = []
+        for name, amount in entries:
+            item = by_sku.get(name.casefold())
+            if item is None:
+                lines.append({"name": name, "price": amount})
+            else:
+                lines += [{"item": {"id": item["id"]}}] * amount
+        cart = parse_cart(db, {"orderCart": {"lineItems": lines, "title": f"In-store #{201 + n}"}})
+        db.seeding = True
+        try:
+            order = create_order(db, cart)
+        finally:
+            db.seeding = False
+        assert cart.totals is not None
+        record_payment(
+            db,
+            order,
+            {
+                "amount": order["total"],
+                "taxAmount": cart.totals.tax,
+                "tender": {"id": tenders[tender]["id"]},
+            },
+            card_ok=True,
+        )
 
 
 def _fixed_clock(ms: int) -> Callable[[], float]:

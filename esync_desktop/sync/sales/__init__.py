@@ -1,0 +1,1 @@
+"""pull-sales: Clover in-store sales take their units off BigCommerce's stock, each once."""
