@@ -239,6 +239,17 @@ def counts_text(counts: Mapping[str, int], words: Mapping[str, str] = OUTCOME_CO
     return ", ".join(f"{counts.get(o.value, 0)} {words[o.value]}" for o in Outcome)
 
 
+def items_headline(tally: Any) -> str:
+    """A plan in items, as the owner counts them: "158 new products, 8 updates, 50 need you"
+    (`tally` is an analysis.ItemTally)."""
+    parts = [plural(tally.new, "new product"), plural(tally.updated, "update")]
+    if tally.attention:
+        parts.append(f"{tally.attention} {verb(tally.attention, 'needs', 'need')} you")
+    if tally.unchanged:
+        parts.append(f"{plural(tally.unchanged, 'item')} with nothing to do")
+    return ", ".join(parts)
+
+
 def sent_text(done: int, total: int) -> str:
     """The sync's progress bar: writes sent so far (a refused one counts as sent)."""
     return f"{done} of {plural(total, 'change')} sent"

@@ -8,6 +8,7 @@ which carry the same fields with the outcome and reason as plain strings.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Protocol
 
@@ -120,3 +121,34 @@ def attention_items(rows: Sequence[Row]) -> int:
     """How many distinct items of these rows need the owner."""
     creating = created_skus(rows)
     return count_items(rows, lambda r: needs_attention(r, creating))
+
+
+@dataclass(frozen=True)
+class ItemTally:
+    """Items (not rows: an item has a row per step) by what becomes of them, each counted once:
+    needing the owner first, then new, then updated. An item whose later steps only wait for
+    the product this plan creates counts as new."""
+
+    new: int = 0
+    updated: int = 0
+    attention: int = 0
+    unchanged: int = 0
+
+
+def tally_items(rows: Sequence[Row]) -> ItemTally:
+    creating = created_skus(rows)
+    state: dict[str, int] = {}  # item key -> rank: 3 attention, 2 new, 1 updated, 0 neither
+    for r in rows:
+        if needs_attention(r, creating):
+            rank = 3
+        elif r.outcome == Outcome.CREATE:
+            rank = 2
+        elif r.outcome == Outcome.UPDATE:
+            rank = 1
+        else:
+            rank = 0
+        key = item_key(r)
+        if state.get(key, -1) < rank:
+            state[key] = rank
+    ranks = list(state.values())
+    return ItemTally(ranks.count(2), ranks.count(1), ranks.count(3), ranks.count(0))

@@ -228,8 +228,12 @@ class PreviewPage(widgets.Page):
             self.counts.setText("Press Preview to see what the task would do.")
             self.banner.clear_message()
         else:
-            self.counts.setText(
-                f"“{plan.task}”: " + wording.counts_text(plan.counts(), wording.PREVIEW_COUNT_WORDS)
+            tally = analysis.tally_items(self.model.rows())
+            self.counts.setText(f"“{plan.task}”: {wording.items_headline(tally)}")
+            # The per-step figures stay at hand for those who count rows.
+            self.counts.setToolTip(
+                "One result per item and step: "
+                + wording.counts_text(plan.counts(), wording.PREVIEW_COUNT_WORDS)
             )
             self._explain(plan)
         self._update_shown()
