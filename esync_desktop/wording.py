@@ -250,6 +250,24 @@ def items_headline(tally: Any) -> str:
     return ", ".join(parts)
 
 
+def fix_group_title(group: Any) -> str:
+    """A fix-it group's heading (`group` is an analysis.FixGroup): "16 items have no weight",
+    "category 'Bags' is missing in BigCommerce (4 items)", "names differ for 3 items"."""
+    n, reason = group.count, str(getattr(group.reason, "value", group.reason or ""))
+    items = plural(n, "item")
+    if reason == "missing_weight":
+        return f"{items} {verb(n, 'has', 'have')} no weight"
+    if reason == "category_not_in_bigcommerce" and group.category:
+        return f"category '{group.category}' is missing in BigCommerce ({items})"
+    if reason == "name_mismatch":
+        return f"names differ for {items}"
+    if reason == "missing_sku":
+        return f"{items} {verb(n, 'has', 'have')} no SKU in Clover"
+    if not reason:
+        return f"{items} failed"
+    return f"{items}: {reason_label(reason).rstrip('.')}"
+
+
 def sent_text(done: int, total: int) -> str:
     """The sync's progress bar: writes sent so far (a refused one counts as sent)."""
     return f"{done} of {plural(total, 'change')} sent"

@@ -152,3 +152,46 @@ def tally_items(rows: Sequence[Row]) -> ItemTally:
             state[key] = rank
     ranks = list(state.values())
     return ItemTally(ranks.count(2), ranks.count(1), ranks.count(3), ranks.count(0))
+
+
+@dataclass(frozen=True)
+class FixGroup:
+    """Items that need the owner for one cause, each once (its first row kept): a reason, and
+    for a missing BigCommerce category the category's name."""
+
+    reason: Reason | None
+    category: str | None
+    rows: tuple[Any, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def _causes(row: Row) -> list[tuple[Reason | None, str | None]]:
+    reason = as_reason(row.reason)
+    missing = getattr(row, "missing_categories", None) or ()
+    if reason == Reason.CATEGORY_NOT_IN_BIGCOMMERCE and missing:
+        return [(reason, name) for name in missing]
+    return [(reason, None)]
+
+
+def fix_groups(rows: Sequence[Row]) -> list[FixGroup]:
+    """The items that need the owner, grouped by what to fix, largest group first. A later
+    step that cannot find an item the create step skipped is that create's cause, not one more:
+    the item is counted once, where the fix is."""
+    creating = created_skus(rows)
+    held = create_skips(rows)
+    groups: dict[tuple[Reason | None, str | None], dict[str, Any]] = {}
+    for r in rows:
+        if not needs_attention(r, creating):
+            continue
+        cause_row = r
+        if as_reason(r.reason) == Reason.NOT_IN_BIGCOMMERCE and r.sku:
+            cause_row = held.get(r.sku.casefold(), r)
+        for cause in _causes(cause_row):
+            groups.setdefault(cause, {}).setdefault(item_key(r), cause_row)
+    found = [
+        FixGroup(reason, cat, tuple(items.values())) for (reason, cat), items in groups.items()
+    ]
+    return sorted(found, key=lambda g: (-g.count, str(g.reason), g.category or ""))

@@ -34,3 +34,36 @@ def test_headline_in_the_owners_words() -> None:
     tally = analysis.ItemTally(new=158, updated=8, attention=50)
     assert wording.items_headline(tally) == "158 new products, 8 updates, 50 need you"
     assert wording.items_headline(analysis.ItemTally()) == "0 new products, 0 updates"
+
+
+def test_fix_groups_count_each_item_once_where_the_fix_is() -> None:
+    bag = PlanRow(
+        action="send-standard",
+        sku="BAG-1",
+        outcome=Outcome.SKIP,
+        reason=Reason.CATEGORY_NOT_IN_BIGCOMMERCE,
+        missing_categories=("Bags",),
+    )
+    rows = [
+        bag,
+        _row("send-prices", "BAG-1", Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE),
+        _row("send-standard", "MUG-1", Outcome.SKIP, Reason.MISSING_WEIGHT),
+        _row("send-inventory-standard", "MUG-1", Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE),
+        _row("send-standard", "MUG-2", Outcome.SKIP, Reason.MISSING_WEIGHT),
+        _row("send-prices", "CUP-1", Outcome.SKIP, Reason.NAME_MISMATCH),
+        _row("send-standard", "NEW-1", Outcome.CREATE),
+        _row("send-prices", "NEW-1", Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE),
+    ]
+    groups = analysis.fix_groups(rows)
+    assert [(g.reason, g.category, g.count) for g in groups] == [
+        (Reason.MISSING_WEIGHT, None, 2),
+        (Reason.CATEGORY_NOT_IN_BIGCOMMERCE, "Bags", 1),
+        (Reason.NAME_MISMATCH, None, 1),
+    ]
+    assert groups[1].rows == (bag,)
+    assert [wording.fix_group_title(g) for g in groups] == [
+        "2 items have no weight",
+        "category 'Bags' is missing in BigCommerce (1 item)",
+        "names differ for 1 item",
+    ]
+    assert sum(g.count for g in groups) == analysis.attention_items(rows)
