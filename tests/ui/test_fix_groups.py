@@ -22,7 +22,8 @@ def test_fix_groups_list_the_causes_and_show_their_items(gui, qtbot) -> None:
     rows = preview.model.rows()
     groups = analysis.fix_groups(rows)
     assert not preview.fix_groups.isHidden()
-    assert preview.fix_group_titles() == [wording.fix_group_title(g) for g in groups]
+    titles = [wording.fix_group_title(g) for g in groups]
+    assert preview.fix_group_titles() == [t[:1].upper() + t[1:] for t in titles]
     bags = next(
         n
         for n, g in enumerate(groups)

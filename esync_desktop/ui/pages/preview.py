@@ -346,7 +346,8 @@ class PreviewPage(widgets.Page):
             every.setData(Qt.ItemDataRole.UserRole, None)
             self.fix_groups.addItem(every)
         for group in groups:
-            item = QListWidgetItem(wording.fix_group_title(group))
+            title = wording.fix_group_title(group)
+            item = QListWidgetItem(title[:1].upper() + title[1:])
             keys = frozenset(analysis.item_key(r) for r in group.rows)
             item.setData(Qt.ItemDataRole.UserRole, (group, keys))
             self.fix_groups.addItem(item)
