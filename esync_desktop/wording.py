@@ -358,6 +358,35 @@ def counts_text(counts: Mapping[str, int], words: Mapping[str, str] = OUTCOME_CO
     return ", ".join(f"{counts.get(o.value, 0)} {words[o.value]}" for o in Outcome)
 
 
+def items_headline(tally: Any) -> str:
+    """A plan in items, as the owner counts them: "158 new products, 8 updates, 50 need you"
+    (`tally` is an analysis.ItemTally)."""
+    parts = [plural(tally.new, "new product"), plural(tally.updated, "update")]
+    if tally.attention:
+        parts.append(f"{tally.attention} {verb(tally.attention, 'needs', 'need')} you")
+    if tally.unchanged:
+        parts.append(f"{plural(tally.unchanged, 'item')} with nothing to do")
+    return ", ".join(parts)
+
+
+def fix_group_title(group: Any) -> str:
+    """A fix-it group's heading (`group` is an analysis.FixGroup): "16 items have no weight",
+    "category 'Bags' is missing in BigCommerce (4 items)", "names differ for 3 items"."""
+    n, reason = group.count, str(getattr(group.reason, "value", group.reason or ""))
+    items = plural(n, "item")
+    if reason == "missing_weight":
+        return f"{items} {verb(n, 'has', 'have')} no weight"
+    if reason == "category_not_in_bigcommerce" and group.category:
+        return f"category '{group.category}' is missing in BigCommerce ({items})"
+    if reason == "name_mismatch":
+        return f"names differ for {items}"
+    if reason == "missing_sku":
+        return f"{items} {verb(n, 'has', 'have')} no SKU in Clover"
+    if not reason:
+        return f"{items} failed"
+    return f"{items}: {reason_label(reason).rstrip('.')}"
+
+
 def sent_text(done: int, total: int) -> str:
     """The sync's progress bar: writes sent so far (a refused one counts as sent)."""
     return f"{done} of {plural(total, 'change')} sent"

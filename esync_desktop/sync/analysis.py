@@ -8,6 +8,7 @@ which carry the same fields with the outcome and reason as plain strings.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Protocol
 
@@ -120,3 +121,77 @@ def attention_items(rows: Sequence[Row]) -> int:
     """How many distinct items of these rows need the owner."""
     creating = created_skus(rows)
     return count_items(rows, lambda r: needs_attention(r, creating))
+
+
+@dataclass(frozen=True)
+class ItemTally:
+    """Items (not rows: an item has a row per step) by what becomes of them, each counted once:
+    needing the owner first, then new, then updated. An item whose later steps only wait for
+    the product this plan creates counts as new."""
+
+    new: int = 0
+    updated: int = 0
+    attention: int = 0
+    unchanged: int = 0
+
+
+def tally_items(rows: Sequence[Row]) -> ItemTally:
+    creating = created_skus(rows)
+    state: dict[str, int] = {}  # item key -> rank: 3 attention, 2 new, 1 updated, 0 neither
+    for r in rows:
+        if needs_attention(r, creating):
+            rank = 3
+        elif r.outcome == Outcome.CREATE:
+            rank = 2
+        elif r.outcome == Outcome.UPDATE:
+            rank = 1
+        else:
+            rank = 0
+        key = item_key(r)
+        if state.get(key, -1) < rank:
+            state[key] = rank
+    ranks = list(state.values())
+    return ItemTally(ranks.count(2), ranks.count(1), ranks.count(3), ranks.count(0))
+
+
+@dataclass(frozen=True)
+class FixGroup:
+    """Items that need the owner for one cause, each once (its first row kept): a reason, and
+    for a missing BigCommerce category the category's name."""
+
+    reason: Reason | None
+    category: str | None
+    rows: tuple[Any, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def _causes(row: Row) -> list[tuple[Reason | None, str | None]]:
+    reason = as_reason(row.reason)
+    missing = getattr(row, "missing_categories", None) or ()
+    if reason == Reason.CATEGORY_NOT_IN_BIGCOMMERCE and missing:
+        return [(reason, name) for name in missing]
+    return [(reason, None)]
+
+
+def fix_groups(rows: Sequence[Row]) -> list[FixGroup]:
+    """The items that need the owner, grouped by what to fix, largest group first. A later
+    step that cannot find an item the create step skipped is that create's cause, not one more:
+    the item is counted once, where the fix is."""
+    creating = created_skus(rows)
+    held = create_skips(rows)
+    groups: dict[tuple[Reason | None, str | None], dict[str, Any]] = {}
+    for r in rows:
+        if not needs_attention(r, creating):
+            continue
+        cause_row = r
+        if as_reason(r.reason) == Reason.NOT_IN_BIGCOMMERCE and r.sku:
+            cause_row = held.get(r.sku.casefold(), r)
+        for cause in _causes(cause_row):
+            groups.setdefault(cause, {}).setdefault(item_key(r), cause_row)
+    found = [
+        FixGroup(reason, cat, tuple(items.values())) for (reason, cat), items in groups.items()
+    ]
+    return sorted(found, key=lambda g: (-g.count, str(g.reason), g.category or ""))

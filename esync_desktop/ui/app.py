@@ -98,6 +98,7 @@ class GuiApp(QObject):
 
     @Slot()
     def open_window(self) -> None:
+        self.window.show_home()
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()

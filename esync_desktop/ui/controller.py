@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from esync_desktop import preview_csv
 from esync_desktop.storage.settings import TaskConfig
 from esync_desktop.sync.model import PlanRow, TaskPlan
-from esync_desktop.ui import secrets_bridge
+from esync_desktop.ui import home_data, secrets_bridge
 from esync_desktop.ui.scheduler import Scheduler
 from esync_desktop.ui.workers import Job, JobLane, ProgressFn
 
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # the engine holds its run lock for plan and run).
 DEMO, TEST, PLAN, RUN, SCHEDULED = "demo", "test", "plan", "run", "scheduled"
 # Kinds on the read lane (history, log, keyring): never wait behind a long sync.
-HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGORIES = (
+HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGORIES, HOME = (
     "history",
     "items",
     "log",
@@ -34,6 +34,7 @@ HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGOR
     "locations",
     "export",
     "categories",
+    "home",
 )
 WEIGHT_UNIT = "weight_unit"
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
@@ -74,6 +75,7 @@ class AppController(QObject):
     weight_unit_loaded = Signal(object)  # (the store's weight_units or None, why not)
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
     exported = Signal(str, int)  # path, rows written
+    home_loaded = Signal(object)  # list of home_data.TaskHome
 
     def __init__(
         self, services: Any, scheduler: Scheduler | None = None, parent: QObject | None = None
@@ -85,6 +87,7 @@ class AppController(QObject):
         self.scheduler = scheduler or Scheduler(self)
         self.last_result: Any = None
         self.last_error: BaseException | None = None
+        self.last_connections: Any = None  # the latest ConnectionReport, None until tested
         self._failed_attempts: dict[str, datetime] = {}
         for lane in (self.engine, self.reads):
             lane.finished.connect(self._on_finished)
@@ -211,6 +214,15 @@ class AppController(QObject):
 
         self.reads.submit(Job(HISTORY, job))
 
+    def load_home(self) -> None:
+        """Each task's last run and how many of its items need the owner (see pages/home)."""
+        names = [t.name for t in self.settings.tasks]
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            return home_data.task_homes(self.services, names)
+
+        self.reads.submit(Job(HOME, job))
+
     def load_items(self, run_id: int) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
             return self.services.run_items(run_id)
@@ -310,6 +322,7 @@ class AppController(QObject):
             self.settings_changed.emit()
             self.demo_started.emit()
         elif kind == TEST:
+            self.last_connections = result
             self.connections_tested.emit(result)
         elif kind == PLAN:
             self.plan_ready.emit(result)
@@ -323,6 +336,8 @@ class AppController(QObject):
             self.load_history()
         elif kind == HISTORY:
             self.history_loaded.emit(result)
+        elif kind == HOME:
+            self.home_loaded.emit(result)
         elif kind == ITEMS:
             self.items_loaded.emit(job.info["run_id"], result)
         elif kind == LOG:

@@ -25,6 +25,7 @@ from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import DEMO, AppController
 from esync_desktop.ui.pages.connections import ConnectionsPage
 from esync_desktop.ui.pages.history import HistoryPage
+from esync_desktop.ui.pages.home import HomePage
 from esync_desktop.ui.pages.preview import PreviewPage
 from esync_desktop.ui.pages.sync_page import SyncPage
 from esync_desktop.ui.pages.tasks import TasksPage
@@ -34,8 +35,8 @@ from esync_desktop.ui.resources import app_icon
 
 log = logging.getLogger(__name__)
 
-PAGES = ("Connections", "Tasks", "Weight rules", "Preview", "Sync", "History & Logs")
-CONNECTIONS, TASKS, WEIGHTS, PREVIEW, SYNC, HISTORY = range(len(PAGES))
+PAGES = ("Home", "Connections", "Tasks", "Weight rules", "Preview", "Sync", "History & Logs")
+HOME, CONNECTIONS, TASKS, WEIGHTS, PREVIEW, SYNC, HISTORY = range(len(PAGES))
 GEOMETRY_KEY = "window_geometry"
 
 
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        self.home = HomePage(controller)
         self.connections = ConnectionsPage(controller)
         self.tasks = TasksPage(controller)
         self.weights = WeightsPage(controller)
@@ -71,7 +73,8 @@ class MainWindow(QMainWindow):
         self.sync = SyncPage(controller)
         self.history = HistoryPage(controller)
         for page in (
-            self.connections, self.tasks, self.weights, self.preview, self.sync, self.history
+            self.home, self.connections, self.tasks, self.weights, self.preview, self.sync,
+            self.history,
         ):  # fmt: skip
             self.stack.addWidget(page)
         self.welcome = WelcomePage()
@@ -86,13 +89,14 @@ class MainWindow(QMainWindow):
         self.sync.skipped_requested.connect(self._on_skipped_requested)
         self.sync.attention_requested.connect(self._on_attention_requested)
         self.sync.history_requested.connect(self._on_history_requested)
+        self.home.attention_requested.connect(self._on_attention_requested)
         controller.demo_started.connect(self._on_demo_started)
         controller.job_failed.connect(self._on_job_failed)
         self._build_menus()
         widgets.tab_leaves_views(self)
         self._restore_geometry()
         if controller.has_connections():
-            self.show_page(CONNECTIONS)
+            self.show_page(HOME)
         else:
             self.show_welcome()
 
@@ -170,6 +174,13 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(index)
         if index == HISTORY:
             self.history.refresh()
+        elif index == HOME:
+            self.home.refresh()
+
+    def show_home(self) -> None:
+        """Home, unless the first-run choices are still waiting for the owner."""
+        if self.stack.currentWidget() is not self.welcome:
+            self.show_page(HOME)
 
     def show_welcome(self) -> None:
         # First run: the two choices fill the window; the pages come once one is made.

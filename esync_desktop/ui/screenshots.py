@@ -95,7 +95,15 @@ def _shoot_all(out: Path, scratch: bool) -> int:
     from esync_desktop.app import Services
     from esync_desktop.storage.settings import Schedule
     from esync_desktop.ui.app import GuiApp, apply_style, create_application
-    from esync_desktop.ui.main_window import CONNECTIONS, HISTORY, PREVIEW, SYNC, TASKS, WEIGHTS
+    from esync_desktop.ui.main_window import (
+        CONNECTIONS,
+        HISTORY,
+        HOME,
+        PREVIEW,
+        SYNC,
+        TASKS,
+        WEIGHTS,
+    )
     from esync_desktop.ui.pages.history import SKIPPED_ITEMS
 
     app = create_application([])
@@ -158,6 +166,9 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         window.history.tabs.setCurrentIndex(1)
         window.history.log_table.selectRow(1)
         shoot(window, out / "10-integration-log.png")
+        # Home after the run: the last run, what needs the owner, the next run (02:00).
+        wait_for(controller.home_loaded, lambda: window.show_page(HOME))
+        shoot(window, out / "00-home.png")
     finally:
         gui.quit()
         services.stop()

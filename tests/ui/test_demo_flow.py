@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from esync_desktop import wording
 from esync_desktop.log import configure_logging, reset_logging
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
+from esync_desktop.sync import analysis
 from esync_desktop.sync.model import Outcome
 from esync_desktop.ui.main_window import HISTORY, SYNC, TASKS
 
@@ -101,8 +102,11 @@ def test_demo_stores_to_history(gui, qtbot) -> None:
         )
         assert plan.counts() == engine_plan.counts()
         counts = plan.counts()
-        assert f"{counts['create']} to create" in window.preview.counts.text()
-        assert f"{counts['skip']} skipped" in window.preview.counts.text()
+        # The headline counts items, once each; the per-step figures are in its tooltip.
+        tally = analysis.tally_items(shown)
+        assert tally.new == counts["create"] and tally.attention > 0
+        assert wording.items_headline(tally) in window.preview.counts.text()
+        assert f"{counts['skip']} skipped" in window.preview.counts.toolTip()
         assert counts["create"] > 0 and counts["skip"] > 0
         # Every skipped row says why and what to do, in words.
         window.preview.show_attention()

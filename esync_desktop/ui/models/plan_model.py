@@ -74,6 +74,7 @@ class PlanTableModel(RowTableModel[PlanRow]):
         self._outcomes: frozenset[Outcome] | None = None
         self._attention = False
         self._action: str | None = None
+        self._keys: frozenset[str] | None = None
 
     def set_plan(self, plan: TaskPlan | None) -> None:
         self.set_rows([] if plan is None else [r for a in plan.actions for r in a.rows])
@@ -115,17 +116,24 @@ class PlanTableModel(RowTableModel[PlanRow]):
         self._action = action or None
         self.refilter()
 
+    def set_item_keys(self, keys: frozenset[str] | None) -> None:
+        """Only the rows of these items (analysis.item_key): a fix-it group's; None for all."""
+        self._keys = keys
+        self.refilter()
+
     def row_filter(self) -> Callable[[PlanRow], bool] | None:
         outcomes, action, attention = self._outcomes, self._action, self._attention
-        if outcomes is None and action is None and not attention:
+        keys = self._keys
+        if outcomes is None and action is None and not attention and keys is None:
             return None
-        needs_attention = self.needs_attention
+        needs_attention, item_key = self.needs_attention, analysis.item_key
 
         def passes(row: PlanRow) -> bool:
             return (
                 (outcomes is None or row.outcome in outcomes)
                 and (action is None or row.action == action)
                 and (not attention or needs_attention(row))
+                and (keys is None or item_key(row) in keys)
             )
 
         return passes
@@ -147,3 +155,6 @@ class PlanFilterProxyModel(RowFilterProxyModel):
 
     def set_action(self, action: str | None) -> None:
         self.plan_rows().set_action(action)
+
+    def set_item_keys(self, keys: frozenset[str] | None) -> None:
+        self.plan_rows().set_item_keys(keys)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -103,6 +105,13 @@ class PreviewPage(widgets.Page):
         self.counts = QLabel("Press Preview to see what the task would do.")
         self.counts.setProperty("role", "count")
         self.body.addWidget(self.counts)
+        # What needs the owner, by cause: choosing a group shows only its items' rows.
+        self.fix_groups = QListWidget()
+        self.fix_groups.setObjectName("fixGroups")
+        self.fix_groups.setMaximumHeight(112)
+        self.fix_groups.currentRowChanged.connect(self._on_fix_group)
+        self.fix_groups.hide()
+        self.body.addWidget(self.fix_groups)
 
         filters = QHBoxLayout()
         self.outcome_filter = QComboBox()
@@ -228,10 +237,15 @@ class PreviewPage(widgets.Page):
             self.counts.setText("Press Preview to see what the task would do.")
             self.banner.clear_message()
         else:
-            self.counts.setText(
-                f"“{plan.task}”: " + wording.counts_text(plan.counts(), wording.PREVIEW_COUNT_WORDS)
+            tally = analysis.tally_items(self.model.rows())
+            self.counts.setText(f"“{plan.task}”: {wording.items_headline(tally)}")
+            # The per-step figures stay at hand for those who count rows.
+            self.counts.setToolTip(
+                "One result per item and step: "
+                + wording.counts_text(plan.counts(), wording.PREVIEW_COUNT_WORDS)
             )
             self._explain(plan)
+        self._show_fix_groups()
         self._update_shown()
         self._update_buttons()
 
@@ -322,6 +336,34 @@ class PreviewPage(widgets.Page):
     @Slot()
     def _apply_search(self) -> None:
         self.proxy.set_search(self.search.text())
+        self._update_shown()
+
+    def _show_fix_groups(self) -> None:
+        groups = analysis.fix_groups(self.model.rows()) if self.plan is not None else []
+        self.fix_groups.blockSignals(True)
+        self.fix_groups.clear()
+        if groups:
+            every = QListWidgetItem("Every item")
+            every.setData(Qt.ItemDataRole.UserRole, None)
+            self.fix_groups.addItem(every)
+        for group in groups:
+            title = wording.fix_group_title(group)
+            item = QListWidgetItem(title[:1].upper() + title[1:])
+            keys = frozenset(analysis.item_key(r) for r in group.rows)
+            item.setData(Qt.ItemDataRole.UserRole, (group, keys))
+            self.fix_groups.addItem(item)
+        self.fix_groups.blockSignals(False)
+        self.fix_groups.setVisible(bool(groups))
+        self.proxy.set_item_keys(None)
+
+    def fix_group_titles(self) -> list[str]:
+        return [self.fix_groups.item(i).text() for i in range(1, self.fix_groups.count())]
+
+    @Slot(int)
+    def _on_fix_group(self, row: int) -> None:
+        item = self.fix_groups.item(row)
+        chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        self.proxy.set_item_keys(chosen[1] if chosen else None)
         self._update_shown()
 
     def show_attention(self) -> None:

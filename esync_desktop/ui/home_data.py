@@ -1,0 +1,48 @@
+"""What the Home page shows for each task, gathered off the GUI thread (no Qt here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from esync_desktop.sync import analysis
+from esync_desktop.sync.model import Outcome
+
+# Runs read to find each task's latest one: tasks run at most every few minutes, so the latest
+# run of every task is well within this many.
+RUNS_READ = 200
+
+
+@dataclass(frozen=True)
+class TaskHome:
+    """One task on Home: its latest run (None when it never ran) and the items that need the
+    owner in it, counted once per item."""
+
+    task: str
+    last_run: Any = None  # storage.state.records.RunRecord
+    attention: int = 0
+
+    @property
+    def changes(self) -> int:
+        counts = self.last_run.counts if self.last_run is not None else {}
+        return int(counts.get(Outcome.CREATE, 0)) + int(counts.get(Outcome.UPDATE, 0))
+
+    @property
+    def failed(self) -> bool:
+        """The latest run did not finish as planned: Retry is offered."""
+        run = self.last_run
+        return run is not None and (run.cancelled or run.result != "ok")
+
+
+def task_homes(services: Any, tasks: Sequence[str]) -> list[TaskHome]:
+    latest: dict[str, Any] = {}
+    for run in services.history(RUNS_READ):  # newest first
+        if run.task in tasks and run.task not in latest and run.result != "running":
+            latest[run.task] = run
+    homes = []
+    for name in tasks:
+        run = latest.get(name)
+        attention = analysis.attention_items(services.run_items(run.run_id)) if run else 0
+        homes.append(TaskHome(name, run, attention))
+    return homes
