@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from esync_desktop.connectors.errors import ApiError
+from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
 from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
-from esync_desktop.sync.model import PlanRow, TaskPlan
 from esync_desktop.sync.reading import ReadNeeds, read_snapshot
 from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from esync_desktop import wording
+from esync_desktop.domain.plan import Outcome
 from esync_desktop.sync import analysis
-from esync_desktop.sync.model import Outcome
 
 if TYPE_CHECKING:
     from esync_desktop.sync.runner import Progress
