@@ -268,6 +268,10 @@ class Services:
             creds.bc_token or "",
         )
 
+    def _action_done(self, run_id: int, action: str, results: list[RowResult]) -> None:
+        self._engine_state.record_items(run_id, results)
+        report.log_step(run_id, action, results)
+
     def _scope(self, creds: _Credentials) -> str:
         if self._demo_credentials is not None:
             return self._demo_scope()
@@ -443,9 +447,8 @@ class Services:
                     on_item_error=lambda row, text: self._engine_state.mapping_error(
                         run_id, row, text
                     ),
-                    on_action_done=lambda action, results: (
-                        self._engine_state.record_items(run_id, results),
-                        report.log_step(run_id, action, results),
+                    on_action_done=lambda action, results: self._action_done(
+                        run_id, action, results
                     ),
                 )
             except BaseException as exc:
@@ -464,7 +467,7 @@ class Services:
                     run_id,
                     counts,
                     cancelled=bool(outcome and outcome.cancelled),
-                    error=str(error) if error is not None else stopped and stopped["message"],
+                    error=str(error) if error is not None else (stopped or {}).get("message"),
                     api_calls=calls,
                 )
                 report.log_run_end(

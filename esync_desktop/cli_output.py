@@ -115,7 +115,7 @@ class _Report:
             (r for r in analysis.document_rows({"actions": [action]})),
             key=lambda r: OUTCOME_ORDER.index(r.outcome),
         )
-        groups: dict[tuple[str, str], list[Any]] = {}
+        groups: dict[tuple[str, str, bool], list[Any]] = {}
         for row in rows:
             if show_all or row.outcome in ("create", "update", "fail"):
                 lines.extend(_row_line(row, self.fix(row)))
