@@ -12,9 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from esync_desktop.connectors.clover import CLOVER_REGIONS
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.domain.plan import PlanRow, TaskPlan
+from esync_desktop.log import register_secret
 from esync_desktop.paths import AppPaths, app_paths
+from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
+from esync_desktop.storage.secrets import CredentialsError, SecretsUnavailable, resolve_credentials
 from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
@@ -168,7 +172,7 @@ class Services:
         data folder; the connections point at them. Their tokens stay in memory only."""
         if self._demo is not None:
             return
-        from esync_desktop.log import register_secret
+        # lazy: the emulator's server code loads only when the demo stores start.
         from esync_desktop.sandbox.server import SandboxServer
 
         # The demo store is on BigCommerce's Pro plan: its API quota lets the first run of the
@@ -196,6 +200,7 @@ class Services:
 
     def reset_demo(self) -> None:
         """Start the demo stores over, and forget what the engine knew about them."""
+        # lazy: the emulator's server code loads only when the demo stores are used.
         from esync_desktop.sandbox.server import SandboxServer
 
         if self._demo is not None:
@@ -212,21 +217,17 @@ class Services:
             self._demo_credentials = None
         self.state.close()
 
-    def _demo_scope(self) -> str:
-        from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS as c
+    def demo_ids(self) -> tuple[str, str]:
+        """The demo stores' Clover merchant id and BigCommerce store hash (not secret)."""
+        return DEMO_CREDENTIALS.clover_merchant_id, DEMO_CREDENTIALS.bc_store_hash
 
+    def _demo_scope(self) -> str:
+        c = DEMO_CREDENTIALS
         return f"demo:{c.clover_merchant_id}>{c.bc_store_hash}"
 
     def _credentials(self) -> _Credentials:
         if self._demo_credentials is not None:
             return self._demo_credentials
-        from esync_desktop.connectors.clover import CLOVER_REGIONS
-        from esync_desktop.storage.secrets import (
-            CredentialsError,
-            SecretsUnavailable,
-            resolve_credentials,
-        )
-
         advice = (
             "Enter them on the Connections page, or set ESYNC_CLOVER_MERCHANT_ID, "
             "ESYNC_CLOVER_TOKEN, ESYNC_BC_STORE_HASH and ESYNC_BC_TOKEN (and "

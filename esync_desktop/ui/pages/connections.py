@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import messages, widgets
 from esync_desktop.ui.controller import TEST, AppController
@@ -134,12 +133,9 @@ class ConnectionsPage(widgets.Page):
         )
         index = self.region.findData("sandbox" if demo else s.clover.region)
         self.region.setCurrentIndex(max(0, index))
-        self.merchant_id.setText(
-            DEMO_CREDENTIALS.clover_merchant_id if demo else s.clover.merchant_id
-        )
-        self.store_hash.setText(
-            DEMO_CREDENTIALS.bc_store_hash if demo else s.bigcommerce.store_hash
-        )
+        demo_merchant, demo_store = self.controller.services.demo_ids()
+        self.merchant_id.setText(demo_merchant if demo else s.clover.merchant_id)
+        self.store_hash.setText(demo_store if demo else s.bigcommerce.store_hash)
         for field in (
             self.region,
             self.merchant_id,
