@@ -12,29 +12,39 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from esync_desktop.connectors.clover import CLOVER_REGIONS
+from esync_desktop.connectors.bigcommerce import BigCommerceClient
+from esync_desktop.connectors.clover import CLOVER_REGIONS, CloverClient
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.log import register_secret
 from esync_desktop.paths import AppPaths, app_paths
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
-from esync_desktop.storage.secrets import CredentialsError, SecretsUnavailable, resolve_credentials
+from esync_desktop.storage.secrets import (
+    CredentialsError,
+    SecretStore,
+    SecretsUnavailable,
+    resolve_credentials,
+)
+from esync_desktop.storage.settings import ActionConfig, Settings, SettingsStore, TaskConfig
+from esync_desktop.storage.state import ItemResult, RunRecord, StateDb
 from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
-from esync_desktop.sync.reading import ReadNeeds, read_snapshot
+from esync_desktop.sync.reading import (
+    ReadNeeds,
+    read_bc_categories,
+    read_clover_categories,
+    read_snapshot,
+)
 from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
 from esync_desktop.sync.schedule import next_due
 
 if TYPE_CHECKING:
-    from esync_desktop.connectors.bigcommerce import BigCommerceClient
-    from esync_desktop.connectors.clover import CloverClient
     from esync_desktop.storage.notices import Notice
-    from esync_desktop.storage.settings import Settings, TaskConfig
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +148,6 @@ class Services:
     def __init__(
         self, paths: AppPaths | None = None, environ: Mapping[str, str] = os.environ
     ) -> None:
-        from esync_desktop.storage.secrets import SecretStore
-        from esync_desktop.storage.settings import SettingsStore
-        from esync_desktop.storage.state import StateDb
 
         self.paths = (paths or app_paths()).ensure()
         self.environ = environ
@@ -281,8 +288,6 @@ class Services:
     def _clients(
         self, run_id: int | None = None
     ) -> tuple[CloverClient, BigCommerceClient, _Credentials]:
-        from esync_desktop.connectors.bigcommerce import BigCommerceClient
-        from esync_desktop.connectors.clover import CloverClient
 
         creds = self._credentials()
         hook = self._engine_state.exchange_hook(lambda: run_id)
@@ -349,7 +354,6 @@ class Services:
     def store_categories(self) -> StoreCategories:
         """The categories of both stores, by name as the rules match them (trim, any case),
         sorted; raises ConfigurationError when the stores are not set up."""
-        from esync_desktop.sync.reading import read_bc_categories, read_clover_categories
 
         clover, bc, _ = self._clients()
         try:
@@ -495,10 +499,10 @@ class Services:
 
     # -- history and log -------------------------------------------------------------------
 
-    def history(self, limit: int = 200) -> list[Any]:
+    def history(self, limit: int = 200) -> list[RunRecord]:
         return self.state.runs(limit=limit)
 
-    def run_items(self, run_id: int) -> list[Any]:
+    def run_items(self, run_id: int) -> list[ItemResult]:
         return self.state.run_items(run_id)
 
     def log_entries(
@@ -517,8 +521,6 @@ class Services:
 
 
 def default_task() -> TaskConfig:
-    from esync_desktop.storage.settings import ActionConfig, TaskConfig
-
     """ "Catalogue sync": the five actions. stop_when_empty is off for it: once the catalogue
     is complete, send-standard has nothing to create on most runs, and stock and prices must
     still be kept in step."""
