@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from esync_desktop.connectors.bigcommerce import BigCommerceClient
 from esync_desktop.connectors.clover import CLOVER_REGIONS, CloverClient
 from esync_desktop.connectors.errors import ApiError
+from esync_desktop.demo_stores import DemoStores, StoreCredentials
 from esync_desktop.domain.plan import PlanRow, TaskPlan
-from esync_desktop.log import register_secret
 from esync_desktop.paths import AppPaths, app_paths
-from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
 from esync_desktop.storage.secrets import (
     CredentialsError,
     SecretStore,
@@ -130,16 +129,6 @@ class RunResult:
     error: dict[str, str] | None = None
 
 
-@dataclass
-class _Credentials:
-    clover_base_url: str
-    clover_merchant_id: str
-    clover_token: str
-    bc_base_url: str
-    bc_store_hash: str
-    bc_token: str
-
-
 class Services:
     """Settings, secrets, state, the demo stores and the engine, behind one object."""
 
@@ -162,8 +151,7 @@ class Services:
         # data: the window and the command line each show them.
         self.startup_notices: list[Notice] = [*self._settings_store.notices, *self.state.notices]
         self._engine_state = EngineState(self.state)
-        self._demo: Any = None
-        self._demo_credentials: _Credentials | None = None
+        self._demo = DemoStores(self.paths.sandbox_db)
 
     # -- settings and connections ----------------------------------------------------------
 
@@ -172,31 +160,13 @@ class Services:
 
     @property
     def demo_running(self) -> bool:
-        return self._demo is not None
+        return self._demo.running
 
     def start_demo(self) -> None:
         """Serve the demo stores in-process on a free loopback port, their state kept under the
         data folder; the connections point at them. Their tokens stay in memory only."""
-        if self._demo is not None:
+        if not self._demo.start():
             return
-        # lazy: the emulator's server code loads only when the demo stores start.
-        from esync_desktop.sandbox.server import SandboxServer
-
-        # The demo store is on BigCommerce's Pro plan: its API quota lets the first run of the
-        # demo catalogue finish in seconds rather than a minute.
-        server = SandboxServer(db_path=self.paths.sandbox_db, plan="pro").start()
-        info = server.describe()
-        register_secret(info["clover_token"])
-        register_secret(info["bc_token"])
-        self._demo = server
-        self._demo_credentials = _Credentials(
-            info["url"],
-            info["clover_merchant_id"],
-            info["clover_token"],
-            info["url"],
-            info["bc_store_hash"],
-            info["bc_token"],
-        )
         rules = self.settings.weights
         if not rules.by_sku and not rules.by_category and rules.default is None:
             self.settings.weights = replace(
@@ -207,34 +177,20 @@ class Services:
 
     def reset_demo(self) -> None:
         """Start the demo stores over, and forget what the engine knew about them."""
-        # lazy: the emulator's server code loads only when the demo stores are used.
-        from esync_desktop.sandbox.server import SandboxServer
-
-        if self._demo is not None:
-            self._demo.reset()
-        else:
-            with SandboxServer(db_path=self.paths.sandbox_db) as server:
-                server.reset()
-        self._engine_state.forget_scope(self._demo_scope())
+        self._demo.reset()
+        self._engine_state.forget_scope(DemoStores.scope())
 
     def stop(self) -> None:
-        if self._demo is not None:
-            self._demo.stop()
-            self._demo = None
-            self._demo_credentials = None
+        self._demo.stop()
         self.state.close()
 
     def demo_ids(self) -> tuple[str, str]:
         """The demo stores' Clover merchant id and BigCommerce store hash (not secret)."""
-        return DEMO_CREDENTIALS.clover_merchant_id, DEMO_CREDENTIALS.bc_store_hash
+        return DemoStores.ids()
 
-    def _demo_scope(self) -> str:
-        c = DEMO_CREDENTIALS
-        return f"demo:{c.clover_merchant_id}>{c.bc_store_hash}"
-
-    def _credentials(self) -> _Credentials:
-        if self._demo_credentials is not None:
-            return self._demo_credentials
+    def _credentials(self) -> StoreCredentials:
+        if self._demo.credentials is not None:
+            return self._demo.credentials
         advice = (
             "Enter them on the Connections page, or set ESYNC_CLOVER_MERCHANT_ID, "
             "ESYNC_CLOVER_TOKEN, ESYNC_BC_STORE_HASH and ESYNC_BC_TOKEN (and "
@@ -267,7 +223,7 @@ class Services:
         if missing:
             raise ConfigurationError(f"Missing {', '.join(missing)}. {advice}")
         clover_url = creds.clover_base_url or CLOVER_REGIONS.get(creds.clover_region, "")
-        return _Credentials(
+        return StoreCredentials(
             clover_url,
             creds.clover_merchant_id,
             creds.clover_token or "",
@@ -280,14 +236,14 @@ class Services:
         self._engine_state.record_items(run_id, results)
         report.log_step(run_id, action, results)
 
-    def _scope(self, creds: _Credentials) -> str:
-        if self._demo_credentials is not None:
-            return self._demo_scope()
+    def _scope(self, creds: StoreCredentials) -> str:
+        if self._demo.credentials is not None:
+            return DemoStores.scope()
         return f"{creds.clover_merchant_id}>{creds.bc_store_hash}"
 
     def _clients(
         self, run_id: int | None = None
-    ) -> tuple[CloverClient, BigCommerceClient, _Credentials]:
+    ) -> tuple[CloverClient, BigCommerceClient, StoreCredentials]:
 
         creds = self._credentials()
         hook = self._engine_state.exchange_hook(lambda: run_id)

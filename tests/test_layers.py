@@ -64,6 +64,7 @@ RANKS = {
     "cli_settings": 5,
     "__main__": 5,
     "app": 4,
+    "demo_stores": 4,
     "diagnostics": 4,
     "preview_csv": 4,
     "wording": 4,
@@ -77,13 +78,13 @@ RANKS = {
 }
 # The sandbox stands beside the layers: it imports only itself and the base, and the app reaches
 # it over HTTP, except for these imports, each for a stated reason. `lazy` ones must sit inside a
-# function with a comment starting "# lazy:" right above.
+# function with a comment starting "# lazy:" right above, or under `if TYPE_CHECKING:`.
 ALLOWED = {
     # The demo stores: their fixed ids name the demo's scope and are redacted from reports.
-    ("esync_desktop.app", "esync_desktop.sandbox.credentials"): False,
+    ("esync_desktop.demo_stores", "esync_desktop.sandbox.credentials"): False,
     ("esync_desktop.diagnostics", "esync_desktop.sandbox.credentials"): False,
     # The demo starts the emulator in-process; `esync-desktop sandbox` serves it.
-    ("esync_desktop.app", "esync_desktop.sandbox.server"): True,
+    ("esync_desktop.demo_stores", "esync_desktop.sandbox.server"): True,
     ("esync_desktop.cli", "esync_desktop.sandbox.server"): True,
     # With no command the CLI opens the window.
     ("esync_desktop.cli", "esync_desktop.ui.app"): True,
@@ -95,7 +96,7 @@ class _Import:
     source: str
     target: str
     line: int
-    lazy_reason: bool  # inside a function, under a "# lazy:" comment
+    lazy_reason: bool  # inside a function under a "# lazy:" comment, or for type checking only
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -119,6 +120,12 @@ def _imports() -> tuple[set[str], list[_Import]]:
             if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef)
             for node in ast.walk(func)
         }
+        type_only = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+            for node in ast.walk(block)
+        }
         package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -131,7 +138,9 @@ def _imports() -> tuple[set[str], list[_Import]]:
             else:
                 continue
             above = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
-            lazy = id(node) in in_function and above.startswith("# lazy:")
+            lazy = id(node) in type_only or (
+                id(node) in in_function and above.startswith("# lazy:")
+            )
             for target in targets:
                 if target in files and target != name:
                     found.append(_Import(name, target, node.lineno, lazy))
