@@ -13,19 +13,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from esync_desktop.connectors.bigcommerce import BigCommerceClient
-from esync_desktop.connectors.clover import CLOVER_REGIONS, CloverClient
+from esync_desktop.connectors.clover import CloverClient
 from esync_desktop.connectors.errors import ApiError
-from esync_desktop.demo_stores import DemoStores, StoreCredentials
+from esync_desktop.demo_stores import DemoStores
 from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
-from esync_desktop.storage.secrets import (
-    CredentialsError,
-    SecretStore,
-    SecretsUnavailable,
-    resolve_credentials,
-)
+from esync_desktop.storage.secrets import SecretStore
 from esync_desktop.storage.settings import ActionConfig, Settings, SettingsStore, TaskConfig
 from esync_desktop.storage.state import ItemResult, RunRecord, StateDb
+from esync_desktop.store_credentials import (
+    ConfigurationError,
+    StoreCredentials,
+    configured_credentials,
+)
 from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
@@ -62,11 +62,6 @@ __all__ = [
 
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
-BIGCOMMERCE_API = "https://api.bigcommerce.com"
-
-
-class ConfigurationError(Exception):
-    """A connection or setting is missing; the message says what to set and where."""
 
 
 @dataclass(frozen=True)
@@ -191,46 +186,7 @@ class Services:
     def _credentials(self) -> StoreCredentials:
         if self._demo.credentials is not None:
             return self._demo.credentials
-        advice = (
-            "Enter them on the Connections page, or set ESYNC_CLOVER_MERCHANT_ID, "
-            "ESYNC_CLOVER_TOKEN, ESYNC_BC_STORE_HASH and ESYNC_BC_TOKEN (and "
-            "ESYNC_CLOVER_BASE_URL, ESYNC_BC_BASE_URL for other hosts); or try the demo stores "
-            "with --demo."
-        )
-        ids = {
-            "Clover merchant id": self.environ.get("ESYNC_CLOVER_MERCHANT_ID")
-            or self.settings.clover.merchant_id,
-            "BigCommerce store hash": self.environ.get("ESYNC_BC_STORE_HASH")
-            or self.settings.bigcommerce.store_hash,
-        }
-        if not all(ids.values()):
-            # Without the accounts there is nothing to ask the keyring for yet.
-            missing_ids = [label for label, value in ids.items() if not value]
-            raise ConfigurationError(f"Missing {', '.join(missing_ids)}. {advice}")
-        try:
-            creds = resolve_credentials(self.settings, self.secrets, self.environ)
-        except SecretsUnavailable as exc:
-            raise ConfigurationError(f"{exc} Or try the demo stores with --demo.") from exc
-        except CredentialsError as exc:
-            raise ConfigurationError(f"{exc}. Correct or unset it.") from exc
-        labels = {
-            "clover_merchant_id": "Clover merchant id",
-            "clover_token": "Clover API token",
-            "bc_store_hash": "BigCommerce store hash",
-            "bc_token": "BigCommerce access token",
-        }
-        missing = [labels.get(name, name) for name in creds.missing()]
-        if missing:
-            raise ConfigurationError(f"Missing {', '.join(missing)}. {advice}")
-        clover_url = creds.clover_base_url or CLOVER_REGIONS.get(creds.clover_region, "")
-        return StoreCredentials(
-            clover_url,
-            creds.clover_merchant_id,
-            creds.clover_token or "",
-            creds.bc_base_url or BIGCOMMERCE_API,
-            creds.bc_store_hash,
-            creds.bc_token or "",
-        )
+        return configured_credentials(self.settings, self.secrets, self.environ)
 
     def _action_done(self, run_id: int, action: str, results: list[RowResult]) -> None:
         self._engine_state.record_items(run_id, results)

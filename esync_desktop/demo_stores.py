@@ -3,27 +3,15 @@ file under the data folder and its tokens in memory only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from esync_desktop.log import register_secret
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
+from esync_desktop.store_credentials import StoreCredentials
 
 if TYPE_CHECKING:
     from esync_desktop.sandbox.server import SandboxServer
-
-
-@dataclass
-class StoreCredentials:
-    """Where both stores are and how to sign in to them, resolved for one session."""
-
-    clover_base_url: str
-    clover_merchant_id: str
-    clover_token: str
-    bc_base_url: str
-    bc_store_hash: str
-    bc_token: str
 
 
 class DemoStores:

@@ -65,6 +65,7 @@ RANKS = {
     "__main__": 5,
     "app": 4,
     "demo_stores": 4,
+    "store_credentials": 4,
     "diagnostics": 4,
     "preview_csv": 4,
     "wording": 4,
