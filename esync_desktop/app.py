@@ -12,15 +12,32 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from esync_desktop.connectors.bigcommerce import BigCommerceClient
+from esync_desktop.connectors.clover import CloverClient
 from esync_desktop.connectors.errors import ApiError
+from esync_desktop.demo_stores import DemoStores
+from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
+from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN, SecretStore
+from esync_desktop.storage.settings import ActionConfig, Settings, SettingsStore, TaskConfig
+from esync_desktop.storage.state import ItemResult, RunRecord, StateDb
+from esync_desktop.store_credentials import (
+    BIGCOMMERCE_API,
+    ConfigurationError,
+    StoreCredentials,
+    configured_credentials,
+)
 from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
-from esync_desktop.sync.model import PlanRow, TaskPlan
-from esync_desktop.sync.reading import ReadNeeds, read_snapshot
+from esync_desktop.sync.reading import (
+    ReadNeeds,
+    read_bc_categories,
+    read_clover_categories,
+    read_snapshot,
+)
 from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
@@ -28,14 +45,12 @@ from esync_desktop.sync.schedule import next_due
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
 
 if TYPE_CHECKING:
-    from esync_desktop.connectors.bigcommerce import BigCommerceClient
-    from esync_desktop.connectors.clover import CloverClient
     from esync_desktop.storage.notices import Notice
-    from esync_desktop.storage.settings import Settings, TaskConfig
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "BIGCOMMERCE_API",
     "Cancelled",
     "CategoryChoice",
     "ConfigurationError",
@@ -50,11 +65,6 @@ __all__ = [
 
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
-BIGCOMMERCE_API = "https://api.bigcommerce.com"
-
-
-class ConfigurationError(Exception):
-    """A connection or setting is missing; the message says what to set and where."""
 
 
 @dataclass(frozen=True)
@@ -138,16 +148,6 @@ class _TypedTokens:
         return typed if typed else self._secrets.get(name)
 
 
-@dataclass
-class _Credentials:
-    clover_base_url: str
-    clover_merchant_id: str
-    clover_token: str
-    bc_base_url: str
-    bc_store_hash: str
-    bc_token: str
-
-
 class Services:
     """Settings, secrets, state, the demo stores and the engine, behind one object."""
 
@@ -156,9 +156,6 @@ class Services:
     def __init__(
         self, paths: AppPaths | None = None, environ: Mapping[str, str] = os.environ
     ) -> None:
-        from esync_desktop.storage.secrets import SecretStore
-        from esync_desktop.storage.settings import SettingsStore
-        from esync_desktop.storage.state import StateDb
 
         self.paths = (paths or app_paths()).ensure()
         self.environ = environ
@@ -173,8 +170,7 @@ class Services:
         # data: the window and the command line each show them.
         self.startup_notices: list[Notice] = [*self._settings_store.notices, *self.state.notices]
         self._engine_state = EngineState(self.state)
-        self._demo: Any = None
-        self._demo_credentials: _Credentials | None = None
+        self._demo = DemoStores(self.paths.sandbox_db)
 
     # -- settings and connections ----------------------------------------------------------
 
@@ -183,31 +179,13 @@ class Services:
 
     @property
     def demo_running(self) -> bool:
-        return self._demo is not None
+        return self._demo.running
 
     def start_demo(self) -> None:
         """Serve the demo stores in-process on a free loopback port, their state kept under the
         data folder; the connections point at them. Their tokens stay in memory only."""
-        if self._demo is not None:
+        if not self._demo.start():
             return
-        from esync_desktop.log import register_secret
-        from esync_desktop.sandbox.server import SandboxServer
-
-        # The demo store is on BigCommerce's Pro plan: its API quota lets the first run of the
-        # demo catalogue finish in seconds rather than a minute.
-        server = SandboxServer(db_path=self.paths.sandbox_db, plan="pro").start()
-        info = server.describe()
-        register_secret(info["clover_token"])
-        register_secret(info["bc_token"])
-        self._demo = server
-        self._demo_credentials = _Credentials(
-            info["url"],
-            info["clover_merchant_id"],
-            info["clover_token"],
-            info["url"],
-            info["bc_store_hash"],
-            info["bc_token"],
-        )
         rules = self.settings.weights
         if not rules.by_sku and not rules.by_category and rules.default is None:
             self.settings.weights = replace(
@@ -218,100 +196,42 @@ class Services:
 
     def reset_demo(self) -> None:
         """Start the demo stores over, and forget what the engine knew about them."""
-        from esync_desktop.sandbox.server import SandboxServer
-
-        if self._demo is not None:
-            self._demo.reset()
-        else:
-            with SandboxServer(db_path=self.paths.sandbox_db) as server:
-                server.reset()
-        self._engine_state.forget_scope(self._demo_scope())
+        self._demo.reset()
+        self._engine_state.forget_scope(DemoStores.scope())
 
     def stop(self) -> None:
         self.stop_demo()
         self.state.close()
 
-    def _demo_scope(self) -> str:
-        from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS as c
+    def demo_ids(self) -> tuple[str, str]:
+        """The demo stores' Clover merchant id and BigCommerce store hash (not secret)."""
+        return DemoStores.ids()
 
-        return f"demo:{c.clover_merchant_id}>{c.bc_store_hash}"
+    def _credentials(self, candidate: ConnectionCandidate | None = None) -> StoreCredentials:
+        if self._demo.credentials is not None:
+            return self._demo.credentials
+        if candidate is None:
+            return configured_credentials(self.settings, self.secrets, self.environ)
+        typed = {CLOVER_TOKEN: candidate.clover_token, BC_TOKEN: candidate.bc_token}
+        secrets = _TypedTokens(self.secrets, typed)
+        return configured_credentials(candidate.settings, secrets, self.environ)  # type: ignore[arg-type]
 
     def stop_demo(self) -> None:
         """Leave the demo stores now: the next job uses the connections in the settings."""
-        if self._demo is not None:
-            self._demo.stop()
-            self._demo = None
-            self._demo_credentials = None
+        self._demo.stop()
 
-    def _credentials(self, candidate: ConnectionCandidate | None = None) -> _Credentials:
-        if self._demo_credentials is not None:
-            return self._demo_credentials
-        from esync_desktop.connectors.clover import CLOVER_REGIONS
-        from esync_desktop.storage.secrets import (
-            BC_TOKEN,
-            CLOVER_TOKEN,
-            CredentialsError,
-            SecretsUnavailable,
-            resolve_credentials,
-        )
+    def _action_done(self, run_id: int, action: str, results: list[RowResult]) -> None:
+        self._engine_state.record_items(run_id, results)
+        report.log_step(run_id, action, results)
 
-        settings, secrets = self.settings, self.secrets
-        if candidate is not None:
-            settings = candidate.settings
-            typed = {CLOVER_TOKEN: candidate.clover_token, BC_TOKEN: candidate.bc_token}
-            secrets = _TypedTokens(self.secrets, typed)  # type: ignore[assignment]
-
-        advice = (
-            "Enter them on the Connections page, or set ESYNC_CLOVER_MERCHANT_ID, "
-            "ESYNC_CLOVER_TOKEN, ESYNC_BC_STORE_HASH and ESYNC_BC_TOKEN (and "
-            "ESYNC_CLOVER_BASE_URL, ESYNC_BC_BASE_URL for other hosts); or try the demo stores "
-            "with --demo."
-        )
-        ids = {
-            "Clover merchant id": self.environ.get("ESYNC_CLOVER_MERCHANT_ID")
-            or settings.clover.merchant_id,
-            "BigCommerce store hash": self.environ.get("ESYNC_BC_STORE_HASH")
-            or settings.bigcommerce.store_hash,
-        }
-        if not all(ids.values()):
-            # Without the accounts there is nothing to ask the keyring for yet.
-            missing_ids = [label for label, value in ids.items() if not value]
-            raise ConfigurationError(f"Missing {', '.join(missing_ids)}. {advice}")
-        try:
-            creds = resolve_credentials(settings, secrets, self.environ)
-        except SecretsUnavailable as exc:
-            raise ConfigurationError(f"{exc} Or try the demo stores with --demo.") from exc
-        except CredentialsError as exc:
-            raise ConfigurationError(f"{exc}. Correct or unset it.") from exc
-        labels = {
-            "clover_merchant_id": "Clover merchant id",
-            "clover_token": "Clover API token",
-            "bc_store_hash": "BigCommerce store hash",
-            "bc_token": "BigCommerce access token",
-        }
-        missing = [labels.get(name, name) for name in creds.missing()]
-        if missing:
-            raise ConfigurationError(f"Missing {', '.join(missing)}. {advice}")
-        clover_url = creds.clover_base_url or CLOVER_REGIONS.get(creds.clover_region, "")
-        return _Credentials(
-            clover_url,
-            creds.clover_merchant_id,
-            creds.clover_token or "",
-            creds.bc_base_url or BIGCOMMERCE_API,
-            creds.bc_store_hash,
-            creds.bc_token or "",
-        )
-
-    def _scope(self, creds: _Credentials) -> str:
-        if self._demo_credentials is not None:
-            return self._demo_scope()
+    def _scope(self, creds: StoreCredentials) -> str:
+        if self._demo.credentials is not None:
+            return DemoStores.scope()
         return f"{creds.clover_merchant_id}>{creds.bc_store_hash}"
 
     def _clients(
         self, run_id: int | None = None, candidate: ConnectionCandidate | None = None
-    ) -> tuple[CloverClient, BigCommerceClient, _Credentials]:
-        from esync_desktop.connectors.bigcommerce import BigCommerceClient
-        from esync_desktop.connectors.clover import CloverClient
+    ) -> tuple[CloverClient, BigCommerceClient, StoreCredentials]:
 
         creds = self._credentials(candidate)
         hook = self._engine_state.exchange_hook(lambda: run_id)
@@ -379,7 +299,6 @@ class Services:
     def store_categories(self) -> StoreCategories:
         """The categories of both stores, by name as the rules match them (trim, any case),
         sorted; raises ConfigurationError when the stores are not set up."""
-        from esync_desktop.sync.reading import read_bc_categories, read_clover_categories
 
         clover, bc, _ = self._clients()
         try:
@@ -492,9 +411,8 @@ class Services:
                     on_item_error=lambda row, text: self._engine_state.mapping_error(
                         run_id, row, text
                     ),
-                    on_action_done=lambda action, results: (
-                        self._engine_state.record_items(run_id, results),
-                        report.log_step(run_id, action, results),
+                    on_action_done=lambda action, results: self._action_done(
+                        run_id, action, results
                     ),
                     clover=clover,
                 )
@@ -514,7 +432,7 @@ class Services:
                     run_id,
                     counts,
                     cancelled=bool(outcome and outcome.cancelled),
-                    error=str(error) if error is not None else stopped and stopped["message"],
+                    error=str(error) if error is not None else (stopped or {}).get("message"),
                     api_calls=calls,
                 )
                 report.log_run_end(
@@ -541,10 +459,10 @@ class Services:
 
     # -- history and log -------------------------------------------------------------------
 
-    def history(self, limit: int = 200) -> list[Any]:
+    def history(self, limit: int = 200) -> list[RunRecord]:
         return self.state.runs(limit=limit)
 
-    def run_items(self, run_id: int) -> list[Any]:
+    def run_items(self, run_id: int) -> list[ItemResult]:
         return self.state.run_items(run_id)
 
     def log_entries(
@@ -563,8 +481,6 @@ class Services:
 
 
 def default_task() -> TaskConfig:
-    from esync_desktop.storage.settings import ActionConfig, TaskConfig
-
     """ "Catalogue sync": the five actions. stop_when_empty is off for it: once the catalogue
     is complete, send-standard has nothing to create on most runs, and stock and prices must
     still be kept in step."""

@@ -131,6 +131,7 @@ def _diagnostics(args: argparse.Namespace) -> int:
 
 
 def _sandbox_serve(args: argparse.Namespace) -> int:
+    # lazy: the emulator's server code loads only for this command.
     from esync_desktop.sandbox.server import SandboxServer
 
     if not 0 <= args.items <= 100_000:
@@ -196,6 +197,7 @@ def run(argv: list[str]) -> int:
     Parser.json_errors = "--json" in argv
     args = parser.parse_args(argv)
     if args.command is None:
+        # lazy: the window (Qt) loads only when no command is given; the CLI runs without Qt.
         from esync_desktop.ui.app import run_gui
 
         return run_gui()

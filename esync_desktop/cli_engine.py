@@ -11,8 +11,8 @@ from typing import Any
 
 from esync_desktop.cli_output import print_json
 from esync_desktop.cli_services import EXIT_CONNECT, EXIT_OK, EXIT_USAGE, fail_json, open_services
+from esync_desktop.domain.plan import ACTION_IDS
 from esync_desktop.sync.defaults import DEFAULT_TASK_NAME
-from esync_desktop.sync.model import ACTION_IDS
 
 EXIT_ITEMS_FAILED = 1
 EXIT_INTERRUPTED = 130  # the shell's code for a run ended by Ctrl+C

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from esync_desktop import wording
+from esync_desktop.domain.plan import Outcome
 from esync_desktop.sync import analysis
-from esync_desktop.sync.model import Outcome
 
 if TYPE_CHECKING:
     from esync_desktop.sync.runner import Progress
@@ -115,7 +115,7 @@ class _Report:
             (r for r in analysis.document_rows({"actions": [action]})),
             key=lambda r: OUTCOME_ORDER.index(r.outcome),
         )
-        groups: dict[tuple[str, str], list[Any]] = {}
+        groups: dict[tuple[str, str, bool], list[Any]] = {}
         for row in rows:
             if show_all or row.outcome in ("create", "update", "fail"):
                 lines.extend(_row_line(row, self.fix(row)))

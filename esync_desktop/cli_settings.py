@@ -11,9 +11,9 @@ from typing import Any
 
 from esync_desktop.cli_help import WeightsHelp, options_help
 from esync_desktop.cli_services import open_services
+from esync_desktop.domain.plan import ACTION_IDS
 from esync_desktop.storage.settings import SettingsError
 from esync_desktop.storage.weights_csv import parse_csv_weight
-from esync_desktop.sync.model import ACTION_IDS
 
 EXIT_OK, EXIT_USAGE = 0, 2
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from esync_desktop import wording
-from esync_desktop.sync.model import PlanRow
+from esync_desktop.domain.plan import PlanRow
 
 EXPORT_FIELDS = ["SKU", "Clover name", "BigCommerce name", "Action", "Result", "Why",
                  "What to do", "Changes", "Details"]  # fmt: skip

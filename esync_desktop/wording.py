@@ -9,8 +9,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from esync_desktop.domain.plan import Outcome, PlanRow, Reason
 from esync_desktop.sync.analysis import as_reason
-from esync_desktop.sync.model import Outcome, PlanRow, Reason
 
 OUTCOME_LABELS: dict[str, str] = {
     Outcome.CREATE: "New product",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs (Debian packages when root, the project with its test extra)
-# and runs it: ruff; the install smoke run (tests/smoke_install.sh: the wheel in a fresh venv and
-# the PyInstaller app, each started from outside the checkout); then pytest, in parallel (one
+# and runs it: ruff; mypy (settings in pyproject.toml); the install smoke run
+# (tests/smoke_install.sh: the wheel in a fresh venv and the PyInstaller app, each started from
+# outside the checkout); then pytest, in parallel (one
 # worker per core), inside a private D-Bus session with an unlocked gnome-keyring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ fi
 python -m pip install -q --disable-pip-version-check -e '.[test]'
 python -m ruff check .
 python -m ruff format --check .
+python -m mypy
 bash tests/smoke_install.sh
 
 export QT_QPA_PLATFORM=offscreen

@@ -32,7 +32,7 @@ def within(seconds: float) -> Iterator[float]:
 
 
 def _clamp(timeout: float | None, expired: type[Exception]) -> float | None:
-    until = getattr(_local, "until", None)
+    until: float | None = getattr(_local, "until", None)
     if until is None:
         return timeout
     left = until - time.monotonic()

@@ -243,7 +243,7 @@ class HttpLayer:
                     with within(allowed) as until:
                         response, raw = self._send(method, url, content, headers, until)
             except _TooLarge as big:
-                error = self._too_large(method, path, big.size)
+                error: ApiError = self._too_large(method, path, big.size)
                 self._record(
                     method, path, query, big.status, _ms(started), content, None, str(error),
                     attempt,

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from esync_desktop.domain.plan import ACTION_IDS
 from esync_desktop.storage.settings_model import (
     CLOVER_REGION_IDS,
     MAX_INTERVAL_MINUTES,
@@ -23,7 +24,6 @@ from esync_desktop.storage.settings_model import (
     TaskConfig,
     WeightRules,
 )
-from esync_desktop.sync.model import ACTION_IDS
 
 # Migrations: MIGRATIONS[n] turns the raw JSON object of version n into version n + 1. Add one
 # whenever the layout changes; load() runs the chain from the file's version to SETTINGS_VERSION.

@@ -50,7 +50,7 @@ class Schedule:
 
 @dataclass
 class ActionConfig:
-    """One step of a task: an action id of sync.model.ACTION_IDS and its options."""
+    """One step of a task: an action id of domain.plan.ACTION_IDS and its options."""
 
     action: str
     options: dict[str, Any] = field(default_factory=dict)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from esync_desktop.storage.state import StateDb
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.journal import OpenIntent
@@ -21,7 +22,7 @@ class EngineState:
     """Adapts storage.state.StateDb to the protocols the engine uses (journal.Journal,
     runner.CursorStore), so the engine does not depend on how rows are stored."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: StateDb) -> None:
         self.db = db
 
     # -- journal ---------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def products_for_skus(bc: ProductFinder, skus: Iterable[str]) -> dict[str, int]:
     cleaned = {clean_sku(s) for s in skus} - {None}
     for product in bc.products_by_sku(sorted(str(s) for s in cleaned)):
         key = sku_key(product.get("sku"))
-        if key in wanted:
+        if key is not None and key in wanted:
             found[key] = int(product["id"])
     return found
 

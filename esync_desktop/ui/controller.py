@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from esync_desktop import preview_csv
+from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.storage.settings import TaskConfig
-from esync_desktop.sync.model import PlanRow, TaskPlan
 from esync_desktop.ui import home_data, secrets_bridge
 from esync_desktop.ui.scheduler import Scheduler
 from esync_desktop.ui.workers import Job, JobLane, ProgressFn

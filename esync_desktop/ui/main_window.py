@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from esync_desktop import APP_NAME, diagnostics
-from esync_desktop.sync.model import TaskPlan
+from esync_desktop.domain.plan import TaskPlan
 from esync_desktop.ui import error_dialog, messages, widgets
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import DEMO, AppController

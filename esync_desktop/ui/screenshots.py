@@ -22,7 +22,7 @@ TIMEOUT_MS = 300_000
 
 def wait_for(
     signal: SignalInstance, start: Callable[[], Any], timeout_ms: int = TIMEOUT_MS
-) -> list:
+) -> list[Any]:
     """Run `start`, then spin the event loop until `signal` fires; its arguments."""
     loop = QEventLoop()
     got: list[Any] = []

@@ -55,6 +55,9 @@ class FakeServices:
     def save_settings(self) -> None:
         self.saved += 1
 
+    def demo_ids(self) -> tuple[str, str]:
+        return "DEMOMERCHANT", "demohash"
+
     def plan_task(self, task: TaskConfig, progress=None, cancel=None) -> TaskPlan:
         row = PlanRow(task.actions[0].action, "SKU-1", Outcome.UPDATE, changes={"price": (1, 2)})
         return TaskPlan(task.name, (ActionPlan(row.action, (row,)),), plan_id="p")

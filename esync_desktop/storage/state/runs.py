@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from esync_desktop.domain.plan import Outcome, PlanRow
 from esync_desktop.storage.state.base import Database, dumps, loads, now_text, parse_time
 from esync_desktop.storage.state.records import ItemResult, RunRecord, StateError
-from esync_desktop.sync.model import Outcome, PlanRow
 
 RUNNING = "running"
 INTERRUPTED = "interrupted"

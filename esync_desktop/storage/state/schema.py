@@ -107,7 +107,7 @@ _V1 = _statements(
     "CREATE INDEX log_by_time ON log_entries (at)",
 )
 
-# The facts a run's item keeps for the owner's words (sync.model.PlanRow has the same).
+# The facts a run's item keeps for the owner's words (domain.plan.PlanRow has the same).
 _V2 = _statements(
     "ALTER TABLE run_items ADD COLUMN missing_categories TEXT NOT NULL DEFAULT '[]'",
     "ALTER TABLE run_items ADD COLUMN held_back_by TEXT",

@@ -76,7 +76,7 @@ def _web_row(event: WebEvent, read: RefundsRead, scope_key: str) -> PlanRow:
         "cursor_key": f"{event.kind}:{event.ident}",
         "facts": facts,
     }
-    changes = {
+    changes: dict[str, tuple[object, object]] = {
         label: (f"#{event.ident}" if event.kind == BC_REFUND else f"#{event.order_id}", None),
         "order": (f"#{event.order_id}", event.clover_order_id or "not in Clover"),
         "amount": (_money(event.amount), None),
@@ -255,9 +255,9 @@ def plan_sync_refunds(
     read = snapshot.extras.get(SYNC_REFUNDS)
     if not isinstance(read, RefundsRead):
         read = RefundsRead()
-    bc_skus = {sku_key(p.sku) for p in snapshot.bc_products} | {
-        sku_key(v.sku) for p in snapshot.bc_products for v in p.variants
-    }
+    skus = [p.sku for p in snapshot.bc_products]
+    skus += [v.sku for p in snapshot.bc_products for v in p.variants]
+    bc_skus = {key for key in map(sku_key, skus) if key is not None}
     rows: list[PlanRow] = []
     for event in read.web:
         row = _web_row(event, read, f"{event.kind}/{event.ident}")

@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from esync_desktop import wording
+from esync_desktop.domain.plan import Outcome, PlanRow, TaskPlan
 from esync_desktop.sync import analysis
-from esync_desktop.sync.model import Outcome, PlanRow, TaskPlan
 from esync_desktop.ui.models.base import Column, RowFilterProxyModel, RowTableModel
 
 OUTCOME_ORDER = {o.value: n for n, o in enumerate(Outcome)}

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from esync_desktop.app import BIGCOMMERCE_API, ConnectionCandidate
 from esync_desktop.connectors.clover import CLOVER_REGIONS
-from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
 from esync_desktop.ui import connection_formats as formats
 from esync_desktop.ui import error_dialog, widgets
 from esync_desktop.ui import errors as ui_errors
@@ -272,12 +271,9 @@ class ConnectionsPage(widgets.Page):
         index = self.region.findData("sandbox" if demo else s.clover.region)
         self.region.setCurrentIndex(max(0, index))
         self._on_region(self.region.currentIndex())
-        self.merchant_field.set_text(
-            DEMO_CREDENTIALS.clover_merchant_id if demo else s.clover.merchant_id
-        )
-        self.store_hash_field.set_text(
-            DEMO_CREDENTIALS.bc_store_hash if demo else s.bigcommerce.store_hash
-        )
+        demo_merchant, demo_store = self.controller.services.demo_ids()
+        self.merchant_field.set_text(demo_merchant if demo else s.clover.merchant_id)
+        self.store_hash_field.set_text(demo_store if demo else s.bigcommerce.store_hash)
         self.clover_url_field.set_text("" if demo else s.clover.base_url or "")
         self.bc_url_field.set_text("" if demo else s.bigcommerce.base_url or "")
         self.region.setEnabled(not demo)
