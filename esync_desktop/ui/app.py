@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Slot, qVersion
 from PySide6.QtWidgets import QApplication, QLabel
 
 from esync_desktop import APP_ID, APP_NAME, __version__
+from esync_desktop.storage.notices import STATE_RESET, STATE_RESTORED
 from esync_desktop.ui import error_dialog, gc_guard, messages
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.error_dialog import show_exception, technical_details
@@ -89,6 +90,14 @@ class GuiApp(QObject):
         if problems:
             # A damaged settings file was kept as a backup and defaults used: never silently.
             error_dialog.notifier.info(messages.SETTINGS_RESET_TITLE, "\n".join(problems))
+        repaired = [
+            n.message
+            for n in getattr(self.services, "startup_notices", None) or []
+            if n.kind in (STATE_RESTORED, STATE_RESET)
+        ]
+        if repaired:
+            # A damaged state database was moved aside and its last good copy put back.
+            error_dialog.notifier.info(messages.DATA_REPAIRED_TITLE, "\n".join(repaired))
         self.controller.scheduler.start()
         self.controller.load_history()  # when the last sync succeeded, for the tray's alerts
         if self.services.settings.demo and not getattr(self.services, "demo_running", False):

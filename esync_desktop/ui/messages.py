@@ -20,6 +20,7 @@ NO_TRAY = (
     "syncs stop until you open it again."
 )
 SETTINGS_RESET_TITLE = "Some settings could not be read"
+DATA_REPAIRED_TITLE = "Your sync history was repaired"
 DEMO_LEAVE = (
     "The demo stores stay connected until eSync Desktop is restarted. Restart it, then enter "
     "your own stores on this page."

@@ -155,6 +155,30 @@ def test_damaged_settings_are_reported_at_start(qtbot, notices, esync_home, monk
         services.stop()
 
 
+def test_a_repaired_state_database_is_reported_at_start(
+    qtbot, notices, esync_home, monkeypatch
+) -> None:
+    from esync_desktop.paths import app_paths
+    from esync_desktop.ui import app as ui_app
+    from tests.storage.damage import garbage, make_history
+
+    paths = app_paths().ensure()
+    make_history(paths.state_db, runs=3, kept_after=2)
+    garbage(paths.state_db)
+    monkeypatch.setattr(ui_app.QApplication, "quit", lambda: None)
+    services = Services(environ={})
+    gui = ui_app.GuiApp(services)
+    qtbot.addWidget(gui.window)
+    try:
+        gui.start()
+        (shown,) = [n for n in notices.shown if n[1] == messages.DATA_REPAIRED_TITLE]
+        assert f"The state database {paths.state_db} was damaged" in shown[2]
+        assert "at most the last run's history" in shown[2]
+    finally:
+        gui.controller.shutdown(5000)
+        services.stop()
+
+
 def test_help_exports_diagnostics(gui, notices, tmp_path, monkeypatch) -> None:
     import zipfile
 

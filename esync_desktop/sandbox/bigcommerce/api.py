@@ -14,6 +14,7 @@ from esync_desktop.sandbox.bigcommerce.inventory import Inventory
 from esync_desktop.sandbox.bigcommerce.limits import PLAN_QUOTAS, RateLimiter
 from esync_desktop.sandbox.bigcommerce.locations import Locations
 from esync_desktop.sandbox.bigcommerce.options import Options
+from esync_desktop.sandbox.bigcommerce.order_create import OrderCreate
 from esync_desktop.sandbox.bigcommerce.orders import Orders
 from esync_desktop.sandbox.bigcommerce.products import Products
 from esync_desktop.sandbox.bigcommerce.refunds import Refunds
@@ -84,6 +85,7 @@ class BigCommerceApi:
             Locations(self.db, self._plan),
             Inventory(self.db),
             Orders(self.db),
+            OrderCreate(self.db),
             Refunds(self.db),
         ]
         for module in modules:

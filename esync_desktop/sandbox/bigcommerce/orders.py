@@ -131,9 +131,6 @@ class Orders:
         router.add("PUT", "/v2/orders/{order_id}/shipping_addresses/{id}", self.update_address)
         router.add("GET", "/v2/order_statuses", self.statuses)
         router.add("GET", "/v2/order_statuses/{status_id}", self.status)
-        from esync_desktop.sandbox.bigcommerce.order_create import OrderCreate
-
-        OrderCreate(self.db).register(router)
 
     def _base(self) -> str:
         return f"https://api.bigcommerce.com/stores/{self.db.store_hash}/v2"
