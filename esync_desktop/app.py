@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from esync_desktop.connectors.bigcommerce import BigCommerceClient
@@ -20,7 +21,8 @@ from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
 from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN, SecretStore
 from esync_desktop.storage.settings import ActionConfig, Settings, SettingsStore, TaskConfig
-from esync_desktop.storage.state import ItemResult, RunRecord, StateDb
+from esync_desktop.storage.state import ItemResult, LogEntry, RunRecord, StateDb
+from esync_desktop.storage.weights_csv import WeightImport, read_weights_csv
 from esync_desktop.store_credentials import (
     BIGCOMMERCE_API,
     ConfigurationError,
@@ -28,7 +30,7 @@ from esync_desktop.store_credentials import (
     configured_credentials,
 )
 from esync_desktop.sync import defaults, report
-from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
+from esync_desktop.sync.actions import ACTIONS, plan_actions, read_extras, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
@@ -362,8 +364,6 @@ class Services:
                 scope = self._scope(creds)
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.
-                from esync_desktop.sync.actions import read_extras
-
                 snapshot = read_extras(
                     snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
                 )
@@ -472,8 +472,17 @@ class Services:
         text: str = "",
         kind: str | None = None,
         limit: int = 5000,
-    ) -> list[Any]:
+    ) -> list[LogEntry]:
         return self.state.log_entries(run_id=run_id, text=text, kind=kind, limit=limit)
+
+    def import_weights(self, path: Path) -> WeightImport:
+        """Add the SKU weights of a `sku,weight` CSV file to the rules and save them; bad lines
+        are skipped and listed in the result. A file that cannot be read raises WeightCsvError
+        (nothing changed)."""
+        result = read_weights_csv(path)
+        self.settings.weights = self.settings.weights.with_sku_weights(result.weights)
+        self.save_settings()
+        return result
 
     def next_due(self, task: TaskConfig, now: datetime) -> datetime | None:
         last = self._engine_state.last_run_of(task.name)

@@ -5,21 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
-
-import httpx
+from typing import Any, Unpack
 
 from esync_desktop.connectors.bigcommerce_profile import BIGCOMMERCE_PACING, BigCommerceProfile
-from esync_desktop.connectors.http import (
-    REQUEST_BUDGET,
-    REQUEST_DEADLINE,
-    ExchangeHook,
-    HttpLayer,
-    RetryPolicy,
-    check_base_url,
-    segment,
-)
-from esync_desktop.connectors.pacing import PacingConfig
+from esync_desktop.connectors.client_base import ClientBase, ClientOptions
+from esync_desktop.connectors.http import HttpLayer, segment
 
 BIGCOMMERCE_URL = "https://api.bigcommerce.com"
 PAGE_LIMIT = 250  # v3 and v2 maximum
@@ -33,59 +23,26 @@ _IDENTIFIERS = ("product_id", "variant_id", "sku")
 Doc = dict[str, Any]
 
 
-class BigCommerceClient:
+class BigCommerceClient(ClientBase):
     """One store. `base_url` is https://api.bigcommerce.com or any URL (the sandbox)."""
 
     def __init__(
-        self,
-        base_url: str,
-        store_hash: str,
-        token: str,
-        *,
-        on_exchange: ExchangeHook | None = None,
-        retry: RetryPolicy | None = None,
-        pacing: PacingConfig = BIGCOMMERCE_PACING,
-        timeout: httpx.Timeout | float | None = None,
-        deadline: float = REQUEST_DEADLINE,
-        budget: float = REQUEST_BUDGET,
+        self, base_url: str, store_hash: str, token: str, **options: Unpack[ClientOptions]
     ) -> None:
         self.store_hash = store_hash.strip()
         base_url = (base_url or "").strip() or BIGCOMMERCE_URL
         profile = BigCommerceProfile(self.store_hash, base_url)
-        self.base_url = check_base_url(profile, base_url)
-        self.http = HttpLayer(
+        options.setdefault("pacing", BIGCOMMERCE_PACING)
+        http = HttpLayer(
             profile,
-            self.base_url,
+            base_url,
             account=self.store_hash,
             token=token,
             auth_headers={"X-Auth-Token": token},
-            pacing=pacing,
-            on_exchange=on_exchange,
-            retry=retry,
-            timeout=timeout,
-            deadline=deadline,
-            budget=budget,
+            **options,
         )
+        super().__init__(http)
         self._store = f"/stores/{segment(self.store_hash)}"
-
-    # -- lifecycle and counters ------------------------------------------------------------
-
-    @property
-    def request_count(self) -> int:
-        return self.http.request_count
-
-    @property
-    def retry_count(self) -> int:
-        return self.http.retry_count
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> BigCommerceClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- plumbing --------------------------------------------------------------------------
 

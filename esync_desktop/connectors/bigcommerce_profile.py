@@ -15,17 +15,23 @@ from esync_desktop.connectors.errors import (
     ConflictError,
     NotFoundError,
     RateLimitedError,
-    ServerError,
     ValidationError,
 )
 from esync_desktop.connectors.http import Failure
 from esync_desktop.connectors.pacing import Pacer, PacingConfig
+from esync_desktop.connectors.profile_wording import (
+    error_fields,
+    server_error,
+    unexpected,
+    unreachable,
+)
 
 # Standard/Plus plans allow 150 requests per 30 s (bigcommerce.md §4): 5/s until the headers
 # say otherwise; a bigger plan's headers may raise it up to `max_rate`.
 BIGCOMMERCE_PACING = PacingConfig(rate=5.0, burst=5, max_in_flight=3, max_rate=20.0)
 # Stop and wait for the window to reset when fewer than this share of the quota is left.
 LOW_WATER_SHARE = 0.1
+RECHECK = "looks it up"  # what is done before a change that may have been made is sent again
 
 
 def _number(headers: httpx.Headers, name: str) -> float | None:
@@ -102,16 +108,10 @@ class BigCommerceProfile:
             pacer.hold(reset_ms / 1000)
 
     def unreachable(self, method: str, path: str, reason: str, maybe_applied: bool) -> str:
-        if maybe_applied:
-            return (
-                f"The connection to BigCommerce broke after {method} {path} was sent ({reason}), "
-                "so the change may or may not have been made. eSync Desktop looks it up before "
-                "sending it again; run the sync again once the connection is back."
-            )
-        return (
-            f"Could not reach BigCommerce at {self.base_url} ({reason}). Check the internet "
-            "connection and the BigCommerce address in Connections, then try again."
-        )
+        return unreachable(
+            self.label, self.base_url, method, path, reason, maybe_applied,
+            recheck=RECHECK, setting="BigCommerce address",
+        )  # fmt: skip
 
     def error(self, failure: Failure) -> ApiError:
         status, said = failure.status, _title(failure.body)
@@ -119,13 +119,7 @@ class BigCommerceProfile:
         listed = "; ".join(f"{k}: {v}" for k, v in fields.items())
         named = f" ({listed})" if listed else ""
         what = (listed or said or "invalid request").rstrip(".")
-        common: dict[str, Any] = {
-            "api": self.name,
-            "status": status,
-            "method": failure.method,
-            "path": failure.path,
-            "details": failure.body,
-        }
+        common = error_fields(self.name, failure)
         store = self.store_hash
         if status == 401:
             return AuthError(
@@ -181,27 +175,11 @@ class BigCommerceProfile:
                 **common,
             )
         if status >= 500:
-            applied = (
-                " The change may have been made; eSync Desktop looks it up before sending it again."
-                if failure.maybe_applied
-                else ""
-            )
-            hint = (
+            advice = (
                 "The store reached a limit of its plan (e.g. the number of products)."
                 if status == 507
                 else "The store may be in maintenance or BigCommerce may have an outage; try "
                 "again later."
             )
-            tries = "1 attempt" if failure.attempts == 1 else f"{failure.attempts} attempts"
-            return ServerError(
-                "BigCommerce is having problems",
-                f"BigCommerce answered {status} ({said or 'server error'}) after "
-                f"{tries}.{applied} {hint}",
-                **common,
-            )
-        return ApiError(
-            "Unexpected answer from BigCommerce",
-            f"BigCommerce answered {status} to {failure.method} {failure.path}: {said}. Try "
-            "again; if it persists, send the integration log to support.",
-            **common,
-        )
+            return server_error(self.label, failure, said, recheck=RECHECK, advice=advice, **common)
+        return unexpected(self.label, failure, said, **common)

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
-import httpx
-
+from esync_desktop.connectors.client_base import ClientBase, ClientOptions
 from esync_desktop.connectors.clover_profile import CLOVER_PACING, CloverProfile
-from esync_desktop.connectors.http import (
-    REQUEST_BUDGET,
-    REQUEST_DEADLINE,
-    ExchangeHook,
-    HttpLayer,
-    RetryPolicy,
-    check_base_url,
-    segment,
-)
-from esync_desktop.connectors.pacing import PacingConfig
+from esync_desktop.connectors.http import HttpLayer, segment
 
 CLOVER_REGIONS = {
     "na": "https://api.clover.com",
@@ -35,59 +25,26 @@ DEFAULT_ITEM_EXPAND = ("categories", "itemStock", "options")
 Doc = dict[str, Any]
 
 
-class CloverClient:
+class CloverClient(ClientBase):
     """One merchant. `base_url` is a region URL from CLOVER_REGIONS or any URL (the sandbox)."""
 
     def __init__(
-        self,
-        base_url: str,
-        merchant_id: str,
-        token: str,
-        *,
-        on_exchange: ExchangeHook | None = None,
-        retry: RetryPolicy | None = None,
-        pacing: PacingConfig = CLOVER_PACING,
-        timeout: httpx.Timeout | float | None = None,
-        deadline: float = REQUEST_DEADLINE,
-        budget: float = REQUEST_BUDGET,
+        self, base_url: str, merchant_id: str, token: str, **options: Unpack[ClientOptions]
     ) -> None:
         base_url = CLOVER_REGIONS.get(base_url, base_url)
         self.merchant_id = merchant_id.strip()
         profile = CloverProfile(self.merchant_id, base_url)
-        self.base_url = check_base_url(profile, base_url)
-        self.http = HttpLayer(
+        options.setdefault("pacing", CLOVER_PACING)
+        http = HttpLayer(
             profile,
-            self.base_url,
+            base_url,
             account=self.merchant_id,
             token=token,
             auth_headers={"Authorization": f"Bearer {token}"},
-            pacing=pacing,
-            on_exchange=on_exchange,
-            retry=retry,
-            timeout=timeout,
-            deadline=deadline,
-            budget=budget,
+            **options,
         )
+        super().__init__(http)
         self._prefix = f"/v3/merchants/{segment(self.merchant_id)}"
-
-    # -- lifecycle and counters ------------------------------------------------------------
-
-    @property
-    def request_count(self) -> int:
-        return self.http.request_count
-
-    @property
-    def retry_count(self) -> int:
-        return self.http.retry_count
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> CloverClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- plumbing --------------------------------------------------------------------------
 

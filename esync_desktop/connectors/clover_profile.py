@@ -12,15 +12,21 @@ from esync_desktop.connectors.errors import (
     ConflictError,
     NotFoundError,
     RateLimitedError,
-    ServerError,
     ValidationError,
 )
 from esync_desktop.connectors.http import Failure
 from esync_desktop.connectors.pacing import Pacer, PacingConfig
+from esync_desktop.connectors.profile_wording import (
+    error_fields,
+    server_error,
+    unexpected,
+    unreachable,
+)
 
 # Clover allows 16 requests/s and 5 in flight per token (clover.md §6). Stay well under: a
 # burst of 5 plus 10/s never puts more than 15 requests in any one second.
 CLOVER_PACING = PacingConfig(rate=10.0, burst=5, max_in_flight=3)
+RECHECK = "checks Clover"  # what is done before a change that may have been made is sent again
 
 
 def _message(body: Any) -> str:
@@ -58,26 +64,14 @@ class CloverProfile:
         return None
 
     def unreachable(self, method: str, path: str, reason: str, maybe_applied: bool) -> str:
-        if maybe_applied:
-            return (
-                f"The connection to Clover broke after {method} {path} was sent ({reason}), so "
-                "the change may or may not have been made. eSync Desktop checks Clover before "
-                "sending it again; run the sync again once the connection is back."
-            )
-        return (
-            f"Could not reach Clover at {self.base_url} ({reason}). Check the internet "
-            "connection and the Clover region in Connections, then try again."
-        )
+        return unreachable(
+            self.label, self.base_url, method, path, reason, maybe_applied,
+            recheck=RECHECK, setting="Clover region",
+        )  # fmt: skip
 
     def error(self, failure: Failure) -> ApiError:
         status, said = failure.status, _message(failure.body)
-        common: dict[str, Any] = {
-            "api": self.name,
-            "status": status,
-            "method": failure.method,
-            "path": failure.path,
-            "details": failure.body,
-        }
+        common = error_fields(self.name, failure)
         mid = self.merchant_id
         if status in (401, 403):
             return AuthError(
@@ -118,21 +112,6 @@ class CloverProfile:
                 **common,
             )
         if status >= 500:
-            applied = (
-                " The change may have been made; eSync Desktop checks before sending it again."
-                if failure.maybe_applied
-                else ""
-            )
-            tries = "1 attempt" if failure.attempts == 1 else f"{failure.attempts} attempts"
-            return ServerError(
-                "Clover is having problems",
-                f"Clover answered {status} ({said or 'server error'}) after {tries}.{applied} "
-                "Try again later; status.clover.com shows outages.",
-                **common,
-            )
-        return ApiError(
-            "Unexpected answer from Clover",
-            f"Clover answered {status} to {failure.method} {failure.path}: {said}. Try again; "
-            "if it persists, send the integration log to support.",
-            **common,
-        )
+            advice = "Try again later; status.clover.com shows outages."
+            return server_error(self.label, failure, said, recheck=RECHECK, advice=advice, **common)
+        return unexpected(self.label, failure, said, **common)

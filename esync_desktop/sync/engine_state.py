@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from esync_desktop.connectors.http import Exchange, ExchangeHook
 from esync_desktop.storage.state import StateDb
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.cursors import Cursor
@@ -101,10 +102,10 @@ class EngineState:
             run_id, row.action, row.sku, f"{label} ({row.clover_name}): {text}"
         )
 
-    def exchange_hook(self, run_id: Callable[[], int | None]) -> Callable[[Any], None]:
+    def exchange_hook(self, run_id: Callable[[], int | None]) -> ExchangeHook:
         """The clients' on_exchange: every request/response goes to the integration log."""
 
-        def hook(exchange: Any) -> None:
+        def hook(exchange: Exchange) -> None:
             try:
                 self.db.log_exchange(run_id(), exchange)
             except Exception:  # the log must never break a sync

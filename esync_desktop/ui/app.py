@@ -8,7 +8,6 @@ import platform
 import sys
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Slot, qVersion
 from PySide6.QtWidgets import QApplication, QLabel
@@ -21,6 +20,7 @@ from esync_desktop.ui.error_dialog import show_exception, technical_details
 from esync_desktop.ui.main_window import MainWindow
 from esync_desktop.ui.resources import app_icon, asset_path
 from esync_desktop.ui.tray import Tray
+from esync_desktop.ui.window_services import WindowServices
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def install_excepthook() -> None:
 class GuiApp(QObject):
     """The controller, the window and the tray, wired together."""
 
-    def __init__(self, services: Any, parent: QObject | None = None) -> None:
+    def __init__(self, services: WindowServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.controller = AppController(services, parent=self)
@@ -100,7 +100,7 @@ class GuiApp(QObject):
             error_dialog.notifier.info(messages.DATA_REPAIRED_TITLE, "\n".join(repaired))
         self.controller.scheduler.start()
         self.controller.load_history()  # when the last sync succeeded, for the tray's alerts
-        if self.services.settings.demo and not getattr(self.services, "demo_running", False):
+        if self.services.settings.demo and not self.services.demo_running:
             # Chosen on an earlier start: the demo stores come back with their saved state.
             self.controller.demo_started.connect(self.window.connections.save_and_test)
             self.controller.start_demo()

@@ -12,10 +12,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from esync_desktop import preview_csv
+from esync_desktop.app import ConnectionCandidate
 from esync_desktop.domain.plan import PlanRow, TaskPlan
-from esync_desktop.storage.settings import TaskConfig
+from esync_desktop.storage.settings import Settings, TaskConfig
+from esync_desktop.storage.weights_csv import WeightImport
 from esync_desktop.ui import home_data, secrets_bridge
 from esync_desktop.ui.scheduler import Scheduler
+from esync_desktop.ui.window_services import WindowServices
 from esync_desktop.ui.workers import Job, JobLane, ProgressFn
 
 log = logging.getLogger(__name__)
@@ -78,7 +81,10 @@ class AppController(QObject):
     home_loaded = Signal(object)  # list of home_data.TaskHome
 
     def __init__(
-        self, services: Any, scheduler: Scheduler | None = None, parent: QObject | None = None
+        self,
+        services: WindowServices,
+        scheduler: Scheduler | None = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -101,7 +107,7 @@ class AppController(QObject):
     # -- state -----------------------------------------------------------------------------------
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self.services.settings
 
     @property
@@ -119,8 +125,7 @@ class AppController(QObject):
     def has_connections(self) -> bool:
         s = self.settings
         return bool(
-            getattr(self.services, "demo_running", False)
-            or (s.clover.merchant_id and s.bigcommerce.store_hash)
+            self.services.demo_running or (s.clover.merchant_id and s.bigcommerce.store_hash)
         )
 
     def leave_demo(self) -> bool:
@@ -138,6 +143,13 @@ class AppController(QObject):
         self.settings_changed.emit()
         self.scheduler.check()
 
+    def import_weights(self, path: Path) -> WeightImport:
+        """Adds the SKU weights of a CSV file to the rules and saves them (a small file read
+        at once, as a save is); raises WeightCsvError when the file cannot be read."""
+        result = self.services.import_weights(path)
+        self.settings_changed.emit()
+        return result
+
     # -- engine lane -----------------------------------------------------------------------------
 
     def start_demo(self) -> bool:
@@ -146,7 +158,7 @@ class AppController(QObject):
 
         return self.engine.submit(Job(DEMO, job, "Starting the demo stores"), wait=False)
 
-    def test_connections(self, candidate: Any = None) -> bool:
+    def test_connections(self, candidate: ConnectionCandidate | None = None) -> bool:
         """Reach both stores, with the saved details or a candidate's (app.ConnectionCandidate:
         the details as typed, tested before they are saved)."""
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from esync_desktop.storage.state import RunRecord
 from esync_desktop.sync import analysis
 from esync_desktop.sync.model import Outcome
+from esync_desktop.ui.window_services import WindowServices
 
 # Runs read to find each task's latest one: tasks run at most every few minutes, so the latest
 # run of every task is well within this many.
@@ -20,7 +21,7 @@ class TaskHome:
     owner in it, counted once per item."""
 
     task: str
-    last_run: Any = None  # storage.state.records.RunRecord
+    last_run: RunRecord | None = None
     attention: int = 0
 
     @property
@@ -35,14 +36,14 @@ class TaskHome:
         return run is not None and (run.cancelled or run.result != "ok")
 
 
-def task_homes(services: Any, tasks: Sequence[str]) -> list[TaskHome]:
-    latest: dict[str, Any] = {}
+def task_homes(services: WindowServices, tasks: Sequence[str]) -> list[TaskHome]:
+    latest: dict[str, RunRecord] = {}
     for run in services.history(RUNS_READ):  # newest first
         if run.task in tasks and run.task not in latest and run.result != "running":
             latest[run.task] = run
     homes = []
     for name in tasks:
-        run = latest.get(name)
-        attention = analysis.attention_items(services.run_items(run.run_id)) if run else 0
-        homes.append(TaskHome(name, run, attention))
+        found = latest.get(name)
+        attention = analysis.attention_items(services.run_items(found.run_id)) if found else 0
+        homes.append(TaskHome(name, found, attention))
     return homes

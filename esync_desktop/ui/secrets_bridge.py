@@ -5,9 +5,9 @@ the page learns only whether each token is stored."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN, SecretsUnavailable
+from esync_desktop.ui.window_services import WindowServices
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class SecretsState:
     unavailable: str = ""
 
 
-def load_state(services: Any) -> SecretsState:
+def load_state(services: WindowServices) -> SecretsState:
     secrets = services.secrets
     try:
         return SecretsState(bool(secrets.get(CLOVER_TOKEN)), bool(secrets.get(BC_TOKEN)))
@@ -26,7 +26,7 @@ def load_state(services: Any) -> SecretsState:
         return SecretsState(False, False, str(exc))
 
 
-def save(services: Any, clover_token: str | None, bc_token: str | None) -> None:
+def save(services: WindowServices, clover_token: str | None, bc_token: str | None) -> None:
     """None keeps the stored token, "" deletes it; raises SecretsUnavailable, never falls back."""
     secrets = services.secrets
     for name, value in ((CLOVER_TOKEN, clover_token), (BC_TOKEN, bc_token)):

@@ -253,7 +253,7 @@ class ConnectionsPage(widgets.Page):
 
     @property
     def demo(self) -> bool:
-        return bool(getattr(self.controller.services, "demo_running", False))
+        return self.controller.services.demo_running
 
     @Slot()
     def load(self) -> None:

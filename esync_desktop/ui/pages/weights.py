@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from esync_desktop import wording
 from esync_desktop.cli_help import WEIGHT_UNITS
-from esync_desktop.storage.weights_csv import WeightCsvError, parse_csv_weight, read_weights_csv
+from esync_desktop.storage.weights_csv import WeightCsvError, parse_csv_weight
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import CATEGORIES, AppController
@@ -185,7 +185,7 @@ class WeightsPage(widgets.Page):
 
     def _stores(self) -> tuple[Any, ...]:
         s = self.controller.settings
-        demo = bool(getattr(self.controller.services, "demo_running", False))
+        demo = self.controller.services.demo_running
         return (demo, s.clover.merchant_id, s.bigcommerce.store_hash)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -340,13 +340,10 @@ class WeightsPage(widgets.Page):
 
     def import_csv(self, path: Path) -> None:
         try:
-            result = read_weights_csv(path)
+            result = self.controller.import_weights(path)
         except WeightCsvError as exc:
             self.banner.show_message("error", f"Could not import {path.name}: {exc}")
             return
-        s = self.controller.settings
-        s.weights = s.weights.with_sku_weights(result.weights)
-        self.controller.save_settings()
         text = f"Imported {wording.plural(len(result.weights), 'weight')} from {path.name}."
         if result.problems:
             shown = "; ".join(str(p) for p in result.problems[:5])
