@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _diagnostics(args: argparse.Namespace) -> int:
+    # lazy: the keyring's modules load only for this command.
     from esync_desktop.diagnostics import DiagnosticsError, export_diagnostics
 
     services = open_services()

@@ -9,10 +9,19 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from esync_desktop.cli_output import print_json
+from esync_desktop import wording
+from esync_desktop.cli_output import Heading, ProgressBar, print_json, print_report
 from esync_desktop.cli_services import EXIT_CONNECT, EXIT_OK, EXIT_USAGE, fail_json, open_services
+from esync_desktop.connectors.errors import ApiError, AuthError
 from esync_desktop.domain.plan import ACTION_IDS
+from esync_desktop.log import configure_logging
+from esync_desktop.preview_csv import ExportError, export_rows
+from esync_desktop.storage.settings import ActionConfig, TaskConfig
+from esync_desktop.storage.state import RunLocked
+from esync_desktop.sync import analysis
 from esync_desktop.sync.defaults import DEFAULT_TASK_NAME
+from esync_desktop.sync.report import plan_document
+from esync_desktop.sync.task_check import TaskRefused
 
 EXIT_ITEMS_FAILED = 1
 EXIT_INTERRUPTED = 130  # the shell's code for a run ended by Ctrl+C
@@ -70,8 +79,6 @@ def add_engine_commands(commands: Any) -> None:
 
 def _task(services: Any, args: argparse.Namespace) -> tuple[Any, bool]:
     """The task to run, and whether it is the default one (neither --task nor --action)."""
-    from esync_desktop.storage.settings import ActionConfig, TaskConfig
-
     if args.action:
         task = TaskConfig(
             name="command line",
@@ -135,14 +142,11 @@ class _Engine:
         return {"run_id": run.run_id, "result": run.result, "done": items}
 
     def run(self) -> int:
+        # lazy: the facade loads httpx and the engine; help and usage errors answer without it.
         from esync_desktop.app import ConfigurationError
-        from esync_desktop.cli_output import ProgressBar
-        from esync_desktop.connectors.errors import ApiError, AuthError
-        from esync_desktop.log import configure_logging
-        from esync_desktop.preview_csv import ExportError
-        from esync_desktop.storage.state import RunLocked
+
+        # lazy: every action's planner loads (with httpx) only for a command that needs the actions.
         from esync_desktop.sync.actions import UnknownAction
-        from esync_desktop.sync.task_check import TaskRefused
 
         # Warnings and the engine's notes go to the log file, never into the --json output.
         configure_logging(self.services.paths)
@@ -196,9 +200,8 @@ class _Engine:
             signal.signal(signal.SIGINT, previous)
 
     def _run(self, bar: Any, cancel: threading.Event) -> int:
+        # lazy: the facade loads httpx and the engine; help and usage errors answer without it.
         from esync_desktop.app import StalePlan
-        from esync_desktop.cli_output import Heading, print_report
-        from esync_desktop.sync.report import plan_document
 
         args, services = self.args, self.services
         task, default = _task(services, args)
@@ -246,9 +249,6 @@ class _Engine:
         return EXIT_ITEMS_FAILED if failed else EXIT_OK
 
     def _save_csv(self, plan: Any) -> str:
-        from esync_desktop import wording
-        from esync_desktop.preview_csv import export_rows
-        from esync_desktop.sync import analysis
 
         rows = [row for action in plan.actions for row in action.rows]
         creating, skips = analysis.created_skus(rows), analysis.create_skips(rows)

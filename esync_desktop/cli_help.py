@@ -8,10 +8,12 @@ import textwrap
 from typing import Any
 
 from esync_desktop import wording
+from esync_desktop.storage import weights_csv
 
 
 def options_help() -> str:
     """Every action's options with their values and defaults, in the window's words too."""
+    # lazy: every action's planner loads (with httpx) only for a command that needs the actions.
     from esync_desktop.sync.actions import ACTIONS
 
     lines = ["options (KEY: VALUES, default):"]
@@ -27,8 +29,6 @@ def options_help() -> str:
 
 def _weights_rules() -> str:
     """The CSV rules as the importer documents them (one source for the help and the code)."""
-    from esync_desktop.storage import weights_csv
-
     doc = weights_csv.__doc__ or ""
     rules = doc[doc.find("\n- ") + 1 :] if "\n- " in doc else doc
     return "the file:\n" + "\n".join(f"  {line}" for line in rules.strip().splitlines())
@@ -48,6 +48,7 @@ class WeightsHelp(argparse.Action):
 
 def weight_unit_text() -> str:
     """Which unit the weights are in: the BigCommerce store's, when it can be read."""
+    # lazy: the facade loads httpx and the whole engine; help and usage errors answer without it.
     from esync_desktop.app import Services
 
     try:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from esync_desktop.cli_output import print_json
+from esync_desktop.storage.state import StateError
 
 EXIT_OK, EXIT_ITEMS_FAILED, EXIT_USAGE, EXIT_CONNECT = 0, 1, 2, 3
 
@@ -28,8 +29,8 @@ def fail_json(
 
 def open_services(json_out: bool = False) -> Any:
     """The facade, or None after printing why it cannot be opened."""
+    # lazy: the facade loads httpx and the whole engine; help and usage errors answer without it.
     from esync_desktop.app import Services
-    from esync_desktop.storage.state import StateError
 
     try:
         return Services()

@@ -12,8 +12,8 @@ from typing import Any
 from esync_desktop.cli_help import WeightsHelp, options_help
 from esync_desktop.cli_services import open_services
 from esync_desktop.domain.plan import ACTION_IDS
-from esync_desktop.storage.settings import SettingsError
-from esync_desktop.storage.weights_csv import parse_csv_weight
+from esync_desktop.storage.settings import ActionConfig, SettingsError, TaskConfig
+from esync_desktop.storage.weights_csv import WeightCsvError, parse_csv_weight, read_weights_csv
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -191,6 +191,7 @@ def _tasks_list(args: argparse.Namespace) -> int:
 
 
 def _tasks_show(args: argparse.Namespace) -> int:
+    # lazy: every action's planner loads (with httpx) only for a command that needs the actions.
     from esync_desktop.sync.actions import ACTIONS
 
     services = _services()
@@ -211,7 +212,6 @@ def _tasks_show(args: argparse.Namespace) -> int:
 
 
 def _tasks_add(args: argparse.Namespace) -> int:
-    from esync_desktop.storage.settings import ActionConfig, TaskConfig
 
     services = _services()
     if services is None:
@@ -255,6 +255,7 @@ def _parse_value(text: str) -> object:
 
 
 def _tasks_option(args: argparse.Namespace) -> int:
+    # lazy: every action's planner loads (with httpx) only for a command that needs the actions.
     from esync_desktop.sync.actions import ACTIONS
 
     def change(services: Any, task: Any) -> str:
@@ -327,7 +328,6 @@ def _save_settings(change: Any) -> int:
 
 
 def _weights_import(args: argparse.Namespace) -> int:
-    from esync_desktop.storage.weights_csv import WeightCsvError, read_weights_csv
 
     try:
         imported = read_weights_csv(args.file)

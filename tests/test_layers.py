@@ -98,6 +98,7 @@ class _Import:
     target: str
     line: int
     lazy_reason: bool  # inside a function under a "# lazy:" comment, or for type checking only
+    in_function: bool = False
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -144,7 +145,7 @@ def _imports() -> tuple[set[str], list[_Import]]:
             )
             for target in targets:
                 if target in files and target != name:
-                    found.append(_Import(name, target, node.lineno, lazy))
+                    found.append(_Import(name, target, node.lineno, lazy, id(node) in in_function))
     return set(files), found
 
 
@@ -200,3 +201,15 @@ def test_no_import_circles() -> None:
         if module not in state:
             visit(module)
     assert circles == [], "import circles:\n" + "\n".join(circles)
+
+
+def test_imports_inside_functions_say_why() -> None:
+    """The project's own modules are imported at the top of a module; one waits inside a
+    function only under a "# lazy:" comment saying why (an import the command may not need)."""
+    _, imports = _imports()
+    hidden = [
+        f"{imp.source}:{imp.line} -> {imp.target}"
+        for imp in imports
+        if imp.in_function and not imp.lazy_reason
+    ]
+    assert not hidden, "imports inside functions without a '# lazy:' reason:\n" + "\n".join(hidden)

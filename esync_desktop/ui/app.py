@@ -13,6 +13,8 @@ from PySide6.QtCore import QObject, QTimer, Slot, qVersion
 from PySide6.QtWidgets import QApplication, QLabel
 
 from esync_desktop import APP_ID, APP_NAME, __version__
+from esync_desktop.app import Services
+from esync_desktop.log import configure_logging
 from esync_desktop.storage.notices import STATE_RESET, STATE_RESTORED
 from esync_desktop.ui import error_dialog, gc_guard, messages
 from esync_desktop.ui.controller import AppController
@@ -126,8 +128,6 @@ class GuiApp(QObject):
 
 
 def run_gui(argv: list[str] | None = None) -> int:
-    from esync_desktop.app import Services
-    from esync_desktop.log import configure_logging
 
     # Before anything that can fail: a window that cannot start still leaves its reason in the log.
     setup = configure_logging()

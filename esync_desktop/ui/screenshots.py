@@ -16,6 +16,22 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QWidget
 
+from esync_desktop.app import Services
+from esync_desktop.paths import ENV_HOME
+from esync_desktop.storage.secrets import SecretStore
+from esync_desktop.storage.settings import Schedule
+from esync_desktop.ui.app import GuiApp, apply_style, create_application
+from esync_desktop.ui.main_window import (
+    CONNECTIONS,
+    HISTORY,
+    HOME,
+    PREVIEW,
+    SYNC,
+    TASKS,
+    WEIGHTS,
+)
+from esync_desktop.ui.pages.history import SKIPPED_ITEMS
+
 SIZE = (1280, 800)
 TIMEOUT_MS = 300_000
 
@@ -64,8 +80,6 @@ SCRATCH_KEYRING_SERVICE = "esync-desktop-screenshots"
 def screenshot_home(environ: MutableMapping[str, str] = os.environ) -> Iterator[tuple[Path, bool]]:
     """The folder the run keeps its files in, and whether it is a scratch one: $ESYNC_HOME as
     given, or a new temporary folder (set as ESYNC_HOME for the run, removed after it)."""
-    from esync_desktop.paths import ENV_HOME
-
     given = environ.get(ENV_HOME)
     if given:
         yield Path(given).expanduser(), False
@@ -92,26 +106,10 @@ def main(argv: list[str]) -> int:
 
 
 def _shoot_all(out: Path, scratch: bool) -> int:
-    from esync_desktop.app import Services
-    from esync_desktop.storage.settings import Schedule
-    from esync_desktop.ui.app import GuiApp, apply_style, create_application
-    from esync_desktop.ui.main_window import (
-        CONNECTIONS,
-        HISTORY,
-        HOME,
-        PREVIEW,
-        SYNC,
-        TASKS,
-        WEIGHTS,
-    )
-    from esync_desktop.ui.pages.history import SKIPPED_ITEMS
-
     app = create_application([])
     apply_style(app)
     services = Services(environ={})
     if scratch:
-        from esync_desktop.storage.secrets import SecretStore
-
         services.secrets = SecretStore(service=SCRATCH_KEYRING_SERVICE)
     gui = GuiApp(services)
     window, controller = gui.window, gui.controller

@@ -10,6 +10,7 @@ from esync_desktop.sandbox.bigcommerce.categories import new_category
 from esync_desktop.sandbox.bigcommerce.common import Doc, iso, now
 from esync_desktop.sandbox.bigcommerce.db import DEFAULT_LOCATION, BcDb
 from esync_desktop.sandbox.bigcommerce.locations import new_location
+from esync_desktop.sandbox.bigcommerce.seed_orders import seed_orders
 from esync_desktop.sandbox.bigcommerce.storeinfo import store_doc
 from esync_desktop.sandbox.bigcommerce.writes import new_variant, product_defaults, slug
 
@@ -29,7 +30,6 @@ def seed(db: BcDb, name: str, items: int) -> None:
     elif name == "demo":
         _basics(db)
         _catalog(db, catalog.demo_catalog(), warehouse_every=3)
-        from esync_desktop.sandbox.bigcommerce.seed_orders import seed_orders
 
         seed_orders(db)
     db.reindex()
