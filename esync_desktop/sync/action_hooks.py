@@ -9,10 +9,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from esync_desktop.connectors.errors import (
+    ConflictError,
+    NotFoundError,
+    ServerError,
+    TransportError,
+    ValidationError,
+)
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.journal import Journal
 from esync_desktop.sync.model import ActionPlan, PlanRow
+from esync_desktop.sync.reading import Cancelled
+
+# The store said no: the journal entry fails and the row is rejected, never sent again as is.
+REFUSED = (ValidationError, ConflictError, NotFoundError)
+# No answer, or the store failing: the write may have been applied and is settled by a lookup.
+UNANSWERED = (TransportError, ServerError)
 
 
 @dataclass(frozen=True)
@@ -46,3 +59,27 @@ class ApplyContext:
 
 Reader = Callable[[ReadContext], Any]
 Applier = Callable[[ActionPlan, ApplyContext], list[RowResult]]
+
+
+def never_sent(exc: TransportError | ServerError) -> bool:
+    """An unanswered request that certainly did not arrive: failed in the journal and raised,
+    with nothing to settle."""
+    return isinstance(exc, TransportError) and not exc.maybe_applied
+
+
+def apply_rows(
+    plan: ActionPlan, ctx: ApplyContext, write: Callable[[PlanRow], RowResult]
+) -> list[RowResult]:
+    """Every row's result, in order, `write` called for each row that writes; raises
+    Cancelled between rows (the results so far in ctx.partial) and what `write` raises."""
+    done = [RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in plan.rows]
+    ctx.partial = list(done)
+    for i, row in enumerate(plan.rows):
+        if not row.writes:
+            continue
+        if ctx.cancel is not None and ctx.cancel.is_set():
+            raise Cancelled
+        done[i] = write(row)
+        ctx.tick(row, 1)
+        ctx.partial = list(done)
+    return done

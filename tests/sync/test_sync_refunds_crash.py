@@ -5,10 +5,6 @@ noted on its Clover order exactly once."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from typing import Any
 
 import pytest
@@ -16,29 +12,13 @@ import pytest
 from esync_desktop.paths import app_paths
 from esync_desktop.storage.state import StateDb
 from esync_desktop.sync.refunds.options import BC_REFUND, marker
+from tests.sync.crash import kill_mid_write, sync_to_end
 from tests.sync.live import sandbox_env, services_for, task
 from tests.sync.orders_live import Stores
-from tests.sync.test_push_orders_crash import _open_intents as open_intents
 from tests.sync.test_sync_refunds import MUG, _refund
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KILLS = 3
 ORDERS = 8
-
-
-def _sync(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "esync_desktop", "sync", "--action", "sync-refunds", "--json"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _open_intents(path: str) -> set[tuple[str, str]]:
-    return open_intents(path, "sync-refunds:%")
 
 
 @pytest.mark.slow
@@ -61,26 +41,9 @@ def test_sigkill_between_intent_and_send_never_notes_a_refund_twice(sandbox: Any
         # Every Clover order write takes a while: a kill lands while a note is in flight.
         sandbox.faults.configure("clover", {"latency_ms": 250, "path_contains": "/orders/"})
         env = {**os.environ, **sandbox_env(sandbox)}
-        state = str(app_paths().state_db)
-        kills = 0
-        while kills < KILLS:
-            left_open = _open_intents(state)
-            run = _sync(env)
-            deadline = time.monotonic() + 90
-            while not (_open_intents(state) - left_open):
-                if run.poll() is not None:
-                    break
-                assert time.monotonic() < deadline, "no write ever started"
-                time.sleep(0.002)
-            if run.poll() is not None:
-                break
-            run.send_signal(signal.SIGKILL)
-            run.communicate()
-            kills += 1
+        kills, _ = kill_mid_write("sync-refunds", env, KILLS)
         sandbox.faults.clear()
-        last = _sync(env)
-        _, err = last.communicate(timeout=180)
-        assert last.returncode == 0, err
+        sync_to_end("sync-refunds", env)
         print(f"sync-refunds crash test: {kills} kills")
         assert kills == KILLS
         duplicates = 0

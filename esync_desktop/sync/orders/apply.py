@@ -11,25 +11,21 @@ from dataclasses import replace
 from typing import Any
 
 from esync_desktop.connectors.clover_orders import CloverOrders
-from esync_desktop.connectors.errors import (
-    ApiError,
-    ConflictError,
-    NotFoundError,
-    ServerError,
-    TransportError,
-    ValidationError,
-)
+from esync_desktop.connectors.errors import ApiError
 from esync_desktop.domain.money import cents_to_decimal
-from esync_desktop.sync.action_hooks import ApplyContext
+from esync_desktop.sync.action_hooks import (
+    REFUSED,
+    UNANSWERED,
+    ApplyContext,
+    apply_rows,
+    never_sent,
+)
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.orders.options import ORDER, PAYMENT, PUSH_ORDERS, TENDER, journal_key
 from esync_desktop.sync.orders.settle import Undecided, lookup, now_ms, settle
-from esync_desktop.sync.reading import Cancelled
 
 log = logging.getLogger(__name__)
-
-REFUSED = (ValidationError, ConflictError, NotFoundError)
 
 
 def _money(cents: int) -> str:
@@ -94,8 +90,8 @@ class OrderWriter:
             journal.journal_fail(key, _error(exc))
             detail = f"Clover refused the {kind}: {_error(exc)}"
             raise self._fail(row, Reason.REJECTED, detail) from exc
-        except (TransportError, ServerError) as exc:
-            if isinstance(exc, TransportError) and not exc.maybe_applied:
+        except UNANSWERED as exc:
+            if never_sent(exc):
                 journal.journal_fail(key, _error(exc))
                 raise
             try:
@@ -251,17 +247,11 @@ def apply_push_orders(plan: ActionPlan, ctx: ApplyContext) -> list[RowResult]:
     ctx.partial) and ApiError when Clover cannot be reached."""
     writer = OrderWriter(ctx)
     writer.undecided = settle(ctx.journal, writer.api, ctx.scope)
-    done = [RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in plan.rows]
-    ctx.partial = list(done)
-    for i, row in enumerate(plan.rows):
-        if not row.writes:
-            continue
-        if ctx.cancel is not None and ctx.cancel.is_set():
-            raise Cancelled
+
+    def write(row: PlanRow) -> RowResult:
         try:
-            done[i] = writer.tender(row) if row.key.startswith(TENDER) else writer.order(row)
+            return writer.tender(row) if row.key.startswith(TENDER) else writer.order(row)
         except Failed as failed:
-            done[i] = failed.result
-        ctx.tick(row, 1)
-        ctx.partial = list(done)
-    return done
+            return failed.result
+
+    return apply_rows(plan, ctx, write)

@@ -10,25 +10,21 @@ import logging
 from collections.abc import Callable
 
 from esync_desktop.connectors.clover_orders import CloverOrders
-from esync_desktop.connectors.errors import (
-    ApiError,
-    ConflictError,
-    NotFoundError,
-    ServerError,
-    TransportError,
-    ValidationError,
+from esync_desktop.connectors.errors import ApiError
+from esync_desktop.sync.action_hooks import (
+    REFUSED,
+    UNANSWERED,
+    ApplyContext,
+    apply_rows,
+    never_sent,
 )
-from esync_desktop.sync.action_hooks import ApplyContext
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.orders.settle import now_ms
-from esync_desktop.sync.reading import Cancelled
 from esync_desktop.sync.refunds.options import RESTOCK, SYNC_REFUNDS, journal_key
 from esync_desktop.sync.refunds.settle import Undecided, lookup, settle
 
 log = logging.getLogger(__name__)
-
-REFUSED = (ValidationError, ConflictError, NotFoundError)
 
 
 def _said(exc: ApiError) -> str:
@@ -63,8 +59,8 @@ class RefundWriter:
         except REFUSED as exc:
             journal.journal_fail(key, _said(exc))
             return self._result(row, Reason.REJECTED, f"refused: {_said(exc)}")
-        except (TransportError, ServerError) as exc:
-            if isinstance(exc, TransportError) and not exc.maybe_applied:
+        except UNANSWERED as exc:
+            if never_sent(exc):
                 journal.journal_fail(key, _said(exc))
                 raise
             try:
@@ -118,14 +114,8 @@ def apply_sync_refunds(plan: ActionPlan, ctx: ApplyContext) -> list[RowResult]:
     ctx.partial) and ApiError when a store cannot be reached."""
     writer = RefundWriter(ctx)
     writer.undecided = settle(ctx.journal, writer.api, ctx.scope)
-    done = [RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in plan.rows]
-    ctx.partial = list(done)
-    for i, row in enumerate(plan.rows):
-        if not row.writes:
-            continue
-        if ctx.cancel is not None and ctx.cancel.is_set():
-            raise Cancelled
-        done[i] = writer.restock(row) if row.key.startswith(RESTOCK) else writer.note(row)
-        ctx.tick(row, 1)
-        ctx.partial = list(done)
-    return done
+
+    def write(row: PlanRow) -> RowResult:
+        return writer.restock(row) if row.key.startswith(RESTOCK) else writer.note(row)
+
+    return apply_rows(plan, ctx, write)

@@ -8,24 +8,20 @@ from __future__ import annotations
 import logging
 
 from esync_desktop.connectors.bigcommerce_stock import BcStock
-from esync_desktop.connectors.errors import (
-    ApiError,
-    ConflictError,
-    NotFoundError,
-    ServerError,
-    TransportError,
-    ValidationError,
+from esync_desktop.connectors.errors import ApiError
+from esync_desktop.sync.action_hooks import (
+    REFUSED,
+    UNANSWERED,
+    ApplyContext,
+    apply_rows,
+    never_sent,
 )
-from esync_desktop.sync.action_hooks import ApplyContext
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
-from esync_desktop.sync.reading import Cancelled
 from esync_desktop.sync.sales.options import PULL_SALES, SALE, adjustment_reason, journal_key
 from esync_desktop.sync.sales.settle import Verdict, judge, levels_now, settle
 
 log = logging.getLogger(__name__)
-
-REFUSED = (ValidationError, ConflictError, NotFoundError)
 
 
 def _said(exc: ApiError) -> str:
@@ -78,8 +74,8 @@ class SaleWriter:
         except REFUSED as exc:
             journal.journal_fail(key, _said(exc))
             return self._fail(row, Reason.REJECTED, f"BigCommerce refused it: {_said(exc)}")
-        except (TransportError, ServerError) as exc:
-            if isinstance(exc, TransportError) and not exc.maybe_applied:
+        except UNANSWERED as exc:
+            if never_sent(exc):
                 journal.journal_fail(key, _said(exc))
                 raise
             verdict, why = judge(self.stock, intent)
@@ -106,14 +102,4 @@ def apply_pull_sales(plan: ActionPlan, ctx: ApplyContext) -> list[RowResult]:
     ctx.partial) and ApiError when BigCommerce cannot be reached."""
     writer = SaleWriter(ctx)
     writer.undecided = settle(ctx.journal, writer.stock, ctx.scope)
-    done = [RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in plan.rows]
-    ctx.partial = list(done)
-    for i, row in enumerate(plan.rows):
-        if not row.writes:
-            continue
-        if ctx.cancel is not None and ctx.cancel.is_set():
-            raise Cancelled
-        done[i] = writer.sale(row)
-        ctx.tick(row, 1)
-        ctx.partial = list(done)
-    return done
+    return apply_rows(plan, ctx, writer.sale)
