@@ -165,10 +165,13 @@ def _check(item: CloverItem, snapshot: Snapshot, rules: Rules) -> Refusal | _Che
 
 
 def skip_row(action: str, item: CloverItem, refusal: Refusal, **cursor: Any) -> PlanRow:
-    reason, detail, facts = refusal
+    reason, detail, refused = refusal
     log.debug("%s: %s skipped: %s (%s)", action, item.id, reason.value, detail)
     outcome = Outcome.UNCHANGED if reason is Reason.UNCHANGED else Outcome.SKIP
-    held_back_by = facts.get("held_by")
+    # These two travel as the row's own fields, not among its facts.
+    facts = dict(refused)
+    held_back_by = facts.pop("held_by", None)
+    categories = tuple(facts.pop("categories", ()))
     # The categories are this item's own problem only when no other variant holds it back.
     missing = reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE and held_back_by is None
     return PlanRow(
@@ -179,8 +182,8 @@ def skip_row(action: str, item: CloverItem, refusal: Refusal, **cursor: Any) -> 
         clover_id=item.id,
         clover_name=item.clean_name or item.name,
         detail=detail,
-        facts=dict(facts),
-        missing_categories=tuple(facts.get("categories", ())) if missing else (),
+        facts=facts,
+        missing_categories=categories if missing else (),
         held_back_by=held_back_by,
         **cursor,
     )

@@ -145,7 +145,8 @@ def test_send_matrix_refuses_per_group() -> None:
     assert reasons["U1"] is R.NAME_IN_USE and rows["U1"].facts["bc_id"] == 300
     assert reasons["B2"] is R.BAD_DATA and rows["B2"].facts["field"] == "modifiedTime"
     # The group's other variant is held back by the bad one.
-    assert reasons["B1"] is R.BAD_DATA and rows["B1"].facts == {"held_by": "B-2"}
+    assert reasons["B1"] is R.BAD_DATA and rows["B1"].held_back_by == "B-2"
+    assert rows["B1"].facts == {}  # the holding variant is the row's field, not a fact
     assert reasons["N1"] is R.BAD_DATA and "item group itemGroup.name" in rows["N1"].detail
     many = [rows[f"M{n}"] for n in range(601)]
     assert {r.reason for r in many} == {R.TOO_MANY_VARIANTS}
@@ -175,13 +176,14 @@ def test_send_prices_refuses_a_price_out_of_range() -> None:
     assert row.reason is R.PRICE_OUT_OF_RANGE and row.bc_id == 400
 
 
-def test_the_missing_categories_are_facts_too() -> None:
+def test_the_missing_categories_are_the_rows_field() -> None:
     snapshot = Snapshot(clover_items=(item("BAG", "BAG-1", categories=("Bags", "Totes")),))
     spec = ACTIONS["send-standard"]
     rules = Rules.build(default="1")
     (row,) = spec.planner(snapshot, spec.defaults, Cursor(), rules).rows
     assert row.reason is R.CATEGORY_NOT_IN_BIGCOMMERCE
-    assert row.facts == {"categories": ["Bags", "Totes"]}
+    assert row.missing_categories == ("Bags", "Totes")
+    assert row.facts == {}  # said once, as the field
 
 
 def test_two_groups_of_one_name_create_one_product() -> None:
