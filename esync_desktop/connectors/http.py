@@ -70,7 +70,12 @@ ExchangeHook = Callable[[Exchange], None]
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how long to wait. Injectable so tests can record the waits."""
+    """How often and how long to wait. Injectable so tests can record the waits.
+
+    `max_attempts` holds for each kind of failure on its own: 429s (the store is busy: waits
+    as long as it says), 5xx answers and connection failures. A request that was throttled a
+    few times and then met one 502 is sent again; all of its waits fit in the request's budget.
+    """
 
     max_attempts: int = 5
     base_delay: float = 0.5
@@ -127,6 +132,21 @@ class ApiProfile(Protocol):
     def observe(self, headers: httpx.Headers, pacer: Pacer) -> None: ...
     def error(self, failure: Failure) -> ApiError: ...
     def unreachable(self, method: str, path: str, reason: str, maybe_applied: bool) -> str: ...
+
+
+# The kinds of failure that each have their own `RetryPolicy.max_attempts`.
+THROTTLED, SERVER, TRANSPORT = "throttled", "server", "transport"
+
+
+@dataclass
+class _Failures:
+    """One request's failed attempts of each kind so far."""
+
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str) -> int:
+        self.seen[kind] = self.seen.get(kind, 0) + 1
+        return self.seen[kind]
 
 
 @dataclass
@@ -231,6 +251,7 @@ class HttpLayer:
         headers = {"Content-Type": "application/json"} if content is not None else None
         budget_end = self.retry.clock() + self.budget
         attempt = 0
+        failed = _Failures()
         while True:
             attempt += 1
             started = time.perf_counter()
@@ -259,16 +280,17 @@ class HttpLayer:
                 reason = self.redactor.text(_describe(exc))
                 if _tls_failure(exc):
                     reason = f"the server's certificate is not trusted: {reason}"
-                wait = self.retry.backoff(attempt)
+                tries = failed.add(TRANSPORT)
+                wait = self.retry.backoff(tries)
                 retry = (
                     not maybe_applied
                     and not hopeless
-                    and attempt < self.retry.max_attempts
+                    and tries < self.retry.max_attempts
                     and self.retry.clock() + wait < budget_end
                 )
                 if retry:
                     self._record(method, path, query, None, elapsed, content, None, reason, attempt)
-                    self._wait(method, path, reason, attempt, wait, hold=False)
+                    self._wait(method, path, reason, tries, wait, hold=False)
                     continue
                 lost = self._lost(method, path, exc, maybe_applied, reason, allowed if late else 0)
                 self._record(method, path, query, None, elapsed, content, None, str(lost), attempt)
@@ -292,8 +314,9 @@ class HttpLayer:
             # A 503 and a 429 were refused before any work; other 5xx on a create may have
             # been applied, and sending it again could make a second object.
             may_retry = throttled or status == 503 or (status >= 500 and idempotent)
-            if may_retry and attempt < self.retry.max_attempts:
-                wait = self.retry.backoff(attempt)
+            tries = failed.add(THROTTLED if throttled else SERVER) if may_retry else 0
+            if may_retry and tries < self.retry.max_attempts:
+                wait = self.retry.backoff(tries)
                 hint = self.profile.retry_hint(status, response.headers)
                 if throttled:
                     wait = max(wait, hint if hint is not None else self.profile.min_429_wait)
@@ -306,7 +329,7 @@ class HttpLayer:
                         method, path, query, status, elapsed, content, raw,
                         f"{note}; retry in {wait:.2f}s", attempt,
                     )  # fmt: skip
-                    self._wait(method, path, note, attempt, wait, hold=throttled)
+                    self._wait(method, path, note, tries, wait, hold=throttled)
                     continue
             failure = Failure(
                 status,
@@ -396,16 +419,16 @@ class HttpLayer:
         )
 
     def _wait(
-        self, method: str, path: str, reason: str, attempt: int, wait: float, *, hold: bool
+        self, method: str, path: str, reason: str, tries: int, wait: float, *, hold: bool
     ) -> None:
         self._bump("retries")
         log.warning(
-            "%s %s %s: %s; attempt %d of %d, waiting %.2fs",
+            "%s %s %s: %s; failure %d of %d of this kind, waiting %.2fs",
             self.profile.label,
             method,
             path,
             reason,
-            attempt,
+            tries,
             self.retry.max_attempts,
             wait,
         )

@@ -123,7 +123,7 @@ def random_faults(rng: random.Random) -> dict[str, dict[str, Any]]:
             "error_status": rng.choice([500, 502, 503, 504]),
             # A 429 says when the quota window resets and the client waits that long, so a
             # longer run of them means another app is using the quota up. The HTTP layer
-            # gives a request 5 attempts in all: a burst of 4 and one 5xx end a read.
+            # gives a request 5 attempts for 429s and 5 more for 5xx answers.
             "burst_429_next": rng.randint(1, 3),
             "latency_ms": rng.randint(0, 8),
             "reset_rate": rng.uniform(0.0, 0.04),
