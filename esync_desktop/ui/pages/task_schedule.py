@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QTime, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QRadioButton,
@@ -20,24 +17,18 @@ from PySide6.QtWidgets import (
 from esync_desktop.storage.settings import Schedule, TaskConfig
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import AppController
+from esync_desktop.ui.pages.task_box import TaskBox
 from esync_desktop.ui.scheduler import describe_when
 from esync_desktop.ui.tray import STALE_AFTER_KEY, stale_after
 
 MIN_MINUTES = 5
 
 
-class ScheduleBox(QGroupBox):
-    def __init__(
-        self,
-        controller: AppController,
-        current_task: Callable[[], TaskConfig | None],
-        save: widgets.SaveFn,
-    ) -> None:
-        super().__init__("Runs by itself")
-        self.controller = controller
-        self.current_task = current_task
-        self._save = save
-        self._loading = False
+class ScheduleBox(TaskBox):
+    TITLE = "Runs by itself"
+
+    def build(self) -> None:
+        controller = self.controller
         self._edited = False  # until the scheduler answers with the new due time
         grid = QFormLayout(self)
         self.schedule_off = QRadioButton("&Only when I press Sync now")
@@ -78,14 +69,13 @@ class ScheduleBox(QGroupBox):
         controller.busy_changed.connect(self._on_busy_changed)
 
     def show_task(self, task: TaskConfig | None) -> None:
-        self._loading = True
-        if task is not None:
-            {"off": self.schedule_off, "interval": self.schedule_interval}.get(
-                task.schedule.mode, self.schedule_daily
-            ).setChecked(True)
-            self.every_minutes.setValue(max(MIN_MINUTES, task.schedule.every_minutes))
-            self.daily_at.setTime(QTime.fromString(task.schedule.at or "02:00", "HH:mm"))
-        self._loading = False
+        with self.loading():
+            if task is not None:
+                {"off": self.schedule_off, "interval": self.schedule_interval}.get(
+                    task.schedule.mode, self.schedule_daily
+                ).setChecked(True)
+                self.every_minutes.setValue(max(MIN_MINUTES, task.schedule.every_minutes))
+                self.daily_at.setTime(QTime.fromString(task.schedule.at or "02:00", "HH:mm"))
         self.show_next_run()
 
     @Slot(int, bool)

@@ -3,7 +3,6 @@ and "stop when a step has nothing to do"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Slot
@@ -25,7 +24,8 @@ from esync_desktop.storage.settings import ActionConfig, TaskConfig
 from esync_desktop.sync.actions import ACTIONS
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import widgets
-from esync_desktop.ui.controller import LOCATIONS, AppController
+from esync_desktop.ui.controller import LOCATIONS
+from esync_desktop.ui.pages.task_box import TaskBox
 
 STOCK_ACTIONS = ("send-inventory-standard", "send-inventory-matrix")
 
@@ -37,18 +37,11 @@ def duplicate_step_text(action_id: str, position: int) -> str:
     )
 
 
-class StepsEditor(QGroupBox):
-    def __init__(
-        self,
-        controller: AppController,
-        current_task: Callable[[], TaskConfig | None],
-        save: widgets.SaveFn,
-    ) -> None:
-        super().__init__("Steps")
-        self.controller = controller
-        self.current_task = current_task
-        self._save = save
-        self._loading = False
+class StepsEditor(TaskBox):
+    TITLE = "Steps"
+
+    def build(self) -> None:
+        controller = self.controller
         layout = QVBoxLayout(self)
         # Adding comes first: what is below it changes height with the selected step, and a
         # row that moved under the pointer takes clicks meant for another control.
@@ -112,16 +105,15 @@ class StepsEditor(QGroupBox):
     # -- showing ---------------------------------------------------------------------------------
 
     def show_task(self, task: TaskConfig | None) -> None:
-        self._loading = True
-        self.action_list.clear()
-        enabled = task is not None
-        for widget in (self.action_list, self.add_button, self.stop_when_empty):
-            widget.setEnabled(enabled)
-        if task is not None:
-            for n, action in enumerate(task.actions, 1):
-                self.action_list.addItem(f"{n}. {wording.action_label(action.action)}")
-            self.stop_when_empty.setChecked(task.stop_when_empty)
-        self._loading = False
+        with self.loading():
+            self.action_list.clear()
+            enabled = task is not None
+            for widget in (self.action_list, self.add_button, self.stop_when_empty):
+                widget.setEnabled(enabled)
+            if task is not None:
+                for n, action in enumerate(task.actions, 1):
+                    self.action_list.addItem(f"{n}. {wording.action_label(action.action)}")
+                self.stop_when_empty.setChecked(task.stop_when_empty)
         self.action_list.setCurrentRow(0 if task is not None and task.actions else -1)
         self._show_options()
         self.update_buttons()
