@@ -3,7 +3,7 @@
 Python's cyclic collector runs in whichever thread happens to allocate when a generation fills
 up. When that is a worker thread (a sync, a store read) and the garbage holds Qt wrappers, their
 C++ objects are destroyed outside the GUI thread, which crashes the process (a segmentation fault
-while "Garbage-collecting", or `bool_dealloc` at quit). So automatic collection is switched off
+while "Garbage-collecting"). So automatic collection is switched off
 and a timer on the GUI thread collects whenever the collector would have, generation by
 generation, with the collector's own thresholds.
 """
