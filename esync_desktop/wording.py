@@ -73,6 +73,7 @@ REASON_TEXT: dict[str, str] = {
     Reason.FROM_BIGCOMMERCE: "A web order, not an in-store sale",
     Reason.NOT_PAID: "Not paid yet",
     Reason.ALREADY_COUNTED: "Already taken off the web stock",
+    Reason.OPTION_MISMATCH: "Options differ from the web product's",
 }
 
 
@@ -148,6 +149,10 @@ FIX_TEXT: dict[str, str] = {
     Reason.NOT_PAID: "Nothing to do: the sale is counted once it is paid in Clover",
     Reason.ALREADY_COUNTED: (
         "Nothing to do: an earlier sync took its units off BigCommerce's stock"
+    ),
+    Reason.OPTION_MISMATCH: (
+        "Give {item} the same attributes as the web product's options in Clover (or add the "
+        "option to the product in BigCommerce), each variant with its own option values"
     ),
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.

@@ -66,6 +66,9 @@ class Reason(StrEnum):
     FROM_BIGCOMMERCE = "from_bigcommerce"
     NOT_PAID = "not_paid"
     ALREADY_COUNTED = "already_counted"
+    # A new variant of a product already in BigCommerce whose Clover attributes are not the
+    # product's options, or whose option values another variant has (send-matrix).
+    OPTION_MISMATCH = "option_mismatch"
 
 
 ORDER_REASONS = frozenset(

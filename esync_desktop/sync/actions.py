@@ -15,7 +15,7 @@ from esync_desktop.sync.orders.options import DEFAULTS as ORDER_DEFAULTS
 from esync_desktop.sync.orders.options import PUSH_ORDERS
 from esync_desktop.sync.orders.plan import plan_push_orders
 from esync_desktop.sync.orders.read import read_orders
-from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD, plan_send_matrix
+from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
 from esync_desktop.sync.plan_create import plan_send_standard as _plan_standard
 from esync_desktop.sync.plan_names import settle_names
 from esync_desktop.sync.plan_update import (
@@ -25,6 +25,7 @@ from esync_desktop.sync.plan_update import (
     plan_send_inventory,
     plan_send_prices,
 )
+from esync_desktop.sync.plan_variants import plan_send_matrix_with_variants
 from esync_desktop.sync.refunds.apply import apply_sync_refunds
 from esync_desktop.sync.refunds.options import DEFAULTS as REFUND_DEFAULTS
 from esync_desktop.sync.refunds.options import SYNC_REFUNDS
@@ -90,7 +91,7 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec(
             SEND_MATRIX,
             "Create products with variants from Clover item groups",
-            plan_send_matrix,
+            plan_send_matrix_with_variants,
             {"visible": True, "truncate_long_names": False},
             needs_groups=True,
             needs_categories=True,
