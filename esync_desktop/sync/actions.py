@@ -32,11 +32,11 @@ from esync_desktop.sync.refunds.options import SYNC_REFUNDS
 from esync_desktop.sync.refunds.plan import plan_sync_refunds
 from esync_desktop.sync.refunds.read import read_refunds
 from esync_desktop.sync.rules import Rules
-from esync_desktop.sync.sales.apply import apply_pull_sales
 from esync_desktop.sync.sales.options import DEFAULTS as SALES_DEFAULTS
 from esync_desktop.sync.sales.options import PULL_SALES
-from esync_desktop.sync.sales.plan import plan_pull_sales
-from esync_desktop.sync.sales.read import read_sales
+from esync_desktop.sync.sales_orders.apply import apply_pull_sales_any
+from esync_desktop.sync.sales_orders.plan import plan_sales_as_orders
+from esync_desktop.sync.sales_orders.read import read_pull_sales
 from esync_desktop.sync.snapshot import Snapshot
 
 Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
@@ -130,11 +130,11 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec(
             PULL_SALES,
             "Take in-store sales off the web stock",
-            plan_pull_sales,
+            plan_sales_as_orders,
             SALES_DEFAULTS,
             needs_bc_catalog=False,
-            reader=read_sales,
-            applier=apply_pull_sales,
+            reader=read_pull_sales,
+            applier=apply_pull_sales_any,
         ),
     )
 }
