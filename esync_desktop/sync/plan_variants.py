@@ -219,5 +219,8 @@ def plan_send_matrix_with_variants(
             rest.append(group)
             continue
         extended.extend(_plan_extension(group, items, product, snapshot, cursor, rules))
+    if not extended:
+        return plan_send_matrix(snapshot, options, cursor, rules)
+    # Only when some group is extended: the indexes of a replaced snapshot are built anew.
     plan = plan_send_matrix(replace(snapshot, clover_groups=tuple(rest)), options, cursor, rules)
-    return replace(plan, rows=plan.rows + tuple(extended)) if extended else plan
+    return replace(plan, rows=plan.rows + tuple(extended))
