@@ -101,3 +101,62 @@ def test_a_lost_answer_to_the_variant_create_makes_one_variant(
     variants = [v for v in _pocket_tee(stores)["variants"] if v["sku"] == SKU]
     assert len(variants) == 1
     assert services.plan_task(task("send-matrix")).counts()["create"] == 0
+
+
+def _killed_intent(services: Any, sandbox: Any, payload: dict[str, Any]) -> str:
+    """The journal as a run killed between intent and answer leaves it."""
+    key = f"{services._scope(services._credentials())}|killed/send-matrix:variant:x"
+    services.state.journal_intent(key, "send-matrix", SKU, payload)
+    return key
+
+
+def test_an_intent_left_by_a_killed_run_is_looked_up_not_sent_blind(
+    services: Any, stores: Any, sandbox: Any
+) -> None:
+    services.run_plan(services.plan_task(task("send-matrix")))
+    _add_xl(stores)
+    plan = services.plan_task(task("send-matrix"))
+    row = rows_by(plan, "send-matrix")[SKU]
+    # The killed run's create did reach BigCommerce.
+    product_id = int(row.payload["product_id"])
+    options = stores.bc.get(f"/v3/catalog/products/{product_id}/options").json()["data"]
+    size = next(o for o in options if o["display_name"] == "Size")
+    color = next(o for o in options if o["display_name"] == "Color")
+    xl = stores.bc.post(
+        f"/v3/catalog/products/{product_id}/options/{size['id']}/values", json={"label": "XL"}
+    ).json()["data"]
+    sand = next(v for v in color["option_values"] if v["label"] == "Sand")
+    made = stores.bc.post(
+        f"/v3/catalog/products/{product_id}/variants",
+        json={
+            "sku": SKU,
+            "option_values": [
+                {"option_id": size["id"], "id": xl["id"]},
+                {"option_id": color["id"], "id": sand["id"]},
+            ],
+        },
+    )
+    assert made.status_code == 200, made.text
+    key = _killed_intent(services, sandbox, row.payload)
+
+    result = services.run_plan(plan)
+    assert not result.failures
+    (entry,) = [e for e in services.state.journal_entries(limit=1000) if e.key == key]
+    assert not entry.is_open
+    rows = {r["sku"]: r for r in result.document["actions"][0]["rows"]}
+    assert (rows[SKU]["outcome"], rows[SKU]["reason"]) == ("skip", "already_in_bigcommerce")
+    assert len([v for v in _pocket_tee(stores)["variants"] if v["sku"] == SKU]) == 1
+
+
+def test_an_intent_whose_create_never_left_is_sent_once(
+    services: Any, stores: Any, sandbox: Any
+) -> None:
+    services.run_plan(services.plan_task(task("send-matrix")))
+    _add_xl(stores)
+    plan = services.plan_task(task("send-matrix"))
+    key = _killed_intent(services, sandbox, rows_by(plan, "send-matrix")[SKU].payload)
+    result = services.run_plan(plan)
+    assert not result.failures
+    (entry,) = [e for e in services.state.journal_entries(limit=1000) if e.key == key]
+    assert not entry.is_open
+    assert len([v for v in _pocket_tee(stores)["variants"] if v["sku"] == SKU]) == 1
