@@ -73,6 +73,8 @@ REASON_TEXT: dict[str, str] = {
     Reason.FROM_BIGCOMMERCE: "A web order, not an in-store sale",
     Reason.NOT_PAID: "Not paid yet",
     Reason.ALREADY_COUNTED: "Already taken off the web stock",
+    Reason.OPTION_MISMATCH: "Options differ from the web product's",
+    Reason.FROM_CLOVER: "An in-store sale, not a web order",
 }
 
 
@@ -148,6 +150,13 @@ FIX_TEXT: dict[str, str] = {
     Reason.NOT_PAID: "Nothing to do: the sale is counted once it is paid in Clover",
     Reason.ALREADY_COUNTED: (
         "Nothing to do: an earlier sync took its units off BigCommerce's stock"
+    ),
+    Reason.OPTION_MISMATCH: (
+        "Give {item} the same attributes as the web product's options in Clover (or add the "
+        "option to the product in BigCommerce), each variant with its own option values"
+    ),
+    Reason.FROM_CLOVER: (
+        "Nothing to do: this order records an in-store Clover sale, which is already in Clover"
     ),
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.
@@ -439,6 +448,7 @@ OPTION_LABELS: dict[str, str] = {
     "restock": "Put in-store returns back on the web stock",
     "restock_lines": "Restock choice for each returned line",
     "location_id": "BigCommerce location the sales come off (0: the one in Settings)",
+    "as_orders": "Record in-store sales as BigCommerce orders (instead of stock adjustments)",
 }
 
 TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}

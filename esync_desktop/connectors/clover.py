@@ -126,8 +126,10 @@ class CloverClient(ClientBase):
     def iter_categories(self) -> Iterator[Doc]:
         return self._pages(self._path("categories"))
 
-    def iter_item_groups(self) -> Iterator[Doc]:
-        return self._pages(self._path("item_groups"))
+    def iter_item_groups(self, expand: Sequence[str] = ()) -> Iterator[Doc]:
+        """Item groups; with `expand=("attributes",)` each carries its attributes in the
+        group's own order (`GET /attributes` lists them newest first)."""
+        return self._pages(self._path("item_groups"), _expand(expand))
 
     def iter_attributes(self) -> Iterator[Doc]:
         return self._pages(self._path("attributes"))

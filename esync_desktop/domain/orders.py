@@ -38,6 +38,18 @@ UNPAID_PAYMENT_STATES = frozenset(
     {"declined", "pending", "void", "void pending", "held for review"}
 )
 UNPAID_STATUSES = frozenset({7, 12})
+# What pull-sales writes in `external_order_id` on the BigCommerce orders it records in-store
+# Clover sales as: how they are found again, and never pushed back into Clover.
+CLOVER_SALE_PREFIX = "CLOVER-"
+
+
+def clover_sale_reference(clover_order_id: str) -> str:
+    return f"{CLOVER_SALE_PREFIX}{clover_order_id}"
+
+
+def from_clover_sale(doc: Mapping[str, Any]) -> bool:
+    """A BigCommerce order that records an in-store Clover sale (made by pull-sales)."""
+    return str(doc.get("external_order_id") or "").startswith(CLOVER_SALE_PREFIX)
 
 
 def date_ms(text: object) -> int:
@@ -108,6 +120,8 @@ class BcOrder:
     total_tax: Decimal
     total_inc_tax: Decimal
     lines: tuple[BcOrderLine, ...] = ()
+    # An in-store Clover sale recorded as this order (never pushed back into Clover).
+    from_clover: bool = False
 
     @property
     def paid(self) -> bool:
@@ -170,6 +184,7 @@ def parse_order(doc: Mapping[str, Any], lines: Sequence[Mapping[str, Any]] = ())
         total_tax=_money(doc.get("total_tax")),
         total_inc_tax=_money(doc.get("total_inc_tax")),
         lines=tuple(parse_line(x) for x in lines),
+        from_clover=from_clover_sale(doc),
     )
 
 

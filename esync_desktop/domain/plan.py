@@ -66,6 +66,12 @@ class Reason(StrEnum):
     FROM_BIGCOMMERCE = "from_bigcommerce"
     NOT_PAID = "not_paid"
     ALREADY_COUNTED = "already_counted"
+    # A new variant of a product already in BigCommerce whose Clover attributes are not the
+    # product's options, or whose option values another variant has (send-matrix).
+    OPTION_MISMATCH = "option_mismatch"
+    # A BigCommerce order that records an in-store Clover sale (pull-sales' as_orders option):
+    # push-orders never sends it back into Clover.
+    FROM_CLOVER = "from_clover"
 
 
 ORDER_REASONS = frozenset(
@@ -83,6 +89,7 @@ ORDER_REASONS = frozenset(
         Reason.FROM_BIGCOMMERCE,
         Reason.NOT_PAID,
         Reason.ALREADY_COUNTED,
+        Reason.FROM_CLOVER,
     }
 )
 

@@ -42,7 +42,10 @@ def _order(clover: CloverDb, cart: Doc, payment: Doc | None) -> Doc:
     finally:
         clover.seeding = False
     if payment is not None:
-        record_payment(clover, order, {"amount": order["total"], **payment}, card_ok=True)
+        # As a device (and push-orders) records it: the amount with the tax it holds.
+        tax = parsed.totals.tax if parsed.totals is not None else 0
+        body = {"amount": order["total"], "taxAmount": tax, **payment}
+        record_payment(clover, order, body, card_ok=True)
     return order
 
 

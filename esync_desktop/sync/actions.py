@@ -15,7 +15,7 @@ from esync_desktop.sync.orders.options import DEFAULTS as ORDER_DEFAULTS
 from esync_desktop.sync.orders.options import PUSH_ORDERS
 from esync_desktop.sync.orders.plan import plan_push_orders
 from esync_desktop.sync.orders.read import read_orders
-from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD, plan_send_matrix
+from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
 from esync_desktop.sync.plan_create import plan_send_standard as _plan_standard
 from esync_desktop.sync.plan_names import settle_names
 from esync_desktop.sync.plan_update import (
@@ -25,17 +25,18 @@ from esync_desktop.sync.plan_update import (
     plan_send_inventory,
     plan_send_prices,
 )
+from esync_desktop.sync.plan_variants import plan_send_matrix_with_variants
 from esync_desktop.sync.refunds.apply import apply_sync_refunds
 from esync_desktop.sync.refunds.options import DEFAULTS as REFUND_DEFAULTS
 from esync_desktop.sync.refunds.options import SYNC_REFUNDS
 from esync_desktop.sync.refunds.plan import plan_sync_refunds
 from esync_desktop.sync.refunds.read import read_refunds
 from esync_desktop.sync.rules import Rules
-from esync_desktop.sync.sales.apply import apply_pull_sales
 from esync_desktop.sync.sales.options import DEFAULTS as SALES_DEFAULTS
 from esync_desktop.sync.sales.options import PULL_SALES
-from esync_desktop.sync.sales.plan import plan_pull_sales
-from esync_desktop.sync.sales.read import read_sales
+from esync_desktop.sync.sales_orders.apply import apply_pull_sales_any
+from esync_desktop.sync.sales_orders.plan import plan_sales_as_orders
+from esync_desktop.sync.sales_orders.read import read_pull_sales
 from esync_desktop.sync.snapshot import Snapshot
 
 Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
@@ -90,7 +91,7 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec(
             SEND_MATRIX,
             "Create products with variants from Clover item groups",
-            plan_send_matrix,
+            plan_send_matrix_with_variants,
             {"visible": True, "truncate_long_names": False},
             needs_groups=True,
             needs_categories=True,
@@ -129,11 +130,11 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec(
             PULL_SALES,
             "Take in-store sales off the web stock",
-            plan_pull_sales,
+            plan_sales_as_orders,
             SALES_DEFAULTS,
             needs_bc_catalog=False,
-            reader=read_sales,
-            applier=apply_pull_sales,
+            reader=read_pull_sales,
+            applier=apply_pull_sales_any,
         ),
     )
 }

@@ -27,7 +27,9 @@ from esync_desktop.sync.plan_update import (
     SEND_INVENTORY_STANDARD,
     SEND_PRICES,
 )
+from esync_desktop.sync.plan_variants import is_variant_create
 from esync_desktop.sync.reading import Cancelled
+from esync_desktop.sync.variant_writes import add_variant
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +176,10 @@ class Writer:
             return RowResult(row, Outcome.FAIL, Reason.UNCONFIRMED, None, detail)
         self.journal.journal_intent(key, row.action, row.sku, row.payload, self.run_id)
         try:
-            product = self.bc.create_product(row.payload)
+            if is_variant_create(row.payload):
+                product = add_variant(self.bc, row.payload)
+            else:
+                product = self.bc.create_product(row.payload)
         except ApiError as exc:
             self.tick(row, 1)
             if isinstance(exc, ConflictError):

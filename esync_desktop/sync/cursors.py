@@ -32,6 +32,7 @@ RETRY_REASONS = frozenset(
         Reason.NAME_IN_USE,
         Reason.NAME_TOO_LONG,
         Reason.WEIGHT_OUT_OF_RANGE,
+        Reason.OPTION_MISMATCH,
     }
 )
 

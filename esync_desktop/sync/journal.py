@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.domain.sku import clean_sku, sku_key
 from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
+from esync_desktop.sync.plan_variants import VARIANT, is_variant_create, variant_key
+from esync_desktop.sync.variant_writes import find_variant
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,10 @@ def products_for_skus(bc: ProductFinder, skus: Iterable[str]) -> dict[str, int]:
 
 
 def find_created(bc: ProductFinder, action: str, payload: Mapping[str, Any]) -> int | None:
-    """The id of the product a create intent would have made, if BigCommerce has it."""
+    """The id of the product a create intent would have made, if BigCommerce has it (for a
+    new variant of an existing product: that product's id, once it has the variant)."""
+    if is_variant_create(payload):
+        return find_variant(bc, payload)
     if action == SEND_STANDARD:
         wanted = sku_key(payload.get("sku"))
         if wanted is None:
@@ -141,7 +146,10 @@ def resolve_open_intents(journal: Journal, bc: ProductFinder, prefix: str = "") 
 
 
 def create_identity(action: str, payload: Mapping[str, Any]) -> str:
-    """What makes two create intents the same product: the SKU, or the group's name."""
+    """What makes two create intents the same product: the SKU, or the group's name (a new
+    variant: its SKU)."""
+    if is_variant_create(payload):
+        return variant_key(sku_key(payload[VARIANT].get("sku")) or "")
     if action == SEND_STANDARD:
         return f"{action}:{sku_key(payload.get('sku'))}"
     return f"{action}:{str(payload.get('name', '')).strip().casefold()}"

@@ -30,7 +30,7 @@ class CloverReader(Protocol):
         self, modified_since: int | None = None, expand: tuple[str, ...] = ...
     ) -> Iterable[dict[str, Any]]: ...
     def iter_item_stocks(self) -> Iterable[dict[str, Any]]: ...
-    def iter_item_groups(self) -> Iterable[dict[str, Any]]: ...
+    def iter_item_groups(self, expand: tuple[str, ...] = ...) -> Iterable[dict[str, Any]]: ...
     def iter_attributes(self) -> Iterable[dict[str, Any]]: ...
     def iter_options(self) -> Iterable[dict[str, Any]]: ...
 
@@ -42,6 +42,10 @@ class CloverCategoryReader(Protocol):
 class BigCommerceReader(Protocol):
     def iter_products(self, include: tuple[str, ...] = ..., **filters: Any) -> Iterable[Any]: ...
     def iter_categories(self) -> Iterable[dict[str, Any]]: ...
+
+
+# Clover cuts an expanded collection at its first 100 elements.
+NESTED_MAX = 100
 
 
 class Cancelled(Exception):
@@ -273,6 +277,19 @@ def _group(doc: Mapping[str, Any], attributes: tuple[str, ...]) -> CloverItemGro
         return CloverItemGroup(group_id, "", attributes, bad=bad.as_field())
 
 
+def _group_attributes(group: Mapping[str, Any], listed: list[str]) -> tuple[str, ...]:
+    """The group's attribute names in the group's own order (its expanded `attributes`), which
+    is the order its options are created in; `GET /attributes` (newest first) only fills in
+    for a group whose expansion did not come back or came back cut at Clover's 100."""
+    expanded = group.get("attributes")
+    rows = expanded.get("elements") if isinstance(expanded, dict) else None
+    if not isinstance(rows, list) or len(rows) >= NESTED_MAX:
+        return tuple(listed)
+    names = [f.loose_text(a, "name") or "" for a in rows if isinstance(a, dict)]
+    rest = [n for n in listed if n not in names]
+    return tuple(names + rest)
+
+
 def read_snapshot(
     clover: CloverReader,
     bigcommerce: BigCommerceReader,
@@ -297,9 +314,10 @@ def read_snapshot(
             group_id = f.loose_ref(attribute, "itemGroup")
             if group_id:
                 by_group.setdefault(group_id, []).append(f.loose_text(attribute, "name") or "")
+        listed = clover.iter_item_groups(expand=("attributes",))
         groups = [
-            _group(g, tuple(by_group.get(key, ())))
-            for key, g in _by_id(clover.iter_item_groups(), "item group").items()
+            _group(g, _group_attributes(g, by_group.get(key, [])))
+            for key, g in _by_id(listed, "item group").items()
         ]
     _check(cancel)
     stocks: dict[str, Mapping[str, Any]] = {}

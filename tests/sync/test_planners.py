@@ -17,6 +17,7 @@ from esync_desktop.sync.model import (
 )
 from tests.sync import messy
 from tests.sync.test_plan_limits import COVERED as LIMITS_AND_BAD_DATA
+from tests.sync.test_plan_variants import COVERED as VARIANTS
 
 C, U, N, S = Outcome.CREATE, Outcome.UPDATE, Outcome.UNCHANGED, Outcome.SKIP
 R = Reason
@@ -159,7 +160,8 @@ def test_all_reason_codes_are_exercised() -> None:
     seen = {reason for table in EXPECTED.values() for _, reason in table.values()}
     # Reasons only a write can give (tests/sync/test_apply.py exercises them).
     at_write = {Reason.REJECTED, Reason.STORE_ERROR, Reason.UNCONFIRMED}
-    assert (seen - {None}) | at_write | LIMITS_AND_BAD_DATA | ORDER_REASONS == set(Reason)
+    covered = LIMITS_AND_BAD_DATA | ORDER_REASONS | VARIANTS
+    assert (seen - {None}) | at_write | covered == set(Reason)
 
 
 def test_create_payload_is_exact() -> None:

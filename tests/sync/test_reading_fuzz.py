@@ -162,7 +162,7 @@ class _Reader:
     def iter_item_stocks(self) -> Iterable[Any]:
         return iter(self.other)
 
-    def iter_item_groups(self) -> Iterable[Any]:
+    def iter_item_groups(self, expand: Any = ()) -> Iterable[Any]:
         return iter(self.other)
 
     def iter_attributes(self) -> Iterable[Any]:

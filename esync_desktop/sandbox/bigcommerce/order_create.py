@@ -22,7 +22,7 @@ from esync_desktop.sandbox.bigcommerce.common import (
     to_money,
     v2_error,
 )
-from esync_desktop.sandbox.bigcommerce.db import BcDb
+from esync_desktop.sandbox.bigcommerce.db import DEFAULT_LOCATION, BcDb
 from esync_desktop.sandbox.bigcommerce.orders import ADDRESS_FIELDS, STATUS_NAMES, order_out, touch
 from esync_desktop.sandbox.bigcommerce.paging import v2_list
 from esync_desktop.sandbox.bigcommerce.render import public
@@ -521,6 +521,36 @@ def apply_coupon(db: BcDb, order: Doc, code: str, amount: Decimal, line_id: int 
     return order
 
 
+def take_stock(db: BcDb, spec: OrderSpec) -> None:
+    """A placed order takes its catalogue lines off the default location's stock, as the
+    store's inventory setting `update_stock_behavior: order_placed` (the demo store's) does for
+    orders made by the API too (the inventory webhooks' "manual order" note, bigcommerce.md
+    §9.5). Custom lines and untracked products have no stock. Incomplete orders were never
+    placed. The level stops at 0: the sandbox does not refuse an order over the stock."""
+    if spec.status_id == 0:
+        return
+    for line in spec.lines:
+        product = line.product
+        if product is None:
+            continue
+        if product["inventory_tracking"] == "product":
+            target, variant_id = f"p{product['id']}", product.get("base_variant_id")
+        elif product["inventory_tracking"] == "variant" and line.variant is not None:
+            target, variant_id = f"v{line.variant['id']}", line.variant["id"]
+        else:
+            continue
+        level = db.onhand(DEFAULT_LOCATION, target)
+        db.set_onhand(
+            DEFAULT_LOCATION,
+            target,
+            max(0, level - line.quantity),
+            product_id=product["id"],
+            variant_id=variant_id,
+            absolute=False,
+        )
+        db.touch_product(product["id"])
+
+
 class OrderCreate:
     """The routes this module adds to the v2 orders API."""
 
@@ -532,7 +562,9 @@ class OrderCreate:
         router.add("GET", "/v2/orders/{order_id}/coupons", self.coupons)
 
     def create(self, request: Request) -> Response:
-        order = build_order(self.db, parse_order(self.db, json_body(request, v2=True)))
+        spec = parse_order(self.db, json_body(request, v2=True))
+        order = build_order(self.db, spec)
+        take_stock(self.db, spec)
         base = f"https://api.bigcommerce.com/stores/{self.db.store_hash}/v2"
         return Response.json(200, order_out(self.db, order, base))
 

@@ -81,11 +81,16 @@ def render_item_group(db: CloverDb, doc: Doc, expand: Expand) -> Doc:
         items = (db.live("items", i) for i in db.items_by_group.get(doc["id"], {}))
         out["items"] = nested(render_item(db, i, expand.child("items")) for i in items if i)
     if expand.has("attributes"):
-        attrs = [
-            a
-            for a in db.t["attributes"].rows.values()
-            if a["itemGroup"]["id"] == doc["id"] and not a.get("deleted")
-        ]
+        # The group's own order: the order its attributes were added in (`GET /attributes`
+        # lists them newest first).
+        attrs = sorted(
+            (
+                a
+                for a in db.t["attributes"].rows.values()
+                if a["itemGroup"]["id"] == doc["id"] and not a.get("deleted")
+            ),
+            key=lambda a: a.get("_created") or 0,
+        )
         out["attributes"] = nested(
             render_attribute(db, a, expand.child("attributes")) for a in attrs
         )

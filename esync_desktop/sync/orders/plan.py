@@ -90,6 +90,10 @@ def plan_push_orders(
         digest = content_hash(order.status_id, order.modified_ms)
         if not cursor.is_candidate(key, order.modified_ms, digest):
             continue
+        if order.from_clover:
+            detail = "records an in-store Clover sale (pull-sales): already in Clover"
+            rows.append(_row(order, Outcome.SKIP, Reason.FROM_CLOVER, detail))
+            continue
         if order.status_id not in opts.statuses:
             name = STATUS_NAMES.get(order.status_id, order.status)
             rows.append(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from esync_desktop.connectors.clover_orders import CloverOrders
-from esync_desktop.domain.orders import BcOrder, date_ms, parse_order
+from esync_desktop.domain.orders import BcOrder, date_ms, from_clover_sale, parse_order
 from esync_desktop.sync.cursors import Cursor, content_hash
 from esync_desktop.sync.journal import Journal
 from esync_desktop.sync.orders.options import ORDER, PAYMENT, TENDER, OrderOptions, journal_key
@@ -84,6 +84,7 @@ def read_orders(
             )
             and oid not in undecided
             and not (oid in pushed and pushed[oid].paid)
+            and not from_clover_sale(doc)
         )
         lines = list(bc.iter_order_products(oid)) if wanted else []
         orders.append(parse_order(doc, lines))

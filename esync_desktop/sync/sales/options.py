@@ -15,6 +15,9 @@ DEFAULTS: dict[str, Any] = {
     "location_id": 0,
     # The first run counts the sales of this many days back (0: only sales from now on).
     "first_run_days": 1,
+    # Record each sale as a BigCommerce order (POST /v2/orders, which takes the units off
+    # BigCommerce's stock itself) instead of a relative stock adjustment (sync/sales_orders/).
+    "as_orders": False,
 }
 MAX_FIRST_RUN_DAYS = 80
 # What push-orders writes on the Clover orders it makes (docs/ENGINE.md "Web orders into
@@ -48,6 +51,7 @@ class SalesOptions:
     location_id: int  # 0: the store pair's stock location
     first_run_days: int
     notes: tuple[str, ...] = ()
+    as_orders: bool = False
 
     def location(self, default: int) -> int:
         return self.location_id or default
@@ -64,7 +68,11 @@ class SalesOptions:
         if days is None or days < 0:
             notes.append("first_run_days is not a whole number: 1 day is read")
             days = int(DEFAULTS["first_run_days"])
-        return cls(location, min(days, MAX_FIRST_RUN_DAYS), tuple(notes))
+        as_orders = merged.get("as_orders")
+        if not isinstance(as_orders, bool):
+            notes.append("as_orders is not on or off: sales are taken off as adjustments")
+            as_orders = False
+        return cls(location, min(days, MAX_FIRST_RUN_DAYS), tuple(notes), as_orders)
 
 
 def _whole(value: object) -> int | None:
