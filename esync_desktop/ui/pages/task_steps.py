@@ -26,6 +26,8 @@ from esync_desktop.sync.actions import ACTIONS
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import LOCATIONS, AppController
+from esync_desktop.ui.order_words import task_problem_text
+from esync_desktop.ui.pages.order_options import PUSH_ORDERS, PushOrderOptions, TenderChoicesCache
 
 STOCK_ACTIONS = ("send-inventory-standard", "send-inventory-matrix")
 
@@ -97,6 +99,8 @@ class StepsEditor(QGroupBox):
         self._locations_problem = ""
         self._reading = False
         self.location_box: QComboBox | None = None
+        self.tender_choices = TenderChoicesCache(controller)
+        self.order_options: PushOrderOptions | None = None
         self._fix_options_height()
 
     def _fix_options_height(self) -> None:
@@ -121,6 +125,12 @@ class StepsEditor(QGroupBox):
             for n, action in enumerate(task.actions, 1):
                 self.action_list.addItem(f"{n}. {wording.action_label(action.action)}")
             self.stop_when_empty.setChecked(task.stop_when_empty)
+            refused = self.controller.services.task_problems(task)
+            if refused:
+                why = " ".join(task_problem_text(p) for p in refused)
+                self.notice.show_message("error", f"This task cannot run as it is. {why}")
+            else:
+                self.notice.clear_message()
         self._loading = False
         self.action_list.setCurrentRow(0 if task is not None and task.actions else -1)
         self._show_options()
@@ -155,6 +165,13 @@ class StepsEditor(QGroupBox):
             return
         self.notice.clear_message()
         task.actions.append(ActionConfig(action_id, {}))
+        refused = self.controller.services.task_problems(task)
+        if refused:
+            # Refused as the command line's `tasks add` refuses it: nothing is saved.
+            task.actions.pop()
+            why = " ".join(task_problem_text(p) for p in refused)
+            self.notice.show_message("error", f"Not added. {why}")
+            return
         self._save()
         self.show_task(task)
         self.action_list.setCurrentRow(len(task.actions) - 1)
@@ -206,7 +223,7 @@ class StepsEditor(QGroupBox):
         self._fill_options(self.selected_action(), read_locations=True)
 
     def _fill_options(self, action: ActionConfig | None, *, read_locations: bool) -> None:
-        self.location_box = None  # deleted with its row below
+        self.location_box = self.order_options = None  # deleted with their rows below
         while self.options_form.rowCount():
             self.options_form.removeRow(0)
         if action is None:
@@ -222,6 +239,10 @@ class StepsEditor(QGroupBox):
                 box.setObjectName(option)
                 box.toggled.connect(self._on_option_toggled)
                 self.options_form.addRow(box)
+        if action.action == PUSH_ORDERS:
+            self.order_options = PushOrderOptions(
+                self.options_form, action, self.tender_choices, self._save, read=read_locations
+            )
         if action.action in STOCK_ACTIONS:
             self.location_box = QComboBox()
             self.location_box.setToolTip(
@@ -282,6 +303,7 @@ class StepsEditor(QGroupBox):
     def forget_locations(self) -> None:
         """Another store may be connected now; a failed read is tried again next time."""
         self._locations, self._locations_problem = None, ""
+        self.tender_choices.forget()
 
     @Slot(int)
     def _on_location_changed(self, index: int) -> None:
