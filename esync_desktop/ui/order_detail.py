@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -256,7 +257,6 @@ class OrderDetailPane(QScrollArea):
         super().__init__(parent)
         self.setObjectName("orderDetail")
         self.setWidgetResizable(True)
-        self.setMaximumHeight(MAX_HEIGHT)
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -281,7 +281,27 @@ class OrderDetailPane(QScrollArea):
         self._fill_restock(row if text else None)
         self.text.setText(text)
         self.setVisible(bool(text))
+        self._fit_height()
         return bool(text)
+
+    def _fit_height(self) -> None:
+        """As tall as the row needs (at most MAX_HEIGHT): the table above keeps the rest."""
+        inner = self.widget()
+        layout = inner.layout() if inner is not None else None
+        if layout is None:
+            return
+        width = max(self.viewport().width(), 200)
+        needed = (
+            layout.heightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.sizeHint().height()
+        )
+        self.setFixedHeight(min(MAX_HEIGHT, needed + 2 * self.frameWidth()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._fit_height()
 
     def _fill_restock(self, row: Any) -> None:
         while self.restock_layout.count():

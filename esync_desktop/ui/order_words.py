@@ -85,6 +85,17 @@ def clover_order(row: Any) -> str:
     return str(getattr(row, "clover_id", None) or facts.get("clover_order_id") or "")
 
 
+def new_words(rows: Any) -> tuple[str, str]:
+    """What the preview's headline calls the rows that create: products, or (for the order
+    steps) records in Clover (orders, a tender), or both."""
+    creating = {is_order_row(r) for r in rows if r.outcome == Outcome.CREATE}
+    if creating == {True}:
+        return "new record in Clover", "new records in Clover"
+    if creating == {True, False}:
+        return "new product or record", "new products or records"
+    return "new product", "new products"
+
+
 def short_reference(row: Any) -> str:
     """A few characters naming an order step's row in a narrow column ("Order #101")."""
     kind = kind_of(row)
@@ -103,8 +114,10 @@ def reference(row: Any) -> str:
     kind, facts = kind_of(row), facts_of(row)
     clover = clover_order(row)
     if kind == WEB_ORDER:
-        there = f"Clover {clover}" if clover else "new Clover order"
-        return f"BigCommerce #{row.bc_id} → {there}"
+        if clover:
+            return f"BigCommerce #{row.bc_id} → Clover {clover}"
+        creates = str(getattr(row.outcome, "value", row.outcome)) == Outcome.CREATE
+        return f"BigCommerce #{row.bc_id}" + (" → new Clover order" if creates else "")
     if kind == TENDER:
         return f"Clover tender “{facts.get('label') or row.clover_name or ''}”"
     if kind in (BC_REFUND, BC_CANCEL):
@@ -115,9 +128,10 @@ def reference(row: Any) -> str:
         )
         return f"{what} → Clover {clover}" if clover else f"{what} (not in Clover)"
     if kind == RESTOCK:
-        return f"Clover refund {facts.get('refund_id')} of sale {clover}"
+        title = facts.get("order_title") or row.clover_name or ""
+        return f"Clover refund {facts.get('refund_id')} of “{title}” (Clover {clover})"
     if kind == SALE:
-        return f"Clover sale {row.clover_id}"
+        return f"“{row.clover_name or ''}” (Clover sale {row.clover_id})"
     return ""
 
 

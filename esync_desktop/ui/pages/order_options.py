@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esync_desktop import wording
 from esync_desktop.domain.orders import NEVER_PUSHED, STATUS_IDS
 from esync_desktop.storage.settings import ActionConfig
 from esync_desktop.sync.orders.options import (
@@ -49,7 +51,7 @@ STATUS_ORDER = (
 )
 assert set(STATUS_ORDER) == set(STATUS_IDS)
 DEFAULT_CHOICE = ""  # the tender map's "use the default tender" entry
-TABLE_ROWS_SHOWN = 3
+TABLE_ROWS_SHOWN = 2
 
 
 class TenderChoicesCache(QObject):
@@ -67,9 +69,14 @@ class TenderChoicesCache(QObject):
         controller.tender_choices_loaded.connect(self._on_loaded)
         controller.job_failed.connect(self._on_failed)
 
+    @property
+    def reading(self) -> bool:
+        return self._reading
+
     def want(self) -> None:
         if self.choices is None and not self.problem and not self._reading:
             self._reading = self.controller.load_tender_choices()
+            self.changed.emit()
 
     def forget(self) -> None:
         """Another store may be connected now; read again next time."""
@@ -96,10 +103,6 @@ class StatusPicker(QToolButton):
         super().__init__()
         self.setObjectName("statuses")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setToolTip(
-            "BigCommerce orders in the ticked statuses are pushed into Clover. Incomplete, "
-            "Pending and Declined orders never are: no sale happened."
-        )
         self._on_change = on_change
         menu = QMenu(self)
         self.actions_by_name = {}
@@ -119,12 +122,10 @@ class StatusPicker(QToolButton):
 
     def _update_text(self) -> None:
         chosen = self.selected()
-        text = (
-            ", ".join(chosen)
-            if len(chosen) <= 2
-            else f"{len(chosen)} statuses: " + ", ".join(chosen[:2]) + ", …"
-        )
-        self.setText(text or "None: no order is pushed")
+        pushable = sum(1 for a in self.actions_by_name.values() if a.isEnabled())
+        self.setText(f"{len(chosen)} of {pushable} selected" if chosen else "None selected")
+        listed = ", ".join(chosen) if chosen else "none: no order is pushed"
+        self.setToolTip(f"Pushed: {listed}. Incomplete, Pending and Declined never are.")
 
     @Slot(bool)
     def _toggled(self, checked: bool) -> None:
@@ -149,7 +150,15 @@ def _tender_combo(current: str, default: str | None, tenders: tuple[str, ...] | 
     ):
         wanted.append(current)
     for label in wanted:
-        box.addItem(f"{label}: new tender, made in Clover by the next sync", label)
+        box.addItem(f"{label} (new tender)", label)
+        box.setItemData(
+            box.count() - 1,
+            "Not in Clover yet: the next sync makes it, shown in its preview first",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+    # Long tender names must not widen the options past the window.
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(14)
     found = box.findData(current)
     box.setCurrentIndex(max(0, found))
     return box
@@ -157,6 +166,9 @@ def _tender_combo(current: str, default: str | None, tenders: tuple[str, ...] | 
 
 class PushOrderOptions(QObject):
     """Adds the push-orders rows to a step's options form and saves what the owner picks."""
+
+    # The options shown here (the steps editor shows the step's other options).
+    OWN = frozenset({"statuses", "tenders", "default_tender", "create_tender"})
 
     def __init__(
         self,
@@ -168,30 +180,48 @@ class PushOrderOptions(QObject):
         read: bool,
     ) -> None:
         super().__init__()
-        self.form, self.action, self.cache, self._save = form, action, cache, save
+        self.options_form, self.action, self.cache, self._save = form, action, cache, save
         opts = OrderOptions.parse(action.options)
-        self.statuses = StatusPicker(opts.statuses, self._on_statuses)
+        # Side by side, the statuses and the tender map keep the options box (as tall as the
+        # tallest step's, see StepsEditor) within a 768-pixel-high window.
+        self.container = QWidget()
+        row = QHBoxLayout(self.container)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.form = QFormLayout()
+        row.addLayout(self.form, 1)
         # Goes with the form's rows: a step shown again gets a new one.
-        self.setParent(self.statuses)
-        form.addRow("Order statuses to push", self.statuses)
+        self.setParent(self.container)
+        self.statuses = StatusPicker(opts.statuses, self._on_statuses)
+        self.form.addRow("Statuses to push", self.statuses)
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("tenderMap")
         self.table.setHorizontalHeaderLabels(["BigCommerce payment method", "Clover tender"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         row_height = self.table.verticalHeader().defaultSectionSize()
         self.table.setFixedHeight(header.sizeHint().height() + row_height * TABLE_ROWS_SHOWN + 4)
-        form.addRow(self.table)
+        row.addWidget(self.table, 1)
         self.default_box: QComboBox | None = None
         self.default_row = QWidget()  # replaced by the combo in _fill
-        form.addRow("Other payment methods", self.default_row)
+        self.form.addRow("Other methods' tender", self.default_row)
+        self.create_box = QCheckBox(wording.option_label("create_tender"))
+        self.create_box.setObjectName("create_tender")
+        self.create_box.setChecked(opts.create_tender)
+        self.create_box.setToolTip(
+            "A tender Clover does not have yet is made by the next sync, shown in its preview "
+            "first. Off: such orders fail with what to do."
+        )
+        self.create_box.toggled.connect(self._on_create_toggled)
+        self.form.addRow(self.create_box)
+        # One line, shown only while reading or when a store could not be read (in full in
+        # its tooltip): the options box keeps its height.
         self.note = QLabel()
-        self.note.setWordWrap(True)
         self.note.setProperty("role", "hint")
-        form.addRow(self.note)
+        self.form.addRow(self.note)
+        form.addRow(self.container)
         cache.changed.connect(self._fill)
         self._fill()
         if read:
@@ -231,25 +261,33 @@ class PushOrderOptions(QObject):
         self.form.replaceWidget(self.default_box or self.default_row, default_box)
         (self.default_box or self.default_row).deleteLater()
         self.default_box = default_box
-        self.note.setText(self._note(choices, methods))
+        short, full = self._note(choices, methods)
+        self.note.setText(short)
+        self.note.setToolTip(full)
+        self.note.setVisible(bool(short))
+        self.table.setToolTip(
+            "Which Clover tender records the payment of each BigCommerce payment method (the "
+            "methods of recent web orders). A new tender is made by the next sync, shown in "
+            "its preview first."
+        )
 
-    def _note(self, choices: Any, methods: list[str]) -> str:
+    def _note(self, choices: Any, methods: list[str]) -> tuple[str, str]:
+        """(one line, in full); empty when all was read."""
         if self.cache.problem:
-            return f"Could not read the stores: {self.cache.problem}"
+            return "Could not read the stores (point here for why).", self.cache.problem
         if choices is None:
-            return "Reading Clover's tenders and the web store's payment methods…"
+            reading = "Reading Clover's tenders and the payment methods…"
+            return (reading, reading) if self.cache.reading else ("", "")
         parts = []
         if choices.tenders_error:
             parts.append(f"Clover's tenders could not be read ({choices.tenders_error}).")
         if choices.methods_error:
             parts.append(f"The web orders could not be read ({choices.methods_error}).")
-        if not methods and not choices.methods_error:
-            parts.append("No recent web order names a payment method yet.")
-        parts.append(
-            "A new tender is made in Clover by the next sync, shown in its preview first "
-            "(with “Create the tender in Clover” ticked)."
-        )
-        return " ".join(parts)
+        if parts:
+            return "A store could not be read (point here for why).", " ".join(parts)
+        if not methods:
+            return "No recent web order names a payment method yet.", ""
+        return "", ""
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -263,12 +301,14 @@ class PushOrderOptions(QObject):
         if tenders is None or label.casefold() in {t.casefold() for t in tenders}:
             return
         self.action.options["create_tender"] = True
-        parent = self.form.parentWidget()
-        box = parent.findChild(QCheckBox, "create_tender") if parent is not None else None
-        if box is not None and not box.isChecked():
-            box.blockSignals(True)
-            box.setChecked(True)
-            box.blockSignals(False)
+        self.create_box.blockSignals(True)
+        self.create_box.setChecked(True)
+        self.create_box.blockSignals(False)
+
+    @Slot(bool)
+    def _on_create_toggled(self, checked: bool) -> None:
+        self.action.options["create_tender"] = checked
+        self._save()
 
     @Slot(int)
     def _on_tender_picked(self, index: int) -> None:

@@ -44,7 +44,7 @@ from esync_desktop.ui.models.plan_model import (
     PlanTableModel,
 )
 from esync_desktop.ui.order_detail import OrderDetailPane, select_row, store_restock_choice
-from esync_desktop.ui.order_words import WRITE_WORDS
+from esync_desktop.ui.order_words import WRITE_WORDS, new_words
 
 ATTENTION = "attention"
 OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
@@ -249,7 +249,8 @@ class PreviewPage(widgets.Page):
             self.banner.clear_message()
         else:
             tally = analysis.tally_items(self.model.rows())
-            self.counts.setText(f"“{plan.task}”: {wording.items_headline(tally)}")
+            new = new_words(self.model.rows())
+            self.counts.setText(f"“{plan.task}”: {wording.items_headline(tally, new)}")
             # The per-step figures stay at hand for those who count rows.
             self.counts.setToolTip(
                 "One result per item and step: "

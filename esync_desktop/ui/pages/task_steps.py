@@ -231,7 +231,10 @@ class StepsEditor(QGroupBox):
             return
         spec = ACTIONS.get(action.action)
         defaults: dict[str, Any] = dict(spec.defaults) if spec else {}
+        own = PushOrderOptions.OWN if action.action == PUSH_ORDERS else frozenset()
         for option, default in defaults.items():
+            if option in own:
+                continue
             value = action.options.get(option, default)
             if isinstance(default, bool):
                 box = QCheckBox(wording.option_label(option))
