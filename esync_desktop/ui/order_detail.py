@@ -138,14 +138,14 @@ def _web_order(row: Any, facts: Mapping[str, Any]) -> str:
         if facts.get(key):
             sign = "&minus;" if key == "discount_cents" else ""
             totals.append([_e(label), sign + _e(money(facts[key]))])
-    bc_total, clover_total = facts.get("bc_total_cents"), facts.get("clover_total_cents")
+    bc_total = int(facts.get("bc_total_cents") or 0)
+    clover_total = facts.get("clover_total_cents")
     totals.append(["<b>BigCommerce total</b>", f"<b>{_e(money(bc_total))}</b>"])
     if isinstance(clover_total, int):
-        equal = clover_total == bc_total
         mark = (
             _coloured("✓ equal to the cent", GOOD)
-            if equal
-            else _coloured(f"✗ differs by {money(abs(clover_total - int(bc_total)))}", BAD)
+            if clover_total == bc_total
+            else _coloured(f"✗ differs by {money(abs(clover_total - bc_total))}", BAD)
         )
         totals.append(["<b>Clover order total</b>", f"<b>{_e(money(clover_total))}</b> {mark}"])
         if facts.get("rounding_cents"):
