@@ -341,3 +341,31 @@ def test_the_reselected_row_is_found_by_step_and_item(app, qtbot) -> None:
     assert table.model().data(table.currentIndex(), ROW_ROLE) is row
     assert not select_row(table, row.action, "order:0")
     assert table.currentIndex().row() == -1
+
+
+def test_pull_sales_at_another_location_may_share_a_task_with_stock(app, qtbot) -> None:
+    page = app.window.tasks
+    app.window.show_page(TASKS)
+    task = page.add_task("Shop and web")
+    picker = page.action_picker
+    picker.setCurrentIndex(picker.findData("pull-sales"))
+    page.add_button.click()
+    steps = page.steps
+    # The store's locations are read once the step's options are shown.
+    qtbot.waitUntil(lambda: steps.location_box.findData(2) >= 0, timeout=30_000)
+    box = steps.location_box
+    assert box is not None and box.itemData(0) == 0  # the stock steps' location
+    box.setCurrentIndex(box.findData(2))  # the demo's Warehouse
+    assert task.actions[0].options["location_id"] == 2
+    picker.setCurrentIndex(picker.findData("send-inventory-standard"))
+    page.add_button.click()
+    assert [a.action for a in task.actions] == ["pull-sales", "send-inventory-standard"]
+    assert not steps.notice.isVisibleTo(page)
+    # Back to the stock steps' location: refused, the Warehouse kept.
+    steps.action_list.setCurrentRow(0)
+    steps.location_box.setCurrentIndex(0)
+    assert task.actions[0].options["location_id"] == 2
+    assert steps.location_box.currentData() == 2
+    assert "Not changed." in steps.notice.text() and "location 1" in steps.notice.text()
+    (stored,) = [t for t in _saved(app).tasks if t.name == "Shop and web"]
+    assert stored.actions[0].options["location_id"] == 2

@@ -33,6 +33,8 @@ from esync_desktop.sync.orders.options import (
     PUSH_ORDERS,
     OrderOptions,
 )
+from esync_desktop.sync.refunds.options import SYNC_REFUNDS
+from esync_desktop.sync.sales.options import PULL_SALES, SalesOptions
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import TENDERS, AppController
 
@@ -335,4 +337,29 @@ class PushOrderOptions(QObject):
         self._save()
 
 
-__all__ = ["PUSH_ORDERS", "PushOrderOptions", "TenderChoicesCache"]
+def refund_hint() -> QLabel:
+    """Under sync-refunds' restock default: each returned line can be chosen on its own."""
+    hint = QLabel(
+        "Each returned line can also be ticked or left off the web stock in the preview "
+        "(a damaged return is not put back)."
+    )
+    hint.setWordWrap(True)
+    hint.setProperty("role", "hint")
+    return hint
+
+
+def sales_location(step: ActionConfig) -> int:
+    """The pull-sales step's location option (0: the stock steps' location), as the engine
+    reads it."""
+    return SalesOptions.parse(step.options).location_id
+
+
+__all__ = [
+    "PULL_SALES",
+    "PUSH_ORDERS",
+    "SYNC_REFUNDS",
+    "PushOrderOptions",
+    "TenderChoicesCache",
+    "refund_hint",
+    "sales_location",
+]

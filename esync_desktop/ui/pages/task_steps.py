@@ -27,7 +27,15 @@ from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import LOCATIONS, AppController
 from esync_desktop.ui.order_words import task_problem_text
-from esync_desktop.ui.pages.order_options import PUSH_ORDERS, PushOrderOptions, TenderChoicesCache
+from esync_desktop.ui.pages.order_options import (
+    PULL_SALES,
+    PUSH_ORDERS,
+    SYNC_REFUNDS,
+    PushOrderOptions,
+    TenderChoicesCache,
+    refund_hint,
+    sales_location,
+)
 
 STOCK_ACTIONS = ("send-inventory-standard", "send-inventory-matrix")
 
@@ -99,6 +107,7 @@ class StepsEditor(QGroupBox):
         self._locations_problem = ""
         self._reading = False
         self.location_box: QComboBox | None = None
+        self._sales_step: ActionConfig | None = None  # the pull-sales step whose box is shown
         self.tender_choices = TenderChoicesCache(controller)
         self.order_options: PushOrderOptions | None = None
         self._fix_options_height()
@@ -246,15 +255,25 @@ class StepsEditor(QGroupBox):
             self.order_options = PushOrderOptions(
                 self.options_form, action, self.tender_choices, self._save, read=read_locations
             )
-        if action.action in STOCK_ACTIONS:
+        if action.action == SYNC_REFUNDS:
+            self.options_form.addRow(refund_hint())
+        self._sales_step = action if action.action == PULL_SALES else None
+        if action.action in STOCK_ACTIONS or self._sales_step is not None:
             self.location_box = QComboBox()
             self.location_box.setToolTip(
                 "The BigCommerce location whose stock these steps set (the same for all stock "
                 "steps). The web store shows the default location's stock."
+                if self._sales_step is None
+                else "The BigCommerce location whose stock the in-store sales come off."
             )
             self._fill_locations()
             self.location_box.currentIndexChanged.connect(self._on_location_changed)
-            self.options_form.addRow("Stock location (all stock steps)", self.location_box)
+            label = (
+                "Stock location (all stock steps)"
+                if self._sales_step is None
+                else ("Sales come off location")
+            )
+            self.options_form.addRow(label, self.location_box)
             wanted = self._locations is None and not self._locations_problem
             if read_locations and wanted and not self._reading:
                 self._reading = self.controller.load_locations()
@@ -273,9 +292,12 @@ class StepsEditor(QGroupBox):
         box = self.location_box
         if box is None:
             return
-        current = int(self.controller.settings.location_id or 1)
+        stock = int(self.controller.settings.location_id or 1)
+        current = stock if self._sales_step is None else sales_location(self._sales_step)
         box.blockSignals(True)
         box.clear()
+        if self._sales_step is not None:
+            box.addItem(f"The stock location of the stock steps ({stock})", 0)
         for location in self._locations or []:
             box.addItem(location.title, location.id)
         if box.findData(current) < 0:
@@ -312,5 +334,23 @@ class StepsEditor(QGroupBox):
     def _on_location_changed(self, index: int) -> None:
         if self.location_box is None or index < 0:
             return
-        self.controller.settings.location_id = int(self.location_box.itemData(index))
+        chosen = int(self.location_box.itemData(index))
+        settings, step = self.controller.settings, self._sales_step
+        before = settings.location_id if step is None else step.options.get("location_id", 0)
+        if step is None:
+            settings.location_id = chosen
+        else:
+            step.options["location_id"] = chosen
+        # The stock location is every task's: none may end up counting sales twice.
+        refused = [p for t in settings.tasks for p in self.controller.services.task_problems(t)]
+        if refused:
+            if step is None:
+                settings.location_id = before
+            else:
+                step.options["location_id"] = before
+            self._fill_locations()
+            why = " ".join(task_problem_text(p) for p in refused)
+            self.notice.show_message("error", f"Not changed. {why}")
+            return
+        self.notice.clear_message()
         self._save()
