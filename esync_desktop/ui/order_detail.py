@@ -76,15 +76,18 @@ def _side_by_side(left: str, right: str) -> str:
 
 
 def _verdict(row: Any, fix: str) -> str:
-    """Result, why and what to do, on one line."""
+    """Result, why and what to do, on one line. A web order to push leaves out the row's
+    words, which say what its lines and totals above show."""
     outcome = row.outcome
     colour = {Outcome.FAIL: BAD, Outcome.SKIP: DOUBT}.get(outcome, GOOD)
     if outcome is Outcome.UNCHANGED:
         colour = "#6b6b6b"
     parts = [f'<b style="color:{colour}">{_e(outcome_label(row))}</b>']
+    shown_above = kind_of(row) == WEB_ORDER and outcome is Outcome.CREATE
     if row.reason is not None and outcome is not Outcome.UNCHANGED:
-        parts.append(f"Why: {_e(wording.reason_text(row))} ({_e(row.detail)})")
-    elif row.detail:
+        detail = "" if shown_above else f" ({_e(row.detail)})"
+        parts.append(f"Why: {_e(wording.reason_text(row))}{detail}")
+    elif row.detail and not shown_above:
         parts.append(_e(row.detail))
     if fix:
         parts.append(f"What to do: {_e(fix)}")
@@ -103,6 +106,8 @@ def _web_order(row: Any, facts: Mapping[str, Any]) -> str:
     ]
     if facts.get("payment_method"):
         head.append(f"paid by {_e(facts['payment_method'])}")
+    if facts.get("tender"):
+        head.append(f"recorded under Clover tender “{_e(facts['tender'])}”")
     clover = clover_order(row)
     head.append(f"Clover order {_e(clover)}" if clover else "not in Clover yet")
     lines = []

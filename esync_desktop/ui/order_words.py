@@ -108,30 +108,34 @@ def short_reference(row: Any) -> str:
     return ""
 
 
-def reference(row: Any) -> str:
+def reference(row: Any, *, short: bool = False) -> str:
     """Both stores' references of an order step's row ("BigCommerce #101 → Clover 7XK…");
-    empty for catalogue rows."""
+    `short` leaves out the store names where the column already says what it is ("#101 →
+    Clover 7XK…"); empty for catalogue rows."""
     kind, facts = kind_of(row), facts_of(row)
     clover = clover_order(row)
+    web = f"#{row.bc_id}" if short else f"BigCommerce #{row.bc_id}"
     if kind == WEB_ORDER:
         if clover:
-            return f"BigCommerce #{row.bc_id} → Clover {clover}"
+            return f"{web} → Clover {clover}"
         creates = str(getattr(row.outcome, "value", row.outcome)) == Outcome.CREATE
-        return f"BigCommerce #{row.bc_id}" + (" → new Clover order" if creates else "")
+        return web + (" → new Clover order" if creates else "")
     if kind == TENDER:
         return f"Clover tender “{facts.get('label') or row.clover_name or ''}”"
     if kind in (BC_REFUND, BC_CANCEL):
         what = (
-            f"Refund #{facts.get('refund_id')} of BigCommerce #{row.bc_id}"
+            f"Refund #{facts.get('refund_id')} of {web}"
             if kind == BC_REFUND
-            else f"Cancelled BigCommerce #{row.bc_id}"
+            else f"Cancelled {web}"
         )
         return f"{what} → Clover {clover}" if clover else f"{what} (not in Clover)"
     if kind == RESTOCK:
         title = facts.get("order_title") or row.clover_name or ""
-        return f"Clover refund {facts.get('refund_id')} of “{title}” (Clover {clover})"
+        refund = f"Refund {facts.get('refund_id')} of “{title}”"
+        return refund if short else f"Clover {refund[0].lower()}{refund[1:]} (Clover {clover})"
     if kind == SALE:
-        return f"“{row.clover_name or ''}” (Clover sale {row.clover_id})"
+        sale = "sale" if short else "Clover sale"
+        return f"“{row.clover_name or ''}” ({sale} {row.clover_id})"
     return ""
 
 

@@ -184,6 +184,7 @@ def _select(table: Any, wanted: Callable[[Any], bool]) -> None:
     for n in range(model.rowCount()):
         if wanted(model.data(model.index(n, 0), ROW_ROLE)):
             table.selectRow(n)
+            table.scrollTo(model.index(n, 0))
             return
 
 

@@ -117,6 +117,7 @@ def test_a_web_order_is_shown_as_its_order_with_lines_and_both_totals(app, qtbot
     assert text.count(str(cents_to_decimal(bc_total))) >= 2
     assert "equal to the cent" in text
     assert "What to do:" in text and "custom line" in text
+    assert facts["tender"] == "BigCommerce" and "Clover tender “BigCommerce”" in text
     # The table says what the row does and which order it is.
     assert _cell(app, row, OUTCOME) == "New Clover order"
     assert _cell(app, row, SKU) == f"Order #{row.bc_id}"
@@ -208,19 +209,20 @@ def test_history_names_pushed_orders_by_both_order_numbers(app, qtbot) -> None:
     name = ITEM_COLUMNS[1]
     clover_orders = app.stores.pushed()
     for item in pushed:
-        assert name.text(item) == f"BigCommerce #{item.bc_id} → Clover {item.clover_id}"
+        assert name.tooltip(item) == f"BigCommerce #{item.bc_id} → Clover {item.clover_id}"
+        assert name.text(item) == f"#{item.bc_id} → Clover {item.clover_id}"
         (order,) = clover_orders[f"BC{item.bc_id}"]
         assert order["id"] == item.clover_id
     # Refunds and cancellations name the refund, the web order and the Clover order.
     noted = [i for i in items if i.action == "sync-refunds" and i.outcome == "update"]
     assert noted
     for item in noted:
-        text = name.text(item)
+        text = name.tooltip(item)
         assert f"BigCommerce #{item.bc_id}" in text and f"Clover {item.clover_id}" in text
         if item.facts["kind"] == "bc-refund":
             assert text.startswith(f"Refund #{item.facts['refund_id']} of")
     restocks = [i for i in items if i.facts.get("kind") == "restock"]
-    assert restocks and all(name.text(i).startswith("Clover refund ") for i in restocks)
+    assert restocks and all(name.tooltip(i).startswith("Clover refund ") for i in restocks)
 
 
 def test_push_orders_statuses_and_tender_map_are_the_steps_options(app, qtbot) -> None:

@@ -159,6 +159,8 @@ def plan_push_orders(
                 )
             )
             continue
+        if needs_payment:
+            facts["tender"] = tender  # the Clover tender the payment is recorded under
         units = sum(line.quantity for line in order.lines)
         payload: dict[str, Any] = {
             "order_id": order.id,

@@ -114,7 +114,11 @@ def _item_why(item: Any) -> str:
 ITEM_COLUMNS: list[Column[Any]] = [
     Column("SKU", lambda r: r.sku or order_words.short_reference(r) or "(no SKU)"),
     # An order step's item is named by both stores' references (BigCommerce #, Clover id).
-    Column("Name / order", lambda r: order_words.reference(r) or getattr(r, "name", None) or ""),
+    Column(
+        "Name / order",
+        lambda r: order_words.reference(r, short=True) or getattr(r, "name", None) or "",
+        tooltip=lambda r: order_words.reference(r) or getattr(r, "name", None) or "",
+    ),
     Column("Step", lambda r: wording.action_short_label(r.action)),
     Column("Result", order_words.outcome_label),
     Column("Why", _item_why),

@@ -138,7 +138,7 @@ class HistoryPage(widgets.Page):
                 2: list(wording.ACTION_SHORT_LABELS.values()),
                 3: [*ITEM_OUTCOME_LABELS.values(), *order_words.WRITE_WORDS.values()],
             },
-            {1: 0.26, 4: 0.2, ITEM_FIX: 0.32, 6: 0.22},
+            {1: 0.38, 4: 0.14, ITEM_FIX: 0.26, 6: 0.22},
         )
         self.items_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.items_table.selectionModel().currentRowChanged.connect(self._on_item_selected)

@@ -140,7 +140,7 @@ def _tender_combo(current: str, default: str | None, tenders: tuple[str, ...] | 
     next sync, shown in its preview first)."""
     box = QComboBox()
     if default is not None:
-        box.addItem(f"The default ({default})", DEFAULT_CHOICE)
+        box.addItem(f"Default ({default})", DEFAULT_CHOICE)
     have = {t.casefold() for t in tenders or ()}
     for label in tenders or ():
         box.addItem(label, label)
@@ -197,7 +197,7 @@ class PushOrderOptions(QObject):
         self.form.addRow("Statuses to push", self.statuses)
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("tenderMap")
-        self.table.setHorizontalHeaderLabels(["BigCommerce payment method", "Clover tender"])
+        self.table.setHorizontalHeaderLabels(["Web payment method", "Clover tender"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -319,6 +319,8 @@ class PreviewPage(widgets.Page):
         row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
         shown = self.order_view.show_row(row, self.model.fix_for(row) if row else "")
         self.details.setVisible(not shown)
+        if shown:  # the pane takes room from the table: keep the chosen row in sight
+            QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))
         if row is None:
             self.details.setText("Select a row to see it in full here.")
             return
