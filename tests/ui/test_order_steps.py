@@ -166,6 +166,9 @@ def test_the_restock_choice_of_a_returned_line_is_what_sync_now_applies(app, qtb
         # Ticked: kept in the step's options and previewed again, the same row selected.
         with qtbot.waitSignal(app.controller.plan_ready, timeout=PLAN_S):
             box.setChecked(True)
+            # Until the new preview is in, nothing can be synced with the old choice.
+            page = app.window.preview
+            assert page.plan is None and not page.sync_button.isEnabled()
         assert task.actions[0].options["restock_lines"] == {line["key"]: True}
         saved = _saved(app)
         (stored,) = [t for t in saved.tasks if t.name == "Orders"]
@@ -236,15 +239,25 @@ def test_push_orders_statuses_and_tender_map_are_the_steps_options(app, qtbot) -
     options = page.steps.order_options
     assert options is not None
     table = options.table
-    methods = [table.item(n, 0).text() for n in range(table.rowCount())]
+    methods = [table.item(n, 0).text() for n in range(table.rowCount() - 1)]
     assert methods == ["Braintree (Credit Card)", "Cash on Delivery"]
-    combo = table.cellWidget(0, 1)
+    # A method no recent order used can be typed in and mapped.
+    options.add_method.setText("Bank Deposit")
+    options.add_method.returnPressed.emit()
+    assert table.item(0, 0).text() == "Bank Deposit"
+    table.cellWidget(0, 1).setCurrentIndex(table.cellWidget(0, 1).findData("Check"))
+    assert task.actions[0].options["tenders"] == {"Bank Deposit": "Check"}
+    combo = table.cellWidget(1, 1)
+    assert table.item(1, 0).text() == "Braintree (Credit Card)"
     labels = [combo.itemData(n) for n in range(combo.count())]
     tenders = {t["label"] for t in app.stores.clover_get("/tenders")["elements"]}
     assert set(labels) == {"", "BigCommerce", *tenders}  # the default, Clover's, a new one
     # Braintree payments recorded under Clover's own External Payment tender.
     combo.setCurrentIndex(combo.findData("External Payment"))
-    assert task.actions[0].options["tenders"] == {"Braintree (Credit Card)": "External Payment"}
+    assert task.actions[0].options["tenders"] == {
+        "Bank Deposit": "Check",
+        "Braintree (Credit Card)": "External Payment",
+    }
     # Shipped orders are left out.
     shipped = options.statuses.actions_by_name["Shipped"]
     assert shipped.isChecked()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -207,6 +208,7 @@ class PushOrderOptions(QObject):
         self.table.setFixedHeight(header.sizeHint().height() + row_height * TABLE_ROWS_SHOWN + 4)
         row.addWidget(self.table, 1)
         self.default_box: QComboBox | None = None
+        self._typed: list[str] = []  # methods typed in, shown until the step is left
         self.default_row = QWidget()  # replaced by the combo in _fill
         self.form.addRow("Other methods' tender", self.default_row)
         self.create_box = QCheckBox(wording.option_label("create_tender"))
@@ -247,9 +249,13 @@ class PushOrderOptions(QObject):
         methods = list(() if choices is None else choices.methods or ())
         mapped = self._mapped()
         folded = {m.casefold() for m in methods}
-        methods += [m for m in mapped if m.casefold() not in folded]
+        for method in [*mapped, *self._typed]:
+            if method.casefold() not in folded:
+                methods.append(method)
+                folded.add(method.casefold())
         default = OrderOptions.parse(self.action.options).default_tender
-        self.table.setRowCount(len(methods))
+        # The last row takes a method no recent order used yet (kept once a tender is picked).
+        self.table.setRowCount(len(methods) + 1)
         lookup = {k.casefold(): v for k, v in mapped.items()}
         for n, method in enumerate(sorted(methods, key=str.casefold)):
             self.table.setItem(n, 0, QTableWidgetItem(method))
@@ -257,6 +263,14 @@ class PushOrderOptions(QObject):
             box.setProperty("method", method)
             box.currentIndexChanged.connect(self._on_tender_picked)
             self.table.setCellWidget(n, 1, box)
+        self.add_method = QLineEdit()
+        self.add_method.setPlaceholderText("Another method…")
+        self.add_method.setToolTip(
+            "A BigCommerce payment method as its orders name it, e.g. “Cash on Delivery”; "
+            "press Enter, then pick its Clover tender"
+        )
+        self.add_method.returnPressed.connect(self._on_method_typed)
+        self.table.setCellWidget(len(methods), 0, self.add_method)
         default_box = _tender_combo(default, None, tenders)
         default_box.setObjectName("defaultTender")
         default_box.currentIndexChanged.connect(self._on_default_picked)
@@ -292,6 +306,13 @@ class PushOrderOptions(QObject):
         return "", ""
 
     # -- editing -------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_method_typed(self) -> None:
+        method = self.add_method.text().strip()
+        if method:
+            self._typed.append(method)
+            self._fill()
 
     def _on_statuses(self, names: list[str]) -> None:
         self.action.options["statuses"] = names

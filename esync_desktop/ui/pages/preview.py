@@ -348,6 +348,10 @@ class PreviewPage(widgets.Page):
         if store_restock_choice(self.controller.settings, self.plan.task, line_key, restock):
             self.controller.save_settings()
             self._reselect = (row.action, row.cursor_key)
+            # The plan shown no longer is what the choice says: Sync now waits for the new one.
+            task = self.plan.task
+            self.set_plan(None)
+            self.select_task(task)
             self.refresh()
 
     @Slot(int)
