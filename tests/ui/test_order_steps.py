@@ -241,6 +241,8 @@ def test_push_orders_statuses_and_tender_map_are_the_steps_options(app, qtbot) -
     table = options.table
     methods = [table.item(n, 0).text() for n in range(table.rowCount() - 1)]
     assert methods == ["Braintree (Credit Card)", "Cash on Delivery"]
+    assert table.cellWidget(2, 0) is options.add_method and table.cellWidget(2, 1) is None
+    assert table.cellWidget(0, 0) is None
     # A method no recent order used can be typed in and mapped.
     options.add_method.setText("Bank Deposit")
     options.add_method.returnPressed.emit()

@@ -255,6 +255,7 @@ class PushOrderOptions(QObject):
                 folded.add(method.casefold())
         default = OrderOptions.parse(self.action.options).default_tender
         # The last row takes a method no recent order used yet (kept once a tender is picked).
+        self.table.setRowCount(0)  # the cell widgets of an earlier fill go too
         self.table.setRowCount(len(methods) + 1)
         lookup = {k.casefold(): v for k, v in mapped.items()}
         for n, method in enumerate(sorted(methods, key=str.casefold)):
