@@ -320,7 +320,7 @@ class PreviewPage(widgets.Page):
         shown = self.order_view.show_row(row, self.model.fix_for(row) if row else "")
         self.details.setVisible(not shown)
         if shown:  # the pane takes room from the table: keep the chosen row in sight
-            QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))
+            QTimer.singleShot(0, self.table, lambda: self.table.scrollTo(self.table.currentIndex()))
         if row is None:
             self.details.setText("Select a row to see it in full here.")
             return
