@@ -34,6 +34,7 @@ from esync_desktop.sync.actions import ACTIONS, plan_actions, read_extras, spec_
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
+from esync_desktop.sync.orders.choices import clover_tender_labels, recent_payment_methods
 from esync_desktop.sync.reading import (
     ReadNeeds,
     read_bc_categories,
@@ -63,6 +64,7 @@ __all__ = [
     "StalePlan",
     "StockLocation",
     "StoreCategories",
+    "TenderChoices",
 ]
 
 ProgressCallback = Callable[[Progress], None]
@@ -111,6 +113,17 @@ class StoreCategories:
     bigcommerce: tuple[CategoryChoice, ...] | None
     clover_error: str | None = None
     bc_error: str | None = None
+
+
+@dataclass(frozen=True)
+class TenderChoices:
+    """What push-orders' tender map offers: the Clover merchant's tenders and the payment
+    methods of recent web orders. A side that could not be read is None, with the message."""
+
+    tenders: tuple[str, ...] | None
+    methods: tuple[str, ...] | None
+    tenders_error: str | None = None
+    methods_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -317,6 +330,18 @@ class Services:
             clover_error=clover_error,
             bc_error=bc_error,
         )
+
+    def tender_choices(self) -> TenderChoices:
+        """Clover's tenders and the recent web orders' payment methods (2 calls); raises
+        ConfigurationError when the stores are not set up."""
+        clover, bc, _ = self._clients()
+        try:
+            tenders, tenders_error = _attempt(lambda: clover_tender_labels(clover))
+            methods, methods_error = _attempt(lambda: recent_payment_methods(bc))
+        finally:
+            clover.close()
+            bc.close()
+        return TenderChoices(tenders, methods, tenders_error, methods_error)
 
     # -- the engine ------------------------------------------------------------------------
 

@@ -139,7 +139,7 @@ FIX_TEXT: dict[str, str] = {
     Reason.ALREADY_RECORDED: "Nothing to do: this refund was already handled",
     Reason.NOT_RESTOCKED: (
         "Nothing to do if the items cannot be sold again; otherwise tick 'Put in-store returns "
-        "back on the web stock' or choose Restock for the line in the preview"
+        "back on the web stock' for the step in Tasks, or tick the line in the preview"
     ),
     Reason.WEB_ORDER_REFUND: (
         "Refund web orders in BigCommerce: the web store then keeps its own books and stock"
@@ -367,10 +367,10 @@ def counts_text(counts: Mapping[str, int], words: Mapping[str, str] = OUTCOME_CO
     return ", ".join(f"{counts.get(o.value, 0)} {words[o.value]}" for o in Outcome)
 
 
-def items_headline(tally: Any) -> str:
+def items_headline(tally: Any, new: tuple[str, str] = ("new product", "new products")) -> str:
     """A plan in items, as the owner counts them: "158 new products, 8 updates, 50 need you"
-    (`tally` is an analysis.ItemTally)."""
-    parts = [plural(tally.new, "new product"), plural(tally.updated, "update")]
+    (`tally` is an analysis.ItemTally; `new` names what is created, one and many)."""
+    parts = [plural(tally.new, *new), plural(tally.updated, "update")]
     if tally.attention:
         parts.append(f"{tally.attention} {verb(tally.attention, 'needs', 'need')} you")
     if tally.unchanged:

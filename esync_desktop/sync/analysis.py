@@ -17,7 +17,17 @@ from esync_desktop.sync.model import Outcome, PlanRow, Reason
 # The steps that create products: a later step cannot find an item they skipped.
 CREATE_ACTIONS = ("send-standard", "send-matrix")
 # Skips that are normal and need nothing from the owner (not listed under "Needs attention").
-NO_ATTENTION_REASONS = frozenset({Reason.ALREADY_IN_BIGCOMMERCE, Reason.UNCHANGED})
+NO_ATTENTION_REASONS = frozenset(
+    {
+        Reason.ALREADY_IN_BIGCOMMERCE,
+        Reason.UNCHANGED,
+        # The order steps' skips that are how things should be (see docs/ENGINE.md).
+        Reason.STATUS_NOT_SELECTED,
+        Reason.NOT_IN_CLOVER,
+        Reason.FROM_BIGCOMMERCE,
+        Reason.NOT_PAID,
+    }
+)
 
 
 class RowLike(Protocol):
@@ -58,6 +68,10 @@ def needs_attention(row: Row, creating: frozenset[str] = frozenset()) -> bool:
         return True
     if row.reason == Reason.NOT_IN_BIGCOMMERCE and row.sku and row.sku.casefold() in creating:
         return False
+    if row.reason == Reason.NOT_RESTOCKED:
+        # An in-store return waits for the owner's choice only where a line could go back.
+        lines = (getattr(row, "facts", None) or {}).get("restock_lines") or []
+        return any(isinstance(line, dict) and line.get("possible") for line in lines)
     return row.outcome == Outcome.SKIP and as_reason(row.reason) not in NO_ATTENTION_REASONS
 
 

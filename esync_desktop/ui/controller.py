@@ -40,6 +40,7 @@ HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGOR
     "home",
 )
 WEIGHT_UNIT = "weight_unit"
+TENDERS = "tenders"
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
 # this long, not on every one-minute check.
 RETRY_AFTER = timedelta(minutes=5)
@@ -79,6 +80,7 @@ class AppController(QObject):
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
     exported = Signal(str, int)  # path, rows written
     home_loaded = Signal(object)  # list of home_data.TaskHome
+    tender_choices_loaded = Signal(object)  # app.TenderChoices
 
     def __init__(
         self,
@@ -302,6 +304,14 @@ class AppController(QObject):
 
         return self.reads.submit(Job(WEIGHT_UNIT, job, "Reading the store's weight unit"))
 
+    def load_tender_choices(self) -> bool:
+        """Clover's tenders and the web orders' payment methods, for push-orders' tender map."""
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            return self.services.tender_choices()
+
+        return self.reads.submit(Job(TENDERS, job, "Reading the stores' payment methods"))
+
     def load_secrets(self) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
             return secrets_bridge.load_state(self.services)
@@ -366,6 +376,8 @@ class AppController(QObject):
             self.categories_loaded.emit(result)
         elif kind == WEIGHT_UNIT:
             self.weight_unit_loaded.emit(result)
+        elif kind == TENDERS:
+            self.tender_choices_loaded.emit(result)
         elif kind == SECRETS_LOAD:
             self.secrets_loaded.emit(result)
         elif kind == SECRETS_SAVE:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from esync_desktop.ui.order_words import task_problem_text
+
 
 class Flow(StrEnum):
     CREDENTIALS = "credentials"  # open the Connections page on the failing store
@@ -15,6 +17,7 @@ class Flow(StrEnum):
     PREVIEW_AGAIN = "preview"  # the plan is out of date
     CANCELLED = "cancelled"
     DETAILS = "details"  # unknown: a dialog with copyable details
+    TASK = "task"  # the task holds steps that may not run together: change it in Tasks
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ _FLOW_BY_CLASS: dict[str, Flow] = {
     "RunLocked": Flow.BUSY,
     "StalePlan": Flow.PREVIEW_AGAIN,
     "Cancelled": Flow.CANCELLED,
+    "TaskRefused": Flow.TASK,
 }
 _TITLES: dict[Flow, str] = {
     Flow.CREDENTIALS: "Check your connection details",
@@ -50,6 +54,7 @@ _TITLES: dict[Flow, str] = {
     Flow.PREVIEW_AGAIN: "The preview is out of date",
     Flow.CANCELLED: "Stopped",
     Flow.DETAILS: "Something went wrong",
+    Flow.TASK: "This task cannot run as it is",
 }
 _DEFAULT_MESSAGES: dict[Flow, str] = {
     Flow.CREDENTIALS: "Open Connections, check the details and tokens, then test again.",
@@ -60,6 +65,7 @@ _DEFAULT_MESSAGES: dict[Flow, str] = {
     Flow.KEYRING: "",
     Flow.ITEM: "",
     Flow.DETAILS: "The details below help support find the cause.",
+    Flow.TASK: "Change its steps in Tasks.",
 }
 
 KEYRING_HELP = (
@@ -79,6 +85,11 @@ def describe_error(exc: BaseException) -> UserError:
             break
     title = getattr(exc, "title", None) or _TITLES[flow]
     message = getattr(exc, "message", None) or str(exc) or _DEFAULT_MESSAGES[flow]
+    if flow is Flow.TASK:
+        # Made from the problems' fields: the steps by their labels, the location.
+        problems = getattr(exc, "problems", ())
+        why = " ".join(task_problem_text(p) for p in problems)
+        message = f"{why} {_DEFAULT_MESSAGES[flow]}".strip()
     if flow is Flow.KEYRING:
         message = f"{message} Nothing was saved in a plain file." if str(exc) else KEYRING_HELP
     elif flow in (Flow.BUSY, Flow.PREVIEW_AGAIN, Flow.CANCELLED) and not getattr(

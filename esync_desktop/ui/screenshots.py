@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from esync_desktop.app import Services
 from esync_desktop.paths import ENV_HOME
 from esync_desktop.storage.secrets import SecretStore
-from esync_desktop.storage.settings import Schedule
+from esync_desktop.storage.settings import ActionConfig, Schedule, TaskConfig
 from esync_desktop.ui.app import GuiApp, apply_style, create_application
 from esync_desktop.ui.main_window import (
     CONNECTIONS,
@@ -30,6 +30,7 @@ from esync_desktop.ui.main_window import (
     TASKS,
     WEIGHTS,
 )
+from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.pages.history import SKIPPED_ITEMS
 
 SIZE = (1280, 800)
@@ -167,10 +168,50 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         # Home after the run: the last run, what needs the owner, the next run (02:00).
         wait_for(controller.home_loaded, lambda: window.show_page(HOME))
         shoot(window, out / "00-home.png")
+        _shoot_orders(window, controller, services, out)
     finally:
         gui.quit()
         services.stop()
     return 0
+
+
+def _select(table: Any, wanted: Callable[[Any], bool]) -> None:
+    """Selects the first row of the table whose plan row or run item is `wanted`."""
+    model = table.model()
+    for n in range(model.rowCount()):
+        if wanted(model.data(model.index(n, 0), ROW_ROLE)):
+            table.selectRow(n)
+            table.scrollTo(model.index(n, 0))
+            return
+
+
+def _shoot_orders(window: Any, controller: Any, services: Any, out: Path) -> None:
+    """The order steps: a web order and an in-store return in the preview, push-orders'
+    statuses and tender map in Tasks, the pushed orders in History."""
+    steps = ["push-orders", "sync-refunds", "pull-sales"]
+    services.settings.tasks.append(TaskConfig("Orders", [ActionConfig(a, {}) for a in steps]))
+    controller.save_settings()
+    window.show_page(TASKS)
+    window.tasks.select_task("Orders")
+    wait_for(controller.tender_choices_loaded, lambda: window.tasks.action_list.setCurrentRow(0))
+    shoot(window, out / "11-tasks-orders.png")
+
+    window.show_page(PREVIEW)
+    window.preview.select_task("Orders")
+    window.preview.outcome_filter.setCurrentIndex(0)  # every result
+    wait_for(controller.plan_ready, window.preview.refresh)
+    _select(window.preview.table, lambda r: r.reason == "unmatched_line" and r.bc_id)
+    shoot(window, out / "12-preview-orders.png")
+    _select(window.preview.table, lambda r: r.facts.get("kind") == "restock")
+    shoot(window, out / "13-preview-restock.png")
+
+    wait_for(controller.run_finished, window.preview.sync_button.click)
+    wait_for(controller.items_loaded, lambda: window.show_page(HISTORY))
+    settle(500)
+    window.history.tabs.setCurrentIndex(0)
+    window.history.item_filter.setCurrentIndex(0)  # every item
+    _select(window.history.items_table, lambda r: r.action == "push-orders" and r.bc_id)
+    shoot(window, out / "14-history-orders.png")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from esync_desktop.app import (
     RunResult,
     StockLocation,
     StoreCategories,
+    TenderChoices,
 )
 from esync_desktop.domain.plan import TaskPlan
 from esync_desktop.paths import AppPaths
@@ -24,6 +25,7 @@ from esync_desktop.storage.secrets import SecretStore
 from esync_desktop.storage.settings import Settings, TaskConfig
 from esync_desktop.storage.state import ItemResult, LogEntry, RunRecord, StateDb
 from esync_desktop.storage.weights_csv import WeightImport
+from esync_desktop.sync.task_check import TaskProblem
 
 
 class WindowServices(Protocol):
@@ -76,3 +78,5 @@ class WindowServices(Protocol):
     def store_categories(self) -> StoreCategories: ...
     def store_weight_unit(self) -> tuple[str | None, str]: ...
     def import_weights(self, path: Path) -> WeightImport: ...
+    def tender_choices(self) -> TenderChoices: ...
+    def task_problems(self, task: TaskConfig) -> list[TaskProblem]: ...

@@ -58,6 +58,12 @@ class FakeServices:
     def demo_ids(self) -> tuple[str, str]:
         return "DEMOMERCHANT", "demohash"
 
+    def task_problems(self, task: TaskConfig) -> list[Any]:
+        from esync_desktop.sync.task_check import task_problems
+
+        actions = [(a.action, dict(a.options)) for a in task.actions]
+        return task_problems(actions, self.settings.location_id or 1)
+
     def plan_task(self, task: TaskConfig, progress=None, cancel=None) -> TaskPlan:
         row = PlanRow(task.actions[0].action, "SKU-1", Outcome.UPDATE, changes={"price": (1, 2)})
         return TaskPlan(task.name, (ActionPlan(row.action, (row,)),), plan_id="p")

@@ -80,6 +80,7 @@ class ItemResult:
     message: str = ""
     missing_categories: tuple[str, ...] = ()
     held_back_by: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 # Journal statuses: an intent is open until confirmed, failed or resolved after a crash.

@@ -17,7 +17,7 @@ INTERRUPTED = "interrupted"
 
 _ITEM_COLUMNS = (
     "run_id, action, sku, planned, outcome, reason, clover_id, clover_name, bc_id, bc_name, "
-    "name, changes, detail, message, missing_categories, held_back_by"
+    "name, changes, detail, message, missing_categories, held_back_by, facts"
 )
 
 
@@ -113,7 +113,7 @@ class RunsMixin(Database):
         values = [_item_values(run_id, result) for result in results]
         with self._tx() as conn:
             conn.executemany(
-                f"INSERT INTO run_items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 16)})", values
+                f"INSERT INTO run_items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 17)})", values
             )
         return len(values)
 
@@ -136,11 +136,12 @@ class RunsMixin(Database):
         changes: Mapping[str, Any] | None = None,
         missing_categories: Iterable[str] = (),
         held_back_by: str | None = None,
+        facts: Mapping[str, Any] | None = None,
     ) -> None:
         """Record one item's result from plain fields."""
         with self._tx() as conn:
             conn.execute(
-                f"INSERT INTO run_items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+                f"INSERT INTO run_items ({_ITEM_COLUMNS}) VALUES ({', '.join('?' * 17)})",
                 (
                     run_id,
                     action,
@@ -158,6 +159,7 @@ class RunsMixin(Database):
                     message,
                     dumps(list(missing_categories)),
                     held_back_by,
+                    dumps(dict(facts or {})),
                 ),
             )
 
@@ -186,6 +188,7 @@ class RunsMixin(Database):
                 message=row["message"],
                 missing_categories=tuple(loads(row["missing_categories"]) or ()),
                 held_back_by=row["held_back_by"],
+                facts=loads(row["facts"]) or {},
             )
             for row in rows
         ]
@@ -221,6 +224,7 @@ def _item_values(run_id: int, result: Any) -> tuple[Any, ...]:
         message or "",
         dumps(list(row.missing_categories)),
         row.held_back_by,
+        dumps(public["facts"]),
     )
 
 

@@ -113,9 +113,13 @@ _V2 = _statements(
     "ALTER TABLE run_items ADD COLUMN held_back_by TEXT",
 )
 
+# A run's item keeps its row's facts (PlanRow.facts: an order's numbers, a refund's id...), so
+# History names both stores' references without reading them out of the words.
+_FACTS = _statements("ALTER TABLE run_items ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'")
+
 # Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
 # one; append a new one.
-MIGRATIONS: list[Migration] = [_V1, _V2]
+MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -50,9 +50,10 @@ def _split(total: int, parts: int) -> list[int]:
     return [base + (1 if n < extra else 0) for n in range(parts)]
 
 
-def _match(
+def match_line(
     line: BcOrderLine, index: Mapping[str, list[CloverItem]]
 ) -> tuple[CloverItem | None, str]:
+    """The Clover item a BigCommerce line is matched to by its SKU, or None and why not."""
     key = sku_key(line.sku)
     if key is None:
         return None, "no SKU on BigCommerce"
@@ -69,7 +70,7 @@ def _line_items(
 ) -> tuple[list[CloverLine], int]:
     """The Clover lines of one BigCommerce line (one per unit) with its own discounts spread
     over them; returns them and the cents of line discounts actually placed."""
-    item, why = _match(line, index)
+    item, why = match_line(line, index)
     if item is None:
         unmatched.append(f"{line.title}: {why}")
     name = line.title if item is None else (item.name or line.title)

@@ -12,6 +12,7 @@ from esync_desktop.domain.orders import STATUS_NAMES, BcOrder
 from esync_desktop.sync.cursors import Cursor, content_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.orders.cart import build_cart, clover_index, reference
+from esync_desktop.sync.orders.facts import order_facts
 from esync_desktop.sync.orders.options import (
     ORDER,
     PAYMENT,
@@ -94,16 +95,23 @@ def plan_push_orders(
             detail = "records an in-store Clover sale (pull-sales): already in Clover"
             rows.append(_row(order, Outcome.SKIP, Reason.FROM_CLOVER, detail))
             continue
+        facts = order_facts(order, index)
         if order.status_id not in opts.statuses:
             name = STATUS_NAMES.get(order.status_id, order.status)
             rows.append(
-                _row(order, Outcome.SKIP, Reason.STATUS_NOT_SELECTED, f"{name} is not selected")
+                _row(
+                    order,
+                    Outcome.SKIP,
+                    Reason.STATUS_NOT_SELECTED,
+                    f"{name} is not selected",
+                    facts=facts,
+                )
             )
             continue
         if order.id in read.undecided:
             why = read.undecided[order.id]
             detail = f"an earlier run sent it and Clover cannot say yet whether it arrived: {why}"
-            rows.append(_row(order, Outcome.FAIL, Reason.UNCONFIRMED, detail))
+            rows.append(_row(order, Outcome.FAIL, Reason.UNCONFIRMED, detail, facts=facts))
             continue
         pushed = read.pushed.get(order.id)
         # Clover records only positive payments: a free order has nothing to record.
@@ -118,6 +126,7 @@ def plan_push_orders(
                     f"Clover order {pushed.clover_order_id}",
                     clover_order=pushed.clover_order_id,
                     clover_id=pushed.clover_order_id,
+                    facts=facts,
                 )
             )
             continue
@@ -131,19 +140,31 @@ def plan_push_orders(
                     "payments: add it in Clover, map the payment method to a tender (option "
                     "tenders), or turn on create_tender"
                 )
-                rows.append(_row(order, Outcome.FAIL, Reason.NO_TENDER, detail))
+                rows.append(_row(order, Outcome.FAIL, Reason.NO_TENDER, detail, facts=facts))
                 continue
             tenders_needed[folded] = tender
         result = build_cart(order, index)
         cart = result.cart
+        facts = order_facts(order, index, result, pushed.clover_order_id if pushed else None)
         totals = {"total": (_money(result.bc_total), _money(cart.total))}
         if not result.equal:
             detail = (
                 f"BigCommerce total {_money(result.bc_total)}, the Clover order would total "
                 f"{_money(cart.total)}: not sent"
             )
-            rows.append(_row(order, Outcome.FAIL, Reason.TOTALS_DIFFER, detail, changes=totals))
+            rows.append(
+                _row(
+                    order,
+                    Outcome.FAIL,
+                    Reason.TOTALS_DIFFER,
+                    detail,
+                    changes=totals,
+                    facts=facts,
+                )
+            )
             continue
+        if needs_payment:
+            facts["tender"] = tender  # the Clover tender the payment is recorded under
         units = sum(line.quantity for line in order.lines)
         payload: dict[str, Any] = {
             "order_id": order.id,
@@ -184,6 +205,7 @@ def plan_push_orders(
                 clover_name=cart.title,
                 payload=payload,
                 key=f"{ORDER}/{order.id}" if pushed is None else f"{PAYMENT}/{order.id}",
+                facts=facts,
             )
         )
     tender_rows = [
@@ -196,6 +218,7 @@ def plan_push_orders(
             changes={"tender": (None, label)},
             payload={"label": label},
             key=f"{TENDER}/{folded}",
+            facts={"kind": TENDER, "label": label},
         )
         for folded, label in sorted(tenders_needed.items())
     ]

@@ -59,6 +59,10 @@ def _web_row(event: WebEvent, read: RefundsRead, scope_key: str) -> PlanRow:
     facts: dict[str, Any] = {
         "kind": event.kind,
         "refund_id": event.ident if event.kind == BC_REFUND else None,
+        "order_id": event.order_id,
+        "customer": event.customer,
+        "created_ms": event.created_ms,
+        "clover_order_id": event.clover_order_id,
         "amount_cents": event.amount,
         "tax_cents": event.tax,
         "lines": [[ln.name, ln.sku, ln.quantity] for ln in event.lines],
@@ -150,14 +154,25 @@ def _restock_lines(
         sku = item.sku if item is not None else None
         choice = opts.restocks(key)
         why = ""
+        # Whether the owner's choice can restock the line at all (the preview's checkbox).
+        possible = bool(sku) and sku_key(sku) in bc_skus
         if not sku:
             why, choice = "no Clover item with a SKU", False
-        elif sku_key(sku) not in bc_skus:
+        elif not possible:
             why, choice = "SKU not in BigCommerce", False
         elif not choice:
             said = key in opts.restock_lines
             why = "restock_lines says no" if said else "the option restock is off"
-        out.append({"key": key, "name": line.name, "sku": sku, "restock": choice, "why": why})
+        out.append(
+            {
+                "key": key,
+                "name": line.name,
+                "sku": sku,
+                "restock": choice,
+                "why": why,
+                "possible": possible,
+            }
+        )
     return out
 
 
@@ -180,7 +195,15 @@ def _store_row(
         "source_ms": refund.created_ms,
         "content_hash": content_hash(RESTOCK, refund.refund_id, *(ln["restock"] for ln in lines)),
         "cursor_key": f"clover-refund:{refund.refund_id}",
-        "facts": {"kind": RESTOCK, "refund_id": refund.refund_id, "restock_lines": lines},
+        "facts": {
+            "kind": RESTOCK,
+            "refund_id": refund.refund_id,
+            "clover_order_id": refund.order_id,
+            "order_title": refund.order_title,
+            "created_ms": refund.created_ms,
+            "amount_cents": refund.amount,
+            "restock_lines": lines,
+        },
     }
     summary = ", ".join(
         f"{ln['sku'] or ln['name']}: {'restock' if ln['restock'] else 'no'}" for ln in lines

@@ -140,7 +140,13 @@ def plan_pull_sales(
             rows.append(_row(sale, Outcome.SKIP, Reason.NOT_PAID, detail))
             continue
         mapped = _Mapped(sale, snapshot, read, location)
-        facts: dict[str, Any] = {"location_id": location}
+        facts: dict[str, Any] = {
+            "location_id": location,
+            "sale_id": sale.id,
+            "created_ms": sale.created_ms,
+            "total_cents": sale.total_cents,
+            "lines": [{"name": ln.name, "quantity": str(ln.quantity)} for ln in sale.lines],
+        }
         if mapped.unmatched_facts:
             facts["unmatched"] = mapped.unmatched_facts
         if not mapped.items:

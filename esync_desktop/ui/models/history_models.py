@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from esync_desktop import wording
 from esync_desktop.sync import analysis
-from esync_desktop.ui import log_text
+from esync_desktop.ui import log_text, order_words
 from esync_desktop.ui.models.base import Column, RowFilterProxyModel, RowTableModel
 
 RESULT_LABELS = {
@@ -112,10 +112,15 @@ def _item_why(item: Any) -> str:
 
 
 ITEM_COLUMNS: list[Column[Any]] = [
-    Column("SKU", lambda r: r.sku or "(no SKU)"),
-    Column("Name", lambda r: getattr(r, "name", None) or ""),
+    Column("SKU", lambda r: r.sku or order_words.short_reference(r) or "(no SKU)"),
+    # An order step's item is named by both stores' references (BigCommerce #, Clover id).
+    Column(
+        "Name / order",
+        lambda r: order_words.reference(r, short=True) or getattr(r, "name", None) or "",
+        tooltip=lambda r: order_words.reference(r) or getattr(r, "name", None) or "",
+    ),
     Column("Step", lambda r: wording.action_short_label(r.action)),
-    Column("Result", lambda r: ITEM_OUTCOME_LABELS.get(r.outcome, str(r.outcome))),
+    Column("Result", order_words.outcome_label),
     Column("Why", _item_why),
     Column("What to do", lambda r: ""),  # per model: see RunItemsTableModel
     Column("Details", lambda r: getattr(r, "detail", "") or ""),

@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from esync_desktop import wording
 from esync_desktop.domain.plan import Outcome, PlanRow, TaskPlan
 from esync_desktop.sync import analysis
+from esync_desktop.ui import order_words
 from esync_desktop.ui.models.base import Column, RowFilterProxyModel, RowTableModel
 
 OUTCOME_ORDER = {o.value: n for n, o in enumerate(Outcome)}
@@ -32,7 +33,11 @@ def _tooltip(row: PlanRow) -> str:
 
 
 COLUMNS: list[Column[PlanRow]] = [
-    Column("SKU", lambda r: r.sku or "(no SKU)", lambda r: (r.sku or "").casefold()),
+    Column(
+        "SKU",
+        lambda r: r.sku or order_words.short_reference(r) or "(no SKU)",
+        lambda r: (r.sku or order_words.short_reference(r)).casefold(),
+    ),
     Column(
         "Clover name", lambda r: r.clover_name or "", lambda r: (r.clover_name or "").casefold()
     ),
@@ -44,7 +49,7 @@ COLUMNS: list[Column[PlanRow]] = [
     ),
     Column(
         "Result",
-        lambda r: wording.OUTCOME_LABELS[r.outcome],
+        order_words.outcome_label,
         lambda r: OUTCOME_ORDER[r.outcome.value],
     ),
     Column("Why", _why, tooltip=_tooltip),

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from esync_desktop import wording
 from esync_desktop.sync import analysis
-from esync_desktop.ui import log_text, widgets
+from esync_desktop.ui import log_text, order_words, widgets
 from esync_desktop.ui.column_fit import ColumnFitter
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.models.base import ROW_ROLE
@@ -136,9 +136,9 @@ class HistoryPage(widgets.Page):
             {
                 0: ["TOTE-BLU-XL", "(no SKU)"],
                 2: list(wording.ACTION_SHORT_LABELS.values()),
-                3: list(ITEM_OUTCOME_LABELS.values()),
+                3: [*ITEM_OUTCOME_LABELS.values(), *order_words.WRITE_WORDS.values()],
             },
-            {1: 0.2, 4: 0.22, ITEM_FIX: 0.36, 6: 0.22},
+            {1: 0.38, 4: 0.14, ITEM_FIX: 0.26, 6: 0.22},
         )
         self.items_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.items_table.selectionModel().currentRowChanged.connect(self._on_item_selected)
@@ -274,9 +274,11 @@ class HistoryPage(widgets.Page):
         if item is None:
             self.item_details.setText(ITEM_HINT)
             return
-        result = ITEM_OUTCOME_LABELS.get(item.outcome, str(item.outcome))
+        result = order_words.outcome_label(item)
+        name = order_words.reference(item) or item.name or ""
         parts = [
-            f"<b>{html.escape(item.sku or '(no SKU)')}</b> {html.escape(item.name or '')} — "
+            f"<b>{html.escape(item.sku or order_words.short_reference(item) or '(no SKU)')}</b> "
+            f"{html.escape(name)} — "
             f"{html.escape(wording.action_label(item.action))}: <b>{html.escape(result)}</b>"
         ]
         why = REASON_LABELS.get(item.reason or "", "") if item.reason != "unchanged" else ""

@@ -43,6 +43,8 @@ from esync_desktop.ui.models.plan_model import (
     PlanFilterProxyModel,
     PlanTableModel,
 )
+from esync_desktop.ui.order_detail import OrderDetailPane, select_row, store_restock_choice
+from esync_desktop.ui.order_words import WRITE_WORDS, new_words
 
 ATTENTION = "attention"
 OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
@@ -62,7 +64,7 @@ SEARCH_DELAY_MS = 250
 NARROW_COLUMNS = {
     SKU: ["TOTE-BLU-XL", "(no SKU)"],
     ACTION: list(wording.ACTION_SHORT_LABELS.values()),
-    OUTCOME: list(wording.OUTCOME_LABELS.values()),
+    OUTCOME: [*wording.OUTCOME_LABELS.values(), *WRITE_WORDS.values()],
 }
 SHARED_COLUMN_SHARES = {CLOVER_NAME: 0.17, WHY: 0.22, FIX: 0.31, CHANGES: 0.17, BC_NAME: 0.13}
 
@@ -161,6 +163,12 @@ class PreviewPage(widgets.Page):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setMinimumHeight(48)
         self.body.addWidget(self.details)
+        # An order step's row is shown shaped like its order (lines, totals, restock boxes).
+        self.order_view = OrderDetailPane()
+        self.order_view.hide()
+        self.order_view.restock_changed.connect(self._on_restock_changed)
+        self.body.addWidget(self.order_view)
+        self._reselect: tuple[str, str] | None = None
 
         controller.plan_ready.connect(self._on_plan)
         controller.job_failed.connect(self._on_failed)
@@ -222,6 +230,9 @@ class PreviewPage(widgets.Page):
     def _on_plan(self, plan: TaskPlan) -> None:
         self.progress.hide()
         self.set_plan(plan)
+        if self._reselect is not None:
+            select_row(self.table, *self._reselect)
+            self._reselect = None
 
     def set_plan(self, plan: TaskPlan | None) -> None:
         self.plan = plan
@@ -238,7 +249,8 @@ class PreviewPage(widgets.Page):
             self.banner.clear_message()
         else:
             tally = analysis.tally_items(self.model.rows())
-            self.counts.setText(f"“{plan.task}”: {wording.items_headline(tally)}")
+            new = new_words(self.model.rows())
+            self.counts.setText(f"“{plan.task}”: {wording.items_headline(tally, new)}")
             # The per-step figures stay at hand for those who count rows.
             self.counts.setToolTip(
                 "One result per item and step: "
@@ -305,6 +317,10 @@ class PreviewPage(widgets.Page):
     @Slot(QModelIndex, QModelIndex)
     def _on_row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
+        shown = self.order_view.show_row(row, self.model.fix_for(row) if row else "")
+        self.details.setVisible(not shown)
+        if shown:  # the pane takes room from the table: keep the chosen row in sight
+            QTimer.singleShot(0, self.table, lambda: self.table.scrollTo(self.table.currentIndex()))
         if row is None:
             self.details.setText("Select a row to see it in full here.")
             return
@@ -323,6 +339,20 @@ class PreviewPage(widgets.Page):
         if row.changes:
             parts.append(f"Changes: {html.escape(wording.changes_text(row.changes))}")
         self.details.setText("<br>".join(parts))
+
+    @Slot(str, bool)
+    def _on_restock_changed(self, line_key: str, restock: bool) -> None:
+        row = self.order_view.row
+        if self.plan is None or row is None:
+            return
+        if store_restock_choice(self.controller.settings, self.plan.task, line_key, restock):
+            self.controller.save_settings()
+            self._reselect = (row.action, row.cursor_key)
+            # The plan shown no longer is what the choice says: Sync now waits for the new one.
+            task = self.plan.task
+            self.set_plan(None)
+            self.select_task(task)
+            self.refresh()
 
     @Slot(int)
     def _on_action_filter(self, index: int) -> None:

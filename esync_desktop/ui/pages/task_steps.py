@@ -25,6 +25,16 @@ from esync_desktop.sync.actions import ACTIONS
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import LOCATIONS
+from esync_desktop.ui.order_words import task_problem_text
+from esync_desktop.ui.pages.order_options import (
+    PULL_SALES,
+    PUSH_ORDERS,
+    SYNC_REFUNDS,
+    PushOrderOptions,
+    TenderChoicesCache,
+    refund_hint,
+    sales_location,
+)
 from esync_desktop.ui.pages.task_box import TaskBox
 
 STOCK_ACTIONS = ("send-inventory-standard", "send-inventory-matrix")
@@ -90,6 +100,9 @@ class StepsEditor(TaskBox):
         self._locations_problem = ""
         self._reading = False
         self.location_box: QComboBox | None = None
+        self._sales_step: ActionConfig | None = None  # the pull-sales step whose box is shown
+        self.tender_choices = TenderChoicesCache(controller)
+        self.order_options: PushOrderOptions | None = None
         self._fix_options_height()
 
     def _fix_options_height(self) -> None:
@@ -114,6 +127,12 @@ class StepsEditor(TaskBox):
                 for n, action in enumerate(task.actions, 1):
                     self.action_list.addItem(f"{n}. {wording.action_label(action.action)}")
                 self.stop_when_empty.setChecked(task.stop_when_empty)
+            refused = self.controller.services.task_problems(task) if task is not None else []
+            if refused:
+                why = " ".join(task_problem_text(p) for p in refused)
+                self.notice.show_message("error", f"This task cannot run as it is. {why}")
+            else:
+                self.notice.clear_message()
         self.action_list.setCurrentRow(0 if task is not None and task.actions else -1)
         self._show_options()
         self.update_buttons()
@@ -147,6 +166,13 @@ class StepsEditor(TaskBox):
             return
         self.notice.clear_message()
         task.actions.append(ActionConfig(action_id, {}))
+        refused = self.controller.services.task_problems(task)
+        if refused:
+            # Refused as the command line's `tasks add` refuses it: nothing is saved.
+            task.actions.pop()
+            why = " ".join(task_problem_text(p) for p in refused)
+            self.notice.show_message("error", f"Not added. {why}")
+            return
         self._save()
         self.show_task(task)
         self.action_list.setCurrentRow(len(task.actions) - 1)
@@ -198,7 +224,7 @@ class StepsEditor(TaskBox):
         self._fill_options(self.selected_action(), read_locations=True)
 
     def _fill_options(self, action: ActionConfig | None, *, read_locations: bool) -> None:
-        self.location_box = None  # deleted with its row below
+        self.location_box = self.order_options = None  # deleted with their rows below
         while self.options_form.rowCount():
             self.options_form.removeRow(0)
         if action is None:
@@ -206,7 +232,10 @@ class StepsEditor(TaskBox):
             return
         spec = ACTIONS.get(action.action)
         defaults: dict[str, Any] = dict(spec.defaults) if spec else {}
+        own = PushOrderOptions.OWN if action.action == PUSH_ORDERS else frozenset()
         for option, default in defaults.items():
+            if option in own:
+                continue
             value = action.options.get(option, default)
             if isinstance(default, bool):
                 box = QCheckBox(wording.option_label(option))
@@ -214,15 +243,29 @@ class StepsEditor(TaskBox):
                 box.setObjectName(option)
                 box.toggled.connect(self._on_option_toggled)
                 self.options_form.addRow(box)
-        if action.action in STOCK_ACTIONS:
+        if action.action == PUSH_ORDERS:
+            self.order_options = PushOrderOptions(
+                self.options_form, action, self.tender_choices, self._save, read=read_locations
+            )
+        if action.action == SYNC_REFUNDS:
+            self.options_form.addRow(refund_hint())
+        self._sales_step = action if action.action == PULL_SALES else None
+        if action.action in STOCK_ACTIONS or self._sales_step is not None:
             self.location_box = QComboBox()
             self.location_box.setToolTip(
                 "The BigCommerce location whose stock these steps set (the same for all stock "
                 "steps). The web store shows the default location's stock."
+                if self._sales_step is None
+                else "The BigCommerce location whose stock the in-store sales come off."
             )
             self._fill_locations()
             self.location_box.currentIndexChanged.connect(self._on_location_changed)
-            self.options_form.addRow("Stock location (all stock steps)", self.location_box)
+            label = (
+                "Stock location (all stock steps)"
+                if self._sales_step is None
+                else ("Sales come off location")
+            )
+            self.options_form.addRow(label, self.location_box)
             wanted = self._locations is None and not self._locations_problem
             if read_locations and wanted and not self._reading:
                 self._reading = self.controller.load_locations()
@@ -241,9 +284,12 @@ class StepsEditor(TaskBox):
         box = self.location_box
         if box is None:
             return
-        current = int(self.controller.settings.location_id or 1)
+        stock = int(self.controller.settings.location_id or 1)
+        current = stock if self._sales_step is None else sales_location(self._sales_step)
         box.blockSignals(True)
         box.clear()
+        if self._sales_step is not None:
+            box.addItem(f"The stock location of the stock steps ({stock})", 0)
         for location in self._locations or []:
             box.addItem(location.title, location.id)
         if box.findData(current) < 0:
@@ -274,10 +320,29 @@ class StepsEditor(TaskBox):
     def forget_locations(self) -> None:
         """Another store may be connected now; a failed read is tried again next time."""
         self._locations, self._locations_problem = None, ""
+        self.tender_choices.forget()
 
     @Slot(int)
     def _on_location_changed(self, index: int) -> None:
         if self.location_box is None or index < 0:
             return
-        self.controller.settings.location_id = int(self.location_box.itemData(index))
+        chosen = int(self.location_box.itemData(index))
+        settings, step = self.controller.settings, self._sales_step
+        before = settings.location_id if step is None else step.options.get("location_id", 0)
+        if step is None:
+            settings.location_id = chosen
+        else:
+            step.options["location_id"] = chosen
+        # The stock location is every task's: none may end up counting sales twice.
+        refused = [p for t in settings.tasks for p in self.controller.services.task_problems(t)]
+        if refused:
+            if step is None:
+                settings.location_id = before
+            else:
+                step.options["location_id"] = before
+            self._fill_locations()
+            why = " ".join(task_problem_text(p) for p in refused)
+            self.notice.show_message("error", f"Not changed. {why}")
+            return
+        self.notice.clear_message()
         self._save()
