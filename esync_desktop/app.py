@@ -7,7 +7,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,6 +31,7 @@ from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
+from esync_desktop.sync.category_create import CATEGORY_TASK, CREATE_CATEGORIES
 from esync_desktop.sync.engine_state import EngineState
 from esync_desktop.sync.reading import (
     ReadNeeds,
@@ -38,10 +39,12 @@ from esync_desktop.sync.reading import (
     read_clover_categories,
     read_snapshot,
 )
+from esync_desktop.sync.replan import focus_keys, merge_plans
 from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
 from esync_desktop.sync.schedule import next_due
+from esync_desktop.sync.snapshot import Snapshot
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
 
 if TYPE_CHECKING:
@@ -339,9 +342,15 @@ class Services:
         task: TaskConfig,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        skus: Iterable[str] | None = None,
     ) -> TaskPlan:
-        """Read both stores and plan every action of the task. Writes nothing to the stores."""
+        """Read both stores and plan every action of the task. Writes nothing to the stores.
+        With `skus`, only the catalogue steps, and only for those items (the re-plan after a
+        fix: see replan_items)."""
         actions = [(a.action, dict(a.options)) for a in task.actions]
+        focus = None if skus is None else focus_keys(skus)
+        if focus is not None:
+            actions = [(a, o) for a, o in actions if spec_for(a).reader is None]
         for action, _ in actions:
             spec_for(action)
         check_task(task.name, actions, self.settings.location_id or 1)
@@ -358,7 +367,7 @@ class Services:
                     stocks=any(s.id.startswith("send-inventory") for s in specs),
                     bigcommerce=any(s.needs_bc_catalog for s in specs),
                 )
-                snapshot = read_snapshot(clover, bc, needs, cancel)
+                snapshot = replace(read_snapshot(clover, bc, needs, cancel), focus=focus)
                 scope = self._scope(creds)
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.
@@ -373,12 +382,44 @@ class Services:
                     snapshot,
                     cursors,
                     self.rules(),
-                    stop_when_empty=task.stop_when_empty,
+                    stop_when_empty=task.stop_when_empty and focus is None,
                 )
                 calls = {"clover": clover.request_count, "bigcommerce": bc.request_count}
             finally:
                 clover.close()
                 bc.close()
+        plan = replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
+        report.log_plan(plan)
+        return plan
+
+    def replan_items(
+        self,
+        plan: TaskPlan,
+        task: TaskConfig,
+        skus: Iterable[str],
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> TaskPlan:
+        """`plan` with the items of these SKUs planned again (after a fix changed a rule, an
+        option or the store); every other row stays as previewed."""
+        return merge_plans(plan, self.plan_task(task, progress, cancel, skus=skus))
+
+    def plan_category_creates(self, names: Iterable[str]) -> TaskPlan:
+        """The creation of these BigCommerce categories as a plan to preview and confirm, then
+        run with run_plan like any other (journalled, in History and the integration log).
+        Reads only the store's categories."""
+        with self.state.run_lock(CATEGORY_TASK):
+            clover, bc, _ = self._clients()
+            try:
+                snapshot = Snapshot(bc_categories=tuple(read_bc_categories(bc)))
+                calls = {"clover": 0, "bigcommerce": bc.request_count}
+            finally:
+                clover.close()
+                bc.close()
+        actions = [(CREATE_CATEGORIES, {"names": list(names)})]
+        plan = plan_actions(
+            CATEGORY_TASK, actions, snapshot, {}, self.rules(), stop_when_empty=False
+        )
         plan = replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
         report.log_plan(plan)
         return plan

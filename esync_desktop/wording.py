@@ -414,6 +414,7 @@ ACTION_LABELS: dict[str, str] = {
     "push-orders": "Push web orders into Clover",
     "sync-refunds": "Follow refunds and cancellations",
     "pull-sales": "Take in-store sales off the web stock",
+    "create-categories": "Create categories in BigCommerce",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -425,6 +426,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "push-orders": "Web order",
     "sync-refunds": "Refund",
     "pull-sales": "In-store sale",
+    "create-categories": "New category",
 }
 
 OPTION_LABELS: dict[str, str] = {

@@ -197,7 +197,7 @@ def plan_send_standard(
     truncate = bool(options.get("truncate_long_names", False))
     rows: list[PlanRow] = []
     claimed: Claimed = {}
-    for item in snapshot.simple_items:
+    for item in snapshot.planned_simple_items:
         bad = _clover_bad(item)
         if bad is not None:
             # Before the cursor: shown on every run until fixed, and never moves the cursor.
@@ -281,7 +281,7 @@ def plan_send_matrix(
     truncate = bool(options.get("truncate_long_names", False))
     rows: list[PlanRow] = []
     claimed: Claimed = {}
-    for group in snapshot.clover_groups:
+    for group in snapshot.planned_groups:
         items = snapshot.items_by_group.get(group.id, ())
         if items:
             plan = _plan_group(group, items, snapshot, cursor, rules, truncate, claimed)

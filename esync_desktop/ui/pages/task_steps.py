@@ -58,6 +58,8 @@ class StepsEditor(QGroupBox):
         self.action_picker = QComboBox()
         picker_label.setBuddy(self.action_picker)
         for action_id, spec in ACTIONS.items():
+            if spec.internal:
+                continue
             self.action_picker.addItem(wording.action_label(action_id) or spec.label, action_id)
         add.addWidget(self.action_picker, 1)
         self.add_button = QPushButton("&Add")
