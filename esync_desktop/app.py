@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from esync_desktop.connectors.bigcommerce import BigCommerceClient
-from esync_desktop.connectors.clover import CloverClient
+from esync_desktop.connectors import admin_urls
+from esync_desktop.connectors.bigcommerce import BIGCOMMERCE_URL, BigCommerceClient
+from esync_desktop.connectors.clover import CLOVER_REGIONS, CloverClient
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.domain.plan import PlanRow, TaskPlan
@@ -298,6 +299,32 @@ class Services:
             clover.close()
             bc.close()
         return (unit, "") if unit else (None, error or "the store did not say")
+
+    def admin_url(
+        self,
+        store: str,
+        *,
+        clover_id: str | None = None,
+        bc_id: int | None = None,
+        sku: str | None = None,
+    ) -> str:
+        """The page where the owner edits the item by hand: `store` "clover" (by item id) or
+        "bigcommerce" (by product id, else a search for the SKU). Needs no token."""
+        demo = self._demo.credentials
+        if store == "clover":
+            clover = self.settings.clover
+            base = CLOVER_REGIONS.get(clover.region, CLOVER_REGIONS["na"])
+            base, merchant = (
+                (demo.clover_base_url, demo.clover_merchant_id)
+                if demo is not None
+                else (clover.base_url or base, clover.merchant_id)
+            )
+            return admin_urls.clover_item_url(base, merchant, clover_id)
+        store_hash = self.settings.bigcommerce.store_hash
+        base = self.settings.bigcommerce.base_url or BIGCOMMERCE_URL
+        if demo is not None:
+            base, store_hash = demo.bc_base_url, demo.bc_store_hash
+        return admin_urls.bigcommerce_product_url(base, store_hash, bc_id, sku)
 
     def store_categories(self) -> StoreCategories:
         """The categories of both stores, by name as the rules match them (trim, any case),

@@ -142,7 +142,8 @@ def _check(item: CloverItem, snapshot: Snapshot, rules: Rules) -> Refusal | _Che
     weight = rules.weight_for(item)
     if weight is None:
         detail = "no weight rule for this SKU, its categories or a default"
-        return Refusal(Reason.MISSING_WEIGHT, detail)
+        # The categories a weight could be set for (the fix offers them).
+        return Refusal(Reason.MISSING_WEIGHT, detail, {"categories": list(item.categories)})
     if item.stock is None:
         return Refusal(Reason.NO_STOCK_VALUE, "stock was never set in Clover")
     if item.stock < 0:

@@ -43,6 +43,7 @@ from esync_desktop.ui.models.plan_model import (
     PlanFilterProxyModel,
     PlanTableModel,
 )
+from esync_desktop.ui.pages.fix_panel import FixPanel
 
 ATTENTION = "attention"
 OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
@@ -112,6 +113,10 @@ class PreviewPage(widgets.Page):
         self.fix_groups.currentRowChanged.connect(self._on_fix_group)
         self.fix_groups.hide()
         self.body.addWidget(self.fix_groups)
+        self.fix_panel = FixPanel(controller)
+        self.fix_panel.plan_updated.connect(self._on_fixed)
+        self.fix_panel.notice.connect(self.banner.show_message)
+        self.body.addWidget(self.fix_panel)
 
         filters = QHBoxLayout()
         self.outcome_filter = QComboBox()
@@ -305,6 +310,7 @@ class PreviewPage(widgets.Page):
     @Slot(QModelIndex, QModelIndex)
     def _on_row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
+        self.fix_panel.set_current_row(row)
         if row is None:
             self.details.setText("Select a row to see it in full here.")
             return
@@ -355,6 +361,7 @@ class PreviewPage(widgets.Page):
         self.fix_groups.blockSignals(False)
         self.fix_groups.setVisible(bool(groups))
         self.proxy.set_item_keys(None)
+        self.fix_panel.show_group(None, None)
 
     def fix_group_titles(self) -> list[str]:
         return [self.fix_groups.item(i).text() for i in range(1, self.fix_groups.count())]
@@ -364,7 +371,22 @@ class PreviewPage(widgets.Page):
         item = self.fix_groups.item(row)
         chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         self.proxy.set_item_keys(chosen[1] if chosen else None)
+        self.fix_panel.show_group(chosen[0] if chosen else None, self.plan)
         self._update_shown()
+
+    @Slot(object)
+    def _on_fixed(self, plan: TaskPlan) -> None:
+        """A fix planned its items again: the same cause stays chosen, now with fewer items."""
+        item = self.fix_groups.currentItem()
+        chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        cause = (chosen[0].reason, chosen[0].category) if chosen else None
+        self.set_plan(plan)
+        for n in range(1, self.fix_groups.count()):
+            group = self.fix_groups.item(n).data(Qt.ItemDataRole.UserRole)[0]
+            if (group.reason, group.category) == cause:
+                self.fix_groups.setCurrentRow(n)
+                return
+        self.fix_groups.setCurrentRow(0)
 
     def show_attention(self) -> None:
         self.outcome_filter.setCurrentIndex(1)
