@@ -16,6 +16,7 @@ from esync_desktop.connectors import admin_urls
 from esync_desktop.connectors.bigcommerce import BIGCOMMERCE_URL, BigCommerceClient
 from esync_desktop.connectors.clover import CLOVER_REGIONS, CloverClient
 from esync_desktop.connectors.errors import ApiError
+from esync_desktop.connectors.pacing import QuotaState
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
@@ -383,6 +384,7 @@ class Services:
         check_task(task.name, actions, self.settings.location_id or 1)
         with self.state.run_lock(task.name):
             clover, bc, creds = self._clients()
+            progress, unwatch = _with_quota(bc, progress)
             try:
                 if progress is not None:
                     progress(Progress(0, 0, None, "reading both stores"))
@@ -413,6 +415,7 @@ class Services:
                 )
                 calls = {"clover": clover.request_count, "bigcommerce": bc.request_count}
             finally:
+                unwatch()
                 clover.close()
                 bc.close()
         plan = replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
@@ -464,6 +467,7 @@ class Services:
             run_id = self._engine_state.start_run(plan.task, trigger)
             report.log_run_start(plan, run_id, trigger)
             clover, bc, creds = self._clients(run_id)
+            progress, unwatch = _with_quota(bc, progress)
             outcome = None
             error: BaseException | None = None
             try:
@@ -492,6 +496,7 @@ class Services:
                     "clover": plan.api_calls.get("clover", 0) + clover.request_count,
                     "bigcommerce": plan.api_calls.get("bigcommerce", 0) + bc.request_count,
                 }
+                unwatch()
                 clover.close()
                 bc.close()
                 counts = outcome.counts() if outcome is not None else {}
@@ -557,6 +562,25 @@ def default_task() -> TaskConfig:
         actions=[ActionConfig(a, {}) for a in defaults.default_task_actions()],
         stop_when_empty=defaults.STOP_WHEN_EMPTY,
     )
+
+
+def _with_quota(
+    bc: BigCommerceClient, progress: ProgressCallback | None
+) -> tuple[ProgressCallback | None, Callable[[], None]]:
+    """`progress`, also told (as Progress.quota, with the last figures) whenever the store's
+    quota or a wait for it changes; and the function that stops telling it."""
+    if progress is None:
+        return None, lambda: None
+    last = [Progress(0, 0)]
+
+    def told(p: Progress) -> None:
+        last[0] = p
+        progress(p)
+
+    def quota(state: QuotaState) -> None:
+        progress(replace(last[0], quota=state))
+
+    return told, bc.http.pacer.watch(quota)
 
 
 def _attempt(call: Callable[[], T]) -> tuple[T | None, str | None]:

@@ -474,3 +474,25 @@ def after_sync_banner(cancelled: bool, counts: Mapping[str, int]) -> tuple[str, 
             "refused. Preview again to see what is left to do."
         )
     return "ok", "Synced. Preview again to see what is left to do."
+
+
+QUOTA_WAIT_REASONS = {
+    "rate_limited": "rate limit",
+    "low_quota": "quota nearly used up",
+}
+
+
+def quota_text(state: Any) -> str:
+    """The status bar's line during a sync (`state` is a connectors.pacing.QuotaState):
+    "BigCommerce quota 62 % · waiting 3 s (rate limit)"; empty when the store said nothing."""
+    parts = []
+    used = state.used_share
+    if used is not None:
+        parts.append(f"BigCommerce quota {round(used * 100)} %")
+    if state.waiting_s > 0:
+        why = QUOTA_WAIT_REASONS.get(state.reason, "rate limit")
+        seconds = max(1, round(state.waiting_s))
+        parts.append(f"waiting {seconds} s ({why})")
+        if used is None:
+            parts.insert(0, "BigCommerce")
+    return " · ".join(parts)

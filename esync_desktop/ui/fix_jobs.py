@@ -59,7 +59,8 @@ class FixJobs(QObject):
         services = self.controller.services
 
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return services.run_plan(plan, engine_progress(progress), cancel, FIX)
+            report = engine_progress(progress, self.controller.quota_changed.emit)
+            return services.run_plan(plan, report, cancel, FIX)
 
         return self.controller.engine.submit(
             Job(RUN, job, "Fix", task=CATEGORY_TASK, trigger=FIX), wait=False
