@@ -154,14 +154,26 @@ class FixPanel(QFrame):
             + (f" — {html.escape(fix)}" if fix else "")
         )
         missing = reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE and bool(group.category)
-        for w in (self.create_category, self.map_label, self.map_picker, self.map_button):
+        category_fix: tuple[QWidget, ...] = (
+            self.create_category,
+            self.map_label,
+            self.map_picker,
+            self.map_button,
+        )
+        for w in category_fix:
             w.setVisible(missing)
         if missing:
             self.create_category.setText(f"Create category “{self.bc_category_name()}”")
             if self.map_picker.count() == 0:
                 self.controller.load_categories()
         weight = reason is Reason.MISSING_WEIGHT
-        for w in (self.weight_label, self.weight, self.weight_scope, self.weight_button):
+        weight_fix: tuple[QWidget, ...] = (
+            self.weight_label,
+            self.weight,
+            self.weight_scope,
+            self.weight_button,
+        )
+        for w in weight_fix:
             w.setVisible(weight)
         if weight:
             self._fill_weight_scopes()
@@ -363,6 +375,7 @@ class FixPanel(QFrame):
 
     @Slot(str, object)
     def _on_failed(self, kind: str, error: object) -> None:
+        assert isinstance(error, BaseException)
         problem = ui_errors.describe_error(error)
         self._say("error", f"<b>{html.escape(problem.title)}.</b> {html.escape(problem.message)}")
 
