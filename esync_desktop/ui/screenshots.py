@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QWidget
 
-SIZE = (1280, 800)
+# A common laptop screen: what a store owner's window gets.
+SIZE = (1366, 768)
 TIMEOUT_MS = 300_000
 
 
@@ -143,6 +144,11 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         window.show_page(PREVIEW)
         wait_for(controller.plan_ready, window.preview.refresh)
         shoot(window, out / "05-preview.png")
+        # The fix-it panel of the missing category (the store's categories to map to were
+        # read for the Weight rules page above).
+        _choose_fix_group(window.preview)
+        shoot(window, out / "06-preview-fix-it.png")
+        window.preview.fix_groups.setCurrentRow(0)
         window.preview.show_attention()
         window.preview.table.selectRow(10)
         shoot(window, out / "06-preview-needs-attention.png")
@@ -173,6 +179,20 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         gui.quit()
         services.stop()
     return 0
+
+
+def _choose_fix_group(preview: Any) -> None:
+    """The first group with a missing BigCommerce category (the demo's "Bags")."""
+    from PySide6.QtCore import Qt
+
+    from esync_desktop.sync.model import Reason
+
+    for n in range(1, preview.fix_groups.count()):
+        group = preview.fix_groups.item(n).data(Qt.ItemDataRole.UserRole)[0]
+        if group.reason == Reason.CATEGORY_NOT_IN_BIGCOMMERCE:
+            preview.fix_groups.setCurrentRow(n)
+            return
+    raise LookupError("the demo preview has no missing category to show")
 
 
 if __name__ == "__main__":

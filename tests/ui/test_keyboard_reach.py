@@ -144,7 +144,10 @@ def test_tab_reaches_the_fix_it_buttons(demo_window, qtbot, reason, buttons) -> 
             break
     assert wanted is not None
     if reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE:
-        qtbot.waitUntil(lambda: panel.map_picker.count() > 0, timeout=60_000)
+        qtbot.waitUntil(lambda: panel.map_picker.count() > 1, timeout=60_000)
+        assert not panel.map_button.isEnabled()  # until a category is chosen
+        QTest.keyClick(panel.map_picker, Qt.Key.Key_Down)
+        assert panel.map_button.isEnabled()
     controls = [getattr(panel, b) for b in buttons]
     reached = _walk(window, qtbot, controls)
     assert [_name(c) for c in controls if id(c) not in reached] == []

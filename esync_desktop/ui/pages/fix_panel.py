@@ -71,7 +71,12 @@ class FixPanel(QFrame):
         self.map_label = QLabel("or &map it to")
         row.addWidget(self.map_label)
         self.map_picker = QComboBox()
-        self.map_picker.setMinimumWidth(160)
+        # Sized by a few words, not by the longest category path (which would widen the window).
+        self.map_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.map_picker.setMinimumContentsLength(16)
+        self.map_picker.currentIndexChanged.connect(lambda _: self._update_enabled())
         self.map_picker.setAccessibleName("Existing BigCommerce category")
         self.map_label.setBuddy(self.map_picker)
         row.addWidget(self.map_picker)
@@ -89,6 +94,10 @@ class FixPanel(QFrame):
         self.weight.returnPressed.connect(self._on_set_weight)
         row.addWidget(self.weight)
         self.weight_scope = QComboBox()
+        self.weight_scope.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.weight_scope.setMinimumContentsLength(22)
         self.weight_scope.setAccessibleName("What the weight is for")
         row.addWidget(self.weight_scope)
         self.weight_button = QPushButton("Set weight")
@@ -99,13 +108,17 @@ class FixPanel(QFrame):
         self.names_button.clicked.connect(self._on_names)
         row.addWidget(self.names_button)
         row.addStretch(1)
+        layout.addLayout(row)
+        # The item selected in the table (else the group's first), in either store's admin.
+        opens = QHBoxLayout()
         self.open_clover = QPushButton("Open in Clover admin")
         self.open_clover.clicked.connect(lambda: self._open("clover"))
-        row.addWidget(self.open_clover)
+        opens.addWidget(self.open_clover)
         self.open_bc = QPushButton("Open in BigCommerce admin")
         self.open_bc.clicked.connect(lambda: self._open("bigcommerce"))
-        row.addWidget(self.open_bc)
-        layout.addLayout(row)
+        opens.addWidget(self.open_bc)
+        opens.addStretch(1)
+        layout.addLayout(opens)
 
         # A write to the store is confirmed here, with what exactly it makes.
         confirm = QHBoxLayout()
@@ -142,18 +155,20 @@ class FixPanel(QFrame):
         self.group, self.plan = group, plan
         self.current = None
         self._hide_confirm()
-        self.setVisible(group is not None)
         if group is None:
+            self.hide()
             return
         reason = analysis.as_reason(group.reason)
         title = wording.fix_group_title(group)
+        missing = reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE and bool(group.category)
+        # Where the buttons below are the fix, they say it; elsewhere the words do.
         first = group.rows[0] if group.rows else None
-        fix = wording.fix_for(first) if first is not None else ""
+        own = missing or reason in (Reason.MISSING_WEIGHT, Reason.NAME_MISMATCH)
+        fix = wording.fix_for(first) if first is not None and not own else ""
         self.heading.setText(
             f"<b>{html.escape(title[:1].upper() + title[1:])}</b>"
             + (f" — {html.escape(fix)}" if fix else "")
         )
-        missing = reason is Reason.CATEGORY_NOT_IN_BIGCOMMERCE and bool(group.category)
         category_fix: tuple[QWidget, ...] = (
             self.create_category,
             self.map_label,
@@ -179,6 +194,9 @@ class FixPanel(QFrame):
             self._fill_weight_scopes()
         self.names_button.setVisible(reason is Reason.NAME_MISMATCH)
         self._update_enabled()
+        # Shown last: shown before the other cause's buttons were hidden, the panel would
+        # briefly ask for the width of them all, and the window would grow to give it.
+        self.show()
 
     def set_current_row(self, row: PlanRow | None) -> None:
         """The item the Open buttons go to (the row selected in the table)."""
@@ -211,7 +229,7 @@ class FixPanel(QFrame):
             self.confirm_button,
         ):
             w.setEnabled(idle)
-        self.map_button.setEnabled(idle and self.map_picker.count() > 0)
+        self.map_button.setEnabled(idle and self.map_picker.currentData() is not None)
         target = self.target()
         self.open_clover.setEnabled(bool(target is not None and _clover_id(target)))
         self.open_bc.setEnabled(target is not None)
@@ -282,6 +300,8 @@ class FixPanel(QFrame):
     def _on_categories(self, found: Any) -> None:
         current = self.map_picker.currentText()
         self.map_picker.clear()
+        # Nothing chosen at first: a click on Map must never map to a category by chance.
+        self.map_picker.addItem("Choose a category…", None)
         for choice in getattr(found, "bigcommerce", None) or ():
             label = f"{choice.name} ({choice.where})" if choice.where else choice.name
             self.map_picker.addItem(label, choice.name)

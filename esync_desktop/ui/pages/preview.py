@@ -112,11 +112,14 @@ class PreviewPage(widgets.Page):
         self.fix_groups.setMaximumHeight(112)
         self.fix_groups.currentRowChanged.connect(self._on_fix_group)
         self.fix_groups.hide()
-        self.body.addWidget(self.fix_groups)
+        # The chosen group's fix beside the groups, so the table keeps its height.
+        fixes = QHBoxLayout()
+        fixes.addWidget(self.fix_groups, 2)
         self.fix_panel = FixPanel(controller)
         self.fix_panel.plan_updated.connect(self._on_fixed)
         self.fix_panel.notice.connect(self.banner.show_message)
-        self.body.addWidget(self.fix_panel)
+        fixes.addWidget(self.fix_panel, 3)
+        self.body.addLayout(fixes)
 
         filters = QHBoxLayout()
         self.outcome_filter = QComboBox()

@@ -105,7 +105,9 @@ class StepsEditor(QGroupBox):
         """The options box is as tall as the tallest step's options, whichever is selected,
         so nothing below the step list moves when another step is selected."""
         tallest = 0
-        for action_id in ACTIONS:
+        for action_id, spec in ACTIONS.items():
+            if spec.internal:
+                continue
             self._fill_options(ActionConfig(action_id, {}), read_locations=False)
             tallest = max(tallest, self.options_box.sizeHint().height())
         self.options_box.setFixedHeight(tallest)
