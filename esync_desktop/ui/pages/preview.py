@@ -273,7 +273,8 @@ class PreviewPage(widgets.Page):
             parts.append(
                 f"{wording.plural(attention, 'item')} "
                 f"{wording.verb(attention, 'needs', 'need')} your attention{steps}. Choose "
-                "“Needs attention” to see why each is skipped and what to do about it."
+                "a group below to fix it there, or “Needs attention” to see why each is "
+                "skipped."
             )
         writes = counts["create"] + counts["update"]
         parts.append(
