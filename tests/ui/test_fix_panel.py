@@ -15,6 +15,7 @@ from PySide6.QtGui import QDesktopServices
 from esync_desktop.sync import analysis
 from esync_desktop.sync.category_create import CREATE_CATEGORIES
 from esync_desktop.sync.model import Reason
+from esync_desktop.ui.models.base import ROW_ROLE
 
 pytestmark = pytest.mark.slow
 CLICK = Qt.MouseButton.LeftButton
@@ -103,6 +104,14 @@ def test_set_a_weight_for_one_sku_then_the_default(gui, qtbot) -> None:
     assert panel.weight_scope.itemData(0) == ("sku", first)
     assert panel.weight_scope.itemData(panel.weight_scope.count() - 1) == ("default", None)
 
+    # The SKU the weight is for follows the row selected in the table.
+    last = preview.proxy.rowCount() - 1
+    preview.table.selectRow(last)
+    chosen = preview.proxy.data(preview.proxy.index(last, 0), ROW_ROLE).sku
+    assert panel.weight_scope.itemData(0) == ("sku", chosen)
+    preview.table.selectRow(0)
+    first = preview.proxy.data(preview.proxy.index(0, 0), ROW_ROLE).sku
+    assert panel.weight_scope.itemData(0) == ("sku", first)
     panel.weight.setText("0,25")
     with qtbot.waitSignal(panel.jobs.replanned, timeout=120_000):
         qtbot.mouseClick(panel.weight_button, CLICK)

@@ -199,8 +199,11 @@ class FixPanel(QFrame):
         self.show()
 
     def set_current_row(self, row: PlanRow | None) -> None:
-        """The item the Open buttons go to (the row selected in the table)."""
+        """The item the Open buttons and a weight "for this SKU" go to (the row selected in
+        the table)."""
         self.current = row
+        if self.weight_button.isVisibleTo(self):
+            self._fill_weight_scopes()
         self._update_enabled()
 
     def target(self) -> Any:
