@@ -7,15 +7,17 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from esync_desktop.connectors.bigcommerce import BigCommerceClient
-from esync_desktop.connectors.clover import CloverClient
+from esync_desktop.connectors import admin_urls
+from esync_desktop.connectors.bigcommerce import BIGCOMMERCE_URL, BigCommerceClient
+from esync_desktop.connectors.clover import CLOVER_REGIONS, CloverClient
 from esync_desktop.connectors.errors import ApiError
+from esync_desktop.connectors.pacing import QuotaState
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
@@ -33,6 +35,7 @@ from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, read_extras, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
+from esync_desktop.sync.category_create import CATEGORY_TASK, CREATE_CATEGORIES
 from esync_desktop.sync.engine_state import EngineState
 from esync_desktop.sync.orders.choices import clover_tender_labels, recent_payment_methods
 from esync_desktop.sync.reading import (
@@ -41,10 +44,12 @@ from esync_desktop.sync.reading import (
     read_clover_categories,
     read_snapshot,
 )
+from esync_desktop.sync.replan import focus_keys, merge_plans
 from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
 from esync_desktop.sync.schedule import next_due
+from esync_desktop.sync.snapshot import Snapshot
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
 
 if TYPE_CHECKING:
@@ -311,6 +316,32 @@ class Services:
             bc.close()
         return (unit, "") if unit else (None, error or "the store did not say")
 
+    def admin_url(
+        self,
+        store: str,
+        *,
+        clover_id: str | None = None,
+        bc_id: int | None = None,
+        sku: str | None = None,
+    ) -> str:
+        """The page where the owner edits the item by hand: `store` "clover" (by item id) or
+        "bigcommerce" (by product id, else a search for the SKU). Needs no token."""
+        demo = self._demo.credentials
+        if store == "clover":
+            clover = self.settings.clover
+            base = CLOVER_REGIONS.get(clover.region, CLOVER_REGIONS["na"])
+            base, merchant = (
+                (demo.clover_base_url, demo.clover_merchant_id)
+                if demo is not None
+                else (clover.base_url or base, clover.merchant_id)
+            )
+            return admin_urls.clover_item_url(base, merchant, clover_id)
+        store_hash = self.settings.bigcommerce.store_hash
+        base = self.settings.bigcommerce.base_url or BIGCOMMERCE_URL
+        if demo is not None:
+            base, store_hash = demo.bc_base_url, demo.bc_store_hash
+        return admin_urls.bigcommerce_product_url(base, store_hash, bc_id, sku)
+
     def store_categories(self) -> StoreCategories:
         """The categories of both stores, by name as the rules match them (trim, any case),
         sorted; raises ConfigurationError when the stores are not set up."""
@@ -366,14 +397,21 @@ class Services:
         task: TaskConfig,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        skus: Iterable[str] | None = None,
     ) -> TaskPlan:
-        """Read both stores and plan every action of the task. Writes nothing to the stores."""
+        """Read both stores and plan every action of the task. Writes nothing to the stores.
+        With `skus`, only the catalogue steps, and only for those items (the re-plan after a
+        fix: see replan_items)."""
         actions = [(a.action, dict(a.options)) for a in task.actions]
+        focus = None if skus is None else focus_keys(skus)
+        if focus is not None:
+            actions = [(a, o) for a, o in actions if spec_for(a).reader is None]
         for action, _ in actions:
             spec_for(action)
         check_task(task.name, actions, self.settings.location_id or 1)
         with self.state.run_lock(task.name):
             clover, bc, creds = self._clients()
+            progress, unwatch = _with_quota(bc, progress)
             try:
                 if progress is not None:
                     progress(Progress(0, 0, None, "reading both stores"))
@@ -385,7 +423,7 @@ class Services:
                     stocks=any(s.id.startswith("send-inventory") for s in specs),
                     bigcommerce=any(s.needs_bc_catalog for s in specs),
                 )
-                snapshot = read_snapshot(clover, bc, needs, cancel)
+                snapshot = replace(read_snapshot(clover, bc, needs, cancel), focus=focus)
                 scope = self._scope(creds)
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.
@@ -398,12 +436,45 @@ class Services:
                     snapshot,
                     cursors,
                     self.rules(),
-                    stop_when_empty=task.stop_when_empty,
+                    stop_when_empty=task.stop_when_empty and focus is None,
                 )
                 calls = {"clover": clover.request_count, "bigcommerce": bc.request_count}
             finally:
+                unwatch()
                 clover.close()
                 bc.close()
+        plan = replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
+        report.log_plan(plan)
+        return plan
+
+    def replan_items(
+        self,
+        plan: TaskPlan,
+        task: TaskConfig,
+        skus: Iterable[str],
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> TaskPlan:
+        """`plan` with the items of these SKUs planned again (after a fix changed a rule, an
+        option or the store); every other row stays as previewed."""
+        return merge_plans(plan, self.plan_task(task, progress, cancel, skus=skus))
+
+    def plan_category_creates(self, names: Iterable[str]) -> TaskPlan:
+        """The creation of these BigCommerce categories as a plan to preview and confirm, then
+        run with run_plan like any other (journalled, in History and the integration log).
+        Reads only the store's categories."""
+        with self.state.run_lock(CATEGORY_TASK):
+            clover, bc, _ = self._clients()
+            try:
+                snapshot = Snapshot(bc_categories=tuple(read_bc_categories(bc)))
+                calls = {"clover": 0, "bigcommerce": bc.request_count}
+            finally:
+                clover.close()
+                bc.close()
+        actions = [(CREATE_CATEGORIES, {"names": list(names)})]
+        plan = plan_actions(
+            CATEGORY_TASK, actions, snapshot, {}, self.rules(), stop_when_empty=False
+        )
         plan = replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
         report.log_plan(plan)
         return plan
@@ -421,6 +492,7 @@ class Services:
             run_id = self._engine_state.start_run(plan.task, trigger)
             report.log_run_start(plan, run_id, trigger)
             clover, bc, creds = self._clients(run_id)
+            progress, unwatch = _with_quota(bc, progress)
             outcome = None
             error: BaseException | None = None
             try:
@@ -449,6 +521,7 @@ class Services:
                     "clover": plan.api_calls.get("clover", 0) + clover.request_count,
                     "bigcommerce": plan.api_calls.get("bigcommerce", 0) + bc.request_count,
                 }
+                unwatch()
                 clover.close()
                 bc.close()
                 counts = outcome.counts() if outcome is not None else {}
@@ -523,6 +596,25 @@ def default_task() -> TaskConfig:
         actions=[ActionConfig(a, {}) for a in defaults.default_task_actions()],
         stop_when_empty=defaults.STOP_WHEN_EMPTY,
     )
+
+
+def _with_quota(
+    bc: BigCommerceClient, progress: ProgressCallback | None
+) -> tuple[ProgressCallback | None, Callable[[], None]]:
+    """`progress`, also told (as Progress.quota, with the last figures) whenever the store's
+    quota or a wait for it changes; and the function that stops telling it."""
+    if progress is None:
+        return None, lambda: None
+    last = [Progress(0, 0)]
+
+    def told(p: Progress) -> None:
+        last[0] = p
+        progress(p)
+
+    def quota(state: QuotaState) -> None:
+        progress(replace(last[0], quota=state))
+
+    return told, bc.http.pacer.watch(quota)
 
 
 def _attempt(call: Callable[[], T]) -> tuple[T | None, str | None]:

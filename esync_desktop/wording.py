@@ -423,6 +423,7 @@ ACTION_LABELS: dict[str, str] = {
     "push-orders": "Push web orders into Clover",
     "sync-refunds": "Follow refunds and cancellations",
     "pull-sales": "Take in-store sales off the web stock",
+    "create-categories": "Create categories in BigCommerce",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -434,6 +435,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "push-orders": "Web order",
     "sync-refunds": "Refund",
     "pull-sales": "In-store sale",
+    "create-categories": "New category",
 }
 
 OPTION_LABELS: dict[str, str] = {
@@ -482,3 +484,25 @@ def after_sync_banner(cancelled: bool, counts: Mapping[str, int]) -> tuple[str, 
             "refused. Preview again to see what is left to do."
         )
     return "ok", "Synced. Preview again to see what is left to do."
+
+
+QUOTA_WAIT_REASONS = {
+    "rate_limited": "rate limit",
+    "low_quota": "quota nearly used up",
+}
+
+
+def quota_text(state: Any) -> str:
+    """The status bar's line during a sync (`state` is a connectors.pacing.QuotaState):
+    "BigCommerce quota 62 % · waiting 3 s (rate limit)"; empty when the store said nothing."""
+    parts = []
+    used = state.used_share
+    if used is not None:
+        parts.append(f"BigCommerce quota {round(used * 100)} %")
+    if state.waiting_s > 0:
+        why = QUOTA_WAIT_REASONS.get(state.reason, "rate limit")
+        seconds = max(1, round(state.waiting_s))
+        parts.append(f"waiting {seconds} s ({why})")
+        if used is None:
+            parts.insert(0, "BigCommerce")
+    return " · ".join(parts)

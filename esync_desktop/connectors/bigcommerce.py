@@ -164,6 +164,10 @@ class BigCommerceClient(ClientBase):
                 else row
             )
 
+    def iter_trees(self, **filters: Any) -> Iterator[Doc]:
+        """The category trees (one per channel group: `id`, `name`, `channels`)."""
+        return self._v3_pages(self._v3("catalog", "trees"), _filters(filters))
+
     def iter_locations(self, **filters: Any) -> Iterator[Doc]:
         return self._v3_pages(self._v3("inventory", "locations"), _filters(filters))
 
@@ -190,6 +194,18 @@ class BigCommerceClient(ClientBase):
         if not isinstance(product, dict):
             raise self.http.bad_shape("POST", path, "the product")
         return product
+
+    def create_category(self, name: str, tree_id: int, parent_id: int = 0) -> Doc:
+        """POST one category into a tree (the batch endpoint with one item). Not idempotent:
+        a lost answer raises TransportError(maybe_applied=True); look it up by name."""
+        path = self._v3("catalog", "trees", "categories")
+        body = [{"name": name, "tree_id": int(tree_id), "parent_id": int(parent_id)}]
+        data = self.http.request("POST", path, body=body, idempotent=False).data
+        rows = self._envelope("POST", path, data)
+        if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+            raise self.http.bad_shape("POST", path, "the category")
+        row = rows[0]
+        return {"id": row.get("category_id", row.get("id")), **row}
 
     def update_products(self, bodies: Sequence[Doc]) -> list[Doc]:
         """Batch updates (each with `id`), PRODUCT_BATCH per call; absolute, so retry-safe."""

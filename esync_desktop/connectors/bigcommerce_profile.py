@@ -100,6 +100,7 @@ class BigCommerceProfile:
             pacer.set_rate(quota / (window_ms / 1000))
         left = _number(headers, "X-Rate-Limit-Requests-Left")
         reset_ms = _number(headers, "X-Rate-Limit-Time-Reset-Ms")
+        pacer.note_quota(quota, left)
         if left is None or reset_ms is None:
             return
         low_water = max(pacer.config.max_in_flight, (quota or 0) * LOW_WATER_SHARE)

@@ -24,7 +24,14 @@ from esync_desktop.connectors.errors import (
     ResponseTooLargeError,
     TransportError,
 )
-from esync_desktop.connectors.pacing import Clock, Pacer, PacingConfig, Sleep, shared_pacer
+from esync_desktop.connectors.pacing import (
+    RATE_LIMITED,
+    Clock,
+    Pacer,
+    PacingConfig,
+    Sleep,
+    shared_pacer,
+)
 from esync_desktop.connectors.redaction import Redactor
 from esync_desktop.log import register_secret
 
@@ -434,7 +441,7 @@ class HttpLayer:
         )
         if hold:
             # The whole account waits, not just this thread: sending early lengthens the ban.
-            self.pacer.hold(wait)
+            self.pacer.hold(wait, RATE_LIMITED)
         self.retry.sleep(wait)
 
     def _bad_body(

@@ -10,7 +10,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -27,6 +27,30 @@ class PacingConfig:
     serialize_writes: bool = True
     # How fast the server's own quota headers may let it go (None: never above `rate`).
     max_rate: float | None = None
+
+
+# Why the account waits: the store answered 429, or its quota is nearly spent.
+RATE_LIMITED, LOW_QUOTA = "rate_limited", "low_quota"
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    """What the store's rate-limit headers last said, and the wait in force when told."""
+
+    quota: int | None = None  # requests allowed per window
+    left: int | None = None  # requests left in the window
+    waiting_s: float = 0.0
+    reason: str = ""  # RATE_LIMITED or LOW_QUOTA while waiting
+
+    @property
+    def used_share(self) -> float | None:
+        """The share of the window's quota in use (0-1), None when the store does not say."""
+        if not self.quota or self.left is None:
+            return None
+        return max(0.0, min(1.0, (self.quota - self.left) / self.quota))
+
+
+QuotaWatcher = Callable[[QuotaState], None]
 
 
 class Pacer:
@@ -46,6 +70,8 @@ class Pacer:
         self._lock = threading.Lock()
         self._in_flight = threading.BoundedSemaphore(config.max_in_flight)
         self._writes = threading.Lock()
+        self._quota = QuotaState()
+        self._watchers: list[QuotaWatcher] = []
 
     @property
     def rate(self) -> float:
@@ -79,12 +105,51 @@ class Pacer:
                     wait = (1 - self._tokens) / self._rate
             self._sleep(wait)
 
-    def hold(self, seconds: float) -> None:
+    def hold(self, seconds: float, reason: str = LOW_QUOTA) -> None:
         """No request of this account starts for `seconds` (a 429, or the quota nearly spent)."""
         if seconds <= 0:
             return
         with self._lock:
             self._hold_until = max(self._hold_until, self._clock() + seconds)
+            self._quota = replace(self._quota, reason=reason)
+        self._tell()
+
+    def note_quota(self, quota: float | None, left: float | None) -> None:
+        """What the store's headers say of its quota (either may be unknown)."""
+        with self._lock:
+            self._quota = replace(
+                self._quota,
+                quota=int(quota) if quota is not None else self._quota.quota,
+                left=int(left) if left is not None else self._quota.left,
+            )
+        self._tell()
+
+    def quota_state(self) -> QuotaState:
+        with self._lock:
+            waiting = max(0.0, self._hold_until - self._clock())
+            reason = self._quota.reason if waiting > 0 else ""
+            return replace(self._quota, waiting_s=waiting, reason=reason)
+
+    def watch(self, watcher: QuotaWatcher) -> Callable[[], None]:
+        """Call `watcher` (on the requesting thread) whenever the quota or a wait changes;
+        returns the function that stops it."""
+        with self._lock:
+            self._watchers.append(watcher)
+
+        def stop() -> None:
+            with self._lock:
+                if watcher in self._watchers:
+                    self._watchers.remove(watcher)
+
+        return stop
+
+    def _tell(self) -> None:
+        with self._lock:
+            watchers = list(self._watchers)
+        if watchers:
+            state = self.quota_state()
+            for watcher in watchers:
+                watcher(state)
 
     def held_for(self) -> float:
         """Seconds left of the current hold (0 when none)."""

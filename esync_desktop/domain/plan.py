@@ -103,6 +103,8 @@ ACTION_IDS = (
     "push-orders",
     "sync-refunds",
     "pull-sales",
+    # The fix for a missing BigCommerce category, run from the preview (not a task's step).
+    "create-categories",
 )
 # The catalogue actions (Clover -> BigCommerce), in the order of the default task.
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]

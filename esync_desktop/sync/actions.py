@@ -8,6 +8,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from esync_desktop.sync.action_hooks import Applier, ReadContext, Reader
+from esync_desktop.sync.category_create import (
+    CREATE_CATEGORIES,
+    apply_create_categories,
+    plan_create_categories,
+)
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.model import ACTION_IDS, ActionPlan, TaskPlan
 from esync_desktop.sync.orders.apply import apply_push_orders
@@ -57,6 +62,8 @@ class ActionSpec:
     # Actions that read and write on their own (the order actions): see sync/action_hooks.py.
     reader: Reader | None = None
     applier: Applier | None = None
+    # A step the window runs on its own (a fix from the preview), not offered in Tasks.
+    internal: bool = False
 
 
 def _read_orders(ctx: ReadContext) -> Any:
@@ -135,6 +142,16 @@ ACTIONS: dict[str, ActionSpec] = {
             needs_bc_catalog=False,
             reader=read_pull_sales,
             applier=apply_pull_sales_any,
+        ),
+        ActionSpec(
+            CREATE_CATEGORIES,
+            "Create categories in BigCommerce",
+            plan_create_categories,
+            {"names": []},
+            uses_cursor=False,
+            needs_categories=True,
+            applier=apply_create_categories,
+            internal=True,
         ),
     )
 }

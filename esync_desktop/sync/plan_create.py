@@ -142,7 +142,8 @@ def _check(item: CloverItem, snapshot: Snapshot, rules: Rules) -> Refusal | _Che
     weight = rules.weight_for(item)
     if weight is None:
         detail = "no weight rule for this SKU, its categories or a default"
-        return Refusal(Reason.MISSING_WEIGHT, detail)
+        # The categories a weight could be set for (the fix offers them).
+        return Refusal(Reason.MISSING_WEIGHT, detail, {"categories": list(item.categories)})
     if item.stock is None:
         return Refusal(Reason.NO_STOCK_VALUE, "stock was never set in Clover")
     if item.stock < 0:
@@ -200,7 +201,7 @@ def plan_send_standard(
     truncate = bool(options.get("truncate_long_names", False))
     rows: list[PlanRow] = []
     claimed: Claimed = {}
-    for item in snapshot.simple_items:
+    for item in snapshot.planned_simple_items:
         bad = _clover_bad(item)
         if bad is not None:
             # Before the cursor: shown on every run until fixed, and never moves the cursor.
@@ -284,7 +285,7 @@ def plan_send_matrix(
     truncate = bool(options.get("truncate_long_names", False))
     rows: list[PlanRow] = []
     claimed: Claimed = {}
-    for group in snapshot.clover_groups:
+    for group in snapshot.planned_groups:
         items = snapshot.items_by_group.get(group.id, ())
         if items:
             plan = _plan_group(group, items, snapshot, cursor, rules, truncate, claimed)

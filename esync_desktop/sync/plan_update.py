@@ -54,7 +54,7 @@ def plan_send_inventory(
     require_name = bool(options.get("require_name_match", True))
     groups = {g.id: g for g in snapshot.clover_groups}
     rows: list[PlanRow] = []
-    items = [i for i in snapshot.clover_items if (i.group_id is not None) == matrix]
+    items = [i for i in snapshot.planned_items if (i.group_id is not None) == matrix]
     for item in items:
         if item.bad is not None:
             # Before the cursor: shown on every run until fixed, and never moves the cursor.
@@ -186,7 +186,7 @@ def plan_send_prices(
     """Prices of matched products and variants whose BigCommerce price differs. Compared on
     every run (no cursor): a price changed on the web side is put back too."""
     rows: list[PlanRow] = []
-    for item in snapshot.clover_items:
+    for item in snapshot.planned_items:
         rows.append(_price_row(item, snapshot))
     return ActionPlan(SEND_PRICES, tuple(rows))
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from esync_desktop.connectors.pacing import QuotaState
 from esync_desktop.sync.action_hooks import ApplyContext
 from esync_desktop.sync.actions import spec_for
 from esync_desktop.sync.apply import RowResult, Writer
@@ -25,12 +26,14 @@ __all__ = ["Cancelled", "Progress", "RunOutcome", "StalePlan", "StoreDown", "run
 
 @dataclass(frozen=True)
 class Progress:
-    """`done` of `total` writes finished; `sku` is the item being written."""
+    """`done` of `total` writes finished; `sku` is the item being written. `quota`: set when
+    the BigCommerce quota or a wait for it changed (connectors.pacing.QuotaState)."""
 
     done: int
     total: int
     sku: str | None = None
     message: str = ""
+    quota: QuotaState | None = None
 
 
 ProgressCallback = Callable[[Progress], None]

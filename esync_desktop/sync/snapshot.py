@@ -28,11 +28,37 @@ class Snapshot:
     bc_categories: tuple[BcCategory, ...] = ()
     # What actions with a read hook read for themselves (e.g. the web orders), by action id.
     extras: Mapping[str, Any] = field(default_factory=dict)
+    # Plan only the items with these SKU keys (a fix touched them); None: every item. The
+    # indexes still see every item, so duplicates and names are judged against the whole
+    # catalogue. An item group is planned whole when one of its items is in focus.
+    focus: frozenset[str] | None = None
 
     @cached_property
     def simple_items(self) -> tuple[CloverItem, ...]:
         """Items that are not variants of an item group."""
         return tuple(i for i in self.clover_items if i.group_id is None)
+
+    def _in_focus(self, item: CloverItem) -> bool:
+        return self.focus is None or item.sku_key in self.focus
+
+    @cached_property
+    def planned_items(self) -> tuple[CloverItem, ...]:
+        """The items the planners go through (see `focus`)."""
+        if self.focus is None:
+            return self.clover_items
+        groups = {i.group_id for i in self.clover_items if i.group_id and self._in_focus(i)}
+        return tuple(i for i in self.clover_items if self._in_focus(i) or i.group_id in groups)
+
+    @cached_property
+    def planned_simple_items(self) -> tuple[CloverItem, ...]:
+        return tuple(i for i in self.planned_items if i.group_id is None)
+
+    @cached_property
+    def planned_groups(self) -> tuple[CloverItemGroup, ...]:
+        if self.focus is None:
+            return self.clover_groups
+        wanted = {i.group_id for i in self.planned_items if i.group_id}
+        return tuple(g for g in self.clover_groups if g.id in wanted)
 
     @cached_property
     def items_by_id(self) -> dict[str, CloverItem]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import TracebackType
 
 from PySide6.QtCore import QObject, QTimer, Slot, qVersion
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy
 
 from esync_desktop import APP_ID, APP_NAME, __version__
 from esync_desktop.app import Services
@@ -78,7 +78,10 @@ class GuiApp(QObject):
             self.tray.show()
         else:
             note = QLabel(messages.NO_TRAY)
-            note.setWordWrap(True)
+            # One line: wrapped, the status bar grew three lines tall at 1366x768 and took that
+            # from every page; cut short in a narrow window, the tooltip has it all.
+            note.setToolTip(messages.NO_TRAY)
+            note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.window.statusBar().addWidget(note, 1)
         self.window.quit_requested.connect(self.quit)
         self.tray.quit_requested.connect(self.quit)

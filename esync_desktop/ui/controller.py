@@ -46,10 +46,17 @@ TENDERS = "tenders"
 RETRY_AFTER = timedelta(minutes=5)
 
 
-def _engine_progress(report: ProgressFn) -> Callable[[Any], None]:
-    """The engine's Progress(done, total, sku, message) as the worker's (done, total, text)."""
+def _engine_progress(
+    report: ProgressFn, on_quota: Callable[[Any], None] | None = None
+) -> Callable[[Any], None]:
+    """The engine's Progress(done, total, sku, message) as the worker's (done, total, text);
+    its BigCommerce quota (Progress.quota) to `on_quota`, from the worker's thread."""
 
     def progress(p: Any) -> None:
+        if getattr(p, "quota", None) is not None:
+            if on_quota is not None:
+                on_quota(p.quota)
+            return
         text = p.sku or p.message or ""
         report(int(p.done), int(p.total), str(text))
 
@@ -81,6 +88,9 @@ class AppController(QObject):
     exported = Signal(str, int)  # path, rows written
     home_loaded = Signal(object)  # list of home_data.TaskHome
     tender_choices_loaded = Signal(object)  # app.TenderChoices
+    # The store's quota and any wait for it, while a job reads or writes BigCommerce
+    # (connectors.pacing.QuotaState); emitted from the worker's thread, delivered queued.
+    quota_changed = Signal(object)
 
     def __init__(
         self,
@@ -182,7 +192,8 @@ class AppController(QObject):
         """Run exactly this previewed plan."""
 
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return self.services.run_plan(plan, _engine_progress(progress), cancel, "manual")
+            report = _engine_progress(progress, self.quota_changed.emit)
+            return self.services.run_plan(plan, report, cancel, "manual")
 
         return self.engine.submit(
             Job(RUN, job, "Sync", task=plan.task, trigger="manual"), wait=False
@@ -190,8 +201,9 @@ class AppController(QObject):
 
     def _plan_and_run(self, task: TaskConfig, trigger: str) -> Callable[..., Any]:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            plan = self.services.plan_task(task, _engine_progress(progress), cancel)
-            return self.services.run_plan(plan, _engine_progress(progress), cancel, trigger)
+            report = _engine_progress(progress, self.quota_changed.emit)
+            plan = self.services.plan_task(task, report, cancel)
+            return self.services.run_plan(plan, report, cancel, trigger)
 
         return job
 

@@ -31,6 +31,7 @@ from esync_desktop.ui.pages.sync_page import SyncPage
 from esync_desktop.ui.pages.tasks import TasksPage
 from esync_desktop.ui.pages.weights import WeightsPage
 from esync_desktop.ui.pages.welcome import WelcomePage
+from esync_desktop.ui.quota_label import QuotaLabel
 from esync_desktop.ui.resources import app_icon
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         controller.demo_started.connect(self._on_demo_started)
         controller.job_failed.connect(self._on_job_failed)
         self._build_menus()
+        self.quota = QuotaLabel(controller)
+        self.statusBar().addPermanentWidget(self.quota)
         widgets.tab_leaves_views(self)
         self._restore_geometry()
         if controller.has_connections():

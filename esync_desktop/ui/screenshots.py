@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
+from PySide6.QtCore import QEventLoop, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from esync_desktop.app import Services
 from esync_desktop.paths import ENV_HOME
 from esync_desktop.storage.secrets import SecretStore
 from esync_desktop.storage.settings import ActionConfig, Schedule, TaskConfig
+from esync_desktop.sync.model import Reason
 from esync_desktop.ui.app import GuiApp, apply_style, create_application
 from esync_desktop.ui.main_window import (
     CONNECTIONS,
@@ -33,7 +34,8 @@ from esync_desktop.ui.main_window import (
 from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.pages.history import SKIPPED_ITEMS
 
-SIZE = (1280, 800)
+# A common laptop screen: what a store owner's window gets.
+SIZE = (1366, 768)
 TIMEOUT_MS = 300_000
 
 
@@ -142,6 +144,11 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         window.show_page(PREVIEW)
         wait_for(controller.plan_ready, window.preview.refresh)
         shoot(window, out / "05-preview.png")
+        # The fix-it panel of the missing category (the store's categories to map to were
+        # read for the Weight rules page above).
+        _choose_fix_group(window.preview)
+        shoot(window, out / "06-preview-fix-it.png")
+        window.preview.fix_groups.setCurrentRow(0)
         window.preview.show_attention()
         window.preview.table.selectRow(10)
         shoot(window, out / "06-preview-needs-attention.png")
@@ -212,6 +219,16 @@ def _shoot_orders(window: Any, controller: Any, services: Any, out: Path) -> Non
     window.history.item_filter.setCurrentIndex(0)  # every item
     _select(window.history.items_table, lambda r: r.action == "push-orders" and r.bc_id)
     shoot(window, out / "14-history-orders.png")
+
+
+def _choose_fix_group(preview: Any) -> None:
+    """The first group with a missing BigCommerce category (the demo's "Bags")."""
+    for n in range(1, preview.fix_groups.count()):
+        group = preview.fix_groups.item(n).data(Qt.ItemDataRole.UserRole)[0]
+        if group.reason == Reason.CATEGORY_NOT_IN_BIGCOMMERCE:
+            preview.fix_groups.setCurrentRow(n)
+            return
+    raise LookupError("the demo preview has no missing category to show")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ smaller facade in for it where a test is about the window's own rules."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -55,7 +55,25 @@ class WindowServices(Protocol):
         task: TaskConfig,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        skus: Iterable[str] | None = None,
     ) -> TaskPlan: ...
+    def replan_items(
+        self,
+        plan: TaskPlan,
+        task: TaskConfig,
+        skus: Iterable[str],
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> TaskPlan: ...
+    def plan_category_creates(self, names: Iterable[str]) -> TaskPlan: ...
+    def admin_url(
+        self,
+        store: str,
+        *,
+        clover_id: str | None = None,
+        bc_id: int | None = None,
+        sku: str | None = None,
+    ) -> str: ...
     def run_plan(
         self,
         plan: TaskPlan,

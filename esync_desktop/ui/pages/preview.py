@@ -45,6 +45,7 @@ from esync_desktop.ui.models.plan_model import (
 )
 from esync_desktop.ui.order_detail import OrderDetailPane, select_row, store_restock_choice
 from esync_desktop.ui.order_words import WRITE_WORDS, new_words
+from esync_desktop.ui.pages.fix_panel import FixPanel
 
 ATTENTION = "attention"
 OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
@@ -113,7 +114,14 @@ class PreviewPage(widgets.Page):
         self.fix_groups.setMaximumHeight(112)
         self.fix_groups.currentRowChanged.connect(self._on_fix_group)
         self.fix_groups.hide()
-        self.body.addWidget(self.fix_groups)
+        # The chosen group's fix beside the groups, so the table keeps its height.
+        fixes = QHBoxLayout()
+        fixes.addWidget(self.fix_groups, 2)
+        self.fix_panel = FixPanel(controller)
+        self.fix_panel.plan_updated.connect(self._on_fixed)
+        self.fix_panel.notice.connect(self.banner.show_message)
+        fixes.addWidget(self.fix_panel, 3)
+        self.body.addLayout(fixes)
 
         filters = QHBoxLayout()
         self.outcome_filter = QComboBox()
@@ -277,7 +285,8 @@ class PreviewPage(widgets.Page):
             parts.append(
                 f"{wording.plural(attention, 'item')} "
                 f"{wording.verb(attention, 'needs', 'need')} your attention{steps}. Choose "
-                "“Needs attention” to see why each is skipped and what to do about it."
+                "a group below to fix it there, or “Needs attention” to see why each is "
+                "skipped."
             )
         writes = counts["create"] + counts["update"]
         parts.append(
@@ -321,6 +330,7 @@ class PreviewPage(widgets.Page):
         self.details.setVisible(not shown)
         if shown:  # the pane takes room from the table: keep the chosen row in sight
             QTimer.singleShot(0, self.table, lambda: self.table.scrollTo(self.table.currentIndex()))
+        self.fix_panel.set_current_row(row)
         if row is None:
             self.details.setText("Select a row to see it in full here.")
             return
@@ -385,6 +395,7 @@ class PreviewPage(widgets.Page):
         self.fix_groups.blockSignals(False)
         self.fix_groups.setVisible(bool(groups))
         self.proxy.set_item_keys(None)
+        self.fix_panel.show_group(None, None)
 
     def fix_group_titles(self) -> list[str]:
         return [self.fix_groups.item(i).text() for i in range(1, self.fix_groups.count())]
@@ -394,7 +405,22 @@ class PreviewPage(widgets.Page):
         item = self.fix_groups.item(row)
         chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         self.proxy.set_item_keys(chosen[1] if chosen else None)
+        self.fix_panel.show_group(chosen[0] if chosen else None, self.plan)
         self._update_shown()
+
+    @Slot(object)
+    def _on_fixed(self, plan: TaskPlan) -> None:
+        """A fix planned its items again: the same cause stays chosen, now with fewer items."""
+        item = self.fix_groups.currentItem()
+        chosen = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        cause = (chosen[0].reason, chosen[0].category) if chosen else None
+        self.set_plan(plan)
+        for n in range(1, self.fix_groups.count()):
+            group = self.fix_groups.item(n).data(Qt.ItemDataRole.UserRole)[0]
+            if (group.reason, group.category) == cause:
+                self.fix_groups.setCurrentRow(n)
+                return
+        self.fix_groups.setCurrentRow(0)
 
     def show_attention(self) -> None:
         self.outcome_filter.setCurrentIndex(1)

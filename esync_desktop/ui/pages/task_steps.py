@@ -61,6 +61,8 @@ class StepsEditor(TaskBox):
         self.action_picker = QComboBox()
         picker_label.setBuddy(self.action_picker)
         for action_id, spec in ACTIONS.items():
+            if spec.internal:
+                continue
             self.action_picker.addItem(wording.action_label(action_id) or spec.label, action_id)
         add.addWidget(self.action_picker, 1)
         self.add_button = QPushButton("&Add")
@@ -109,7 +111,9 @@ class StepsEditor(TaskBox):
         """The options box is as tall as the tallest step's options, whichever is selected,
         so nothing below the step list moves when another step is selected."""
         tallest = 0
-        for action_id in ACTIONS:
+        for action_id, spec in ACTIONS.items():
+            if spec.internal:
+                continue
             self._fill_options(ActionConfig(action_id, {}), read_locations=False)
             tallest = max(tallest, self.options_box.sizeHint().height())
         self.options_box.setFixedHeight(tallest)
