@@ -31,18 +31,19 @@ from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
+from esync_desktop.sync.delta import read_stores
 from esync_desktop.sync.engine_state import EngineState
 from esync_desktop.sync.reading import (
     ReadNeeds,
     read_bc_categories,
     read_clover_categories,
-    read_snapshot,
 )
 from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
 from esync_desktop.sync.schedule import next_due
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
+from esync_desktop.sync.true_up import TRUE_UP, steps_due
 
 if TYPE_CHECKING:
     from esync_desktop.storage.notices import Notice
@@ -220,9 +221,15 @@ class Services:
         """Leave the demo stores now: the next job uses the connections in the settings."""
         self._demo.stop()
 
-    def _action_done(self, run_id: int, action: str, results: list[RowResult]) -> None:
+    def _action_done(
+        self, run_id: int, action: str, results: list[RowResult], scope: str = ""
+    ) -> None:
         self._engine_state.record_items(run_id, results)
         report.log_step(run_id, action, results)
+        if scope:
+            self._engine_state.record_written(scope, results)
+            if action == TRUE_UP:
+                self._engine_state.record_drift(scope, results)
 
     def _scope(self, creds: StoreCredentials) -> str:
         if self._demo.credentials is not None:
@@ -350,22 +357,34 @@ class Services:
             try:
                 if progress is not None:
                     progress(Progress(0, 0, None, "reading both stores"))
+                scope = self._scope(creds)
+                last = self._engine_state.last_drift(scope)
+                now = datetime.now().astimezone()
+                actions, waiting = steps_due(actions, last.read_at if last else None, now)
                 specs = [ACTIONS[a] for a, _ in actions]
                 needs = ReadNeeds(
                     groups=any(s.needs_groups for s in specs),
                     categories=any(s.needs_categories for s in specs),
                     # The stock actions read item_stocks for the stock's own modifiedTime.
-                    stocks=any(s.id.startswith("send-inventory") for s in specs),
+                    stocks=any(s.id.startswith("send-inventory") or s.id == TRUE_UP for s in specs),
                     bigcommerce=any(s.needs_bc_catalog for s in specs),
                 )
-                snapshot = read_snapshot(clover, bc, needs, cancel)
-                scope = self._scope(creds)
+                # Only what can have changed, unless the drift check reads both stores in full.
+                read = read_stores(
+                    clover,
+                    bc,
+                    needs,
+                    self.state,
+                    scope,
+                    full=any(s.id == TRUE_UP for s in specs),
+                    cancel=cancel,
+                )
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.
                 from esync_desktop.sync.actions import read_extras
 
                 snapshot = read_extras(
-                    snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
+                    read.snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
                 )
                 plan = plan_actions(
                     task.name,
@@ -375,6 +394,9 @@ class Services:
                     self.rules(),
                     stop_when_empty=task.stop_when_empty,
                 )
+                plan = replace(plan, actions=plan.actions + tuple(waiting))
+                # What was read is what the stores hold: the next delta run starts from it.
+                self.state.links_write(scope, read.change)
                 calls = {"clover": clover.request_count, "bigcommerce": bc.request_count}
             finally:
                 clover.close()
@@ -412,7 +434,7 @@ class Services:
                         run_id, row, text
                     ),
                     on_action_done=lambda action, results: self._action_done(
-                        run_id, action, results
+                        run_id, action, results, self._scope(creds)
                     ),
                     clover=clover,
                 )

@@ -73,6 +73,8 @@ REASON_TEXT: dict[str, str] = {
     Reason.FROM_BIGCOMMERCE: "A web order, not an in-store sale",
     Reason.NOT_PAID: "Not paid yet",
     Reason.ALREADY_COUNTED: "Already taken off the web stock",
+    Reason.DRIFT: "Changed in both stores, or changed on the web store",
+    Reason.RELINKED: "Linked to the product that now has the SKU",
 }
 
 
@@ -149,6 +151,11 @@ FIX_TEXT: dict[str, str] = {
     Reason.ALREADY_COUNTED: (
         "Nothing to do: an earlier sync took its units off BigCommerce's stock"
     ),
+    Reason.DRIFT: (
+        "Compare {item} in both stores and correct it where it is wrong; the next drift check "
+        "compares it again"
+    ),
+    Reason.RELINKED: "Nothing to do: the sync now updates the product that has the SKU",
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.
 ACTION_FIX_TEXT: dict[tuple[str, str], str] = {
@@ -414,6 +421,7 @@ ACTION_LABELS: dict[str, str] = {
     "push-orders": "Push web orders into Clover",
     "sync-refunds": "Follow refunds and cancellations",
     "pull-sales": "Take in-store sales off the web stock",
+    "true-up": "Check both stores for drift and fix it",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -425,6 +433,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "push-orders": "Web order",
     "sync-refunds": "Refund",
     "pull-sales": "In-store sale",
+    "true-up": "Drift check",
 }
 
 OPTION_LABELS: dict[str, str] = {
@@ -439,6 +448,8 @@ OPTION_LABELS: dict[str, str] = {
     "restock": "Put in-store returns back on the web stock",
     "restock_lines": "Restock choice for each returned line",
     "location_id": "BigCommerce location the sales come off (0: the one in Settings)",
+    "at": "Drift check: daily at (HH:MM)",
+    "own_schedule": "Drift check on its own schedule (else with every run)",
 }
 
 TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}

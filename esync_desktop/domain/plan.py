@@ -66,6 +66,9 @@ class Reason(StrEnum):
     FROM_BIGCOMMERCE = "from_bigcommerce"
     NOT_PAID = "not_paid"
     ALREADY_COUNTED = "already_counted"
+    # The drift check (true-up): see docs/ENGINE.md "The drift check".
+    DRIFT = "drift"
+    RELINKED = "relinked"
 
 
 ORDER_REASONS = frozenset(
@@ -96,6 +99,7 @@ ACTION_IDS = (
     "push-orders",
     "sync-refunds",
     "pull-sales",
+    "true-up",
 )
 # The catalogue actions (Clover -> BigCommerce), in the order of the default task.
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]

@@ -37,6 +37,8 @@ from esync_desktop.sync.sales.options import PULL_SALES
 from esync_desktop.sync.sales.plan import plan_pull_sales
 from esync_desktop.sync.sales.read import read_sales
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.true_up import DEFAULTS as TRUE_UP_DEFAULTS
+from esync_desktop.sync.true_up import TRUE_UP, plan_true_up, read_link_view, without_doubles
 
 Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
 
@@ -135,6 +137,16 @@ ACTIONS: dict[str, ActionSpec] = {
             reader=read_sales,
             applier=apply_pull_sales,
         ),
+        ActionSpec(
+            TRUE_UP,
+            "Check both stores for drift and fix it",
+            plan_true_up,
+            TRUE_UP_DEFAULTS,
+            uses_cursor=False,
+            needs_groups=True,
+            needs_categories=True,
+            reader=read_link_view,
+        ),
     )
 }
 assert tuple(ACTIONS) == ACTION_IDS
@@ -190,7 +202,7 @@ def plan_actions(
         if stop_when_empty and not plan.has_work and n < len(actions) - 1:
             stopped_after = action
             break
-    settled = settle_names(plans, snapshot)
+    settled = without_doubles(settle_names(plans, snapshot))
     return TaskPlan(task=task_name, actions=tuple(settled), stopped_after=stopped_after)
 
 
