@@ -43,7 +43,7 @@ from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
 from esync_desktop.sync.schedule import next_due
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
-from esync_desktop.sync.true_up import TRUE_UP, steps_due
+from esync_desktop.sync.true_up import TRUE_UP, DriftCheck, steps_due
 
 if TYPE_CHECKING:
     from esync_desktop.storage.notices import Notice
@@ -360,7 +360,7 @@ class Services:
                 scope = self._scope(creds)
                 last = self._engine_state.last_drift(scope)
                 now = datetime.now().astimezone()
-                actions, waiting = steps_due(actions, last.read_at if last else None, now)
+                actions, waiting = steps_due(actions, last.at if last else None, now)
                 specs = [ACTIONS[a] for a, _ in actions]
                 needs = ReadNeeds(
                     groups=any(s.needs_groups for s in specs),
@@ -497,6 +497,15 @@ class Services:
     ) -> list[Any]:
         return self.state.log_entries(run_id=run_id, text=text, kind=kind, limit=limit)
 
+    def drift_check(self) -> DriftCheck | None:
+        """When the last drift check (true-up) of the connected stores ran and what it found;
+        None when it never ran or the stores are not set up."""
+        try:
+            scope = self._scope(self._credentials())
+        except ConfigurationError:
+            return None
+        return self._engine_state.last_drift(scope)
+
     def next_due(self, task: TaskConfig, now: datetime) -> datetime | None:
         last = self._engine_state.last_run_of(task.name)
         return next_due(task.schedule, last, now)
@@ -528,4 +537,4 @@ def _probe(call: Callable[[], object]) -> tuple[str | None, str | None]:
         return None, f"{exc.title}: {exc.message}"
 
 
-__all__ += ["RowResult"]
+__all__ += ["DriftCheck", "RowResult"]

@@ -16,7 +16,7 @@ from esync_desktop.sync.journal import OpenIntent
 from esync_desktop.sync.link_records import BC_PRODUCT
 from esync_desktop.sync.links import written_change
 from esync_desktop.sync.model import PlanRow
-from esync_desktop.sync.true_up import DRIFT_PART, drift_summary
+from esync_desktop.sync.true_up import DRIFT_PART, DriftCheck, drift_summary
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,12 @@ class EngineState:
         change = LinkChange(reads=[LinkRead(DRIFT_PART, datetime.now(UTC), None, summary)])
         self.db.links_write(scope, change)
 
-    def last_drift(self, scope: str) -> LinkRead | None:
-        return self.db.link_read(scope, DRIFT_PART)
+    def last_drift(self, scope: str) -> DriftCheck | None:
+        found = self.db.link_read(scope, DRIFT_PART)
+        if found is None:
+            return None
+        counts = {k: int(v) for k, v in found.summary.items() if isinstance(v, int)}
+        return DriftCheck(found.read_at, **counts)
 
     def record_written(self, scope: str, results: list[RowResult]) -> None:
         """Remember what the confirmed writes of one action put in BigCommerce (the link table,

@@ -56,6 +56,19 @@ SKU_CHANGED_ON_WEB = "sku_changed_on_web"
 
 
 @dataclass(frozen=True)
+class DriftCheck:
+    """When the last drift check ran and what it found: values put back or products made again
+    (`fixed`), SKUs linked to the product that now has them (`relinked`), differences left for
+    the owner (`listed`) and fixes the store refused (`failed`)."""
+
+    at: datetime
+    fixed: int = 0
+    listed: int = 0
+    failed: int = 0
+    relinked: int = 0
+
+
+@dataclass(frozen=True)
 class LinkView:
     """The link table as it was before this read (what the stores are compared with)."""
 
