@@ -75,7 +75,7 @@ class AppController(QObject):
     weight_unit_loaded = Signal(object)  # (the store's weight_units or None, why not)
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
     exported = Signal(str, int)  # path, rows written
-    home_loaded = Signal(object)  # list of home_data.TaskHome
+    home_loaded = Signal(object)  # home_data.HomeData
 
     def __init__(
         self, services: Any, scheduler: Scheduler | None = None, parent: QObject | None = None
@@ -219,7 +219,7 @@ class AppController(QObject):
         names = [t.name for t in self.settings.tasks]
 
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return home_data.task_homes(self.services, names)
+            return home_data.load_home(self.services, names)
 
         self.reads.submit(Job(HOME, job))
 

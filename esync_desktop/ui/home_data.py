@@ -8,6 +8,7 @@ from typing import Any
 
 from esync_desktop.sync import analysis
 from esync_desktop.sync.model import Outcome
+from esync_desktop.wording import plural
 
 # Runs read to find each task's latest one: tasks run at most every few minutes, so the latest
 # run of every task is well within this many.
@@ -46,3 +47,29 @@ def task_homes(services: Any, tasks: Sequence[str]) -> list[TaskHome]:
         attention = analysis.attention_items(services.run_items(run.run_id)) if run else 0
         homes.append(TaskHome(name, run, attention))
     return homes
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything Home shows that is read from the state: the tasks, and the last drift check
+    (app.DriftCheck; None when none ran)."""
+
+    tasks: list[TaskHome]
+    drift: Any = None
+
+
+def load_home(services: Any, tasks: Sequence[str]) -> HomeData:
+    return HomeData(task_homes(services, tasks), services.drift_check())
+
+
+def drift_text(check: Any) -> str:
+    """The last drift check in words: when, and what it found."""
+    when = check.at.astimezone().strftime("%d %b %Y %H:%M")
+    found = [
+        plural(check.fixed, "value") + " put back" if check.fixed else "",
+        plural(check.relinked, "SKU") + " relinked" if check.relinked else "",
+        plural(check.listed, "difference") + " to look at" if check.listed else "",
+        plural(check.failed, "fix", "fixes") + " refused" if check.failed else "",
+    ]
+    said = ", ".join(f for f in found if f) or "the stores agree: nothing to fix"
+    return f"Last drift check {when}: {said}."
