@@ -15,7 +15,7 @@ from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.journal import OpenIntent
 from esync_desktop.sync.link_records import BC_PRODUCT
 from esync_desktop.sync.links import written_change
-from esync_desktop.sync.model import PlanRow
+from esync_desktop.sync.model import Outcome, PlanRow, Reason
 from esync_desktop.sync.true_up import DRIFT_PART, DriftCheck, drift_summary
 
 log = logging.getLogger(__name__)
@@ -93,9 +93,15 @@ class EngineState:
 
     def record_written(self, scope: str, results: list[RowResult]) -> None:
         """Remember what the confirmed writes of one action put in BigCommerce (the link table,
-        and the records the next delta run plans from)."""
+        and the records the next delta run plans from). A product that refused a write may be
+        gone from the store: it is forgotten, so the next delta run looks its SKU up."""
         rows = [(r.row, r.bc_id) for r in results if r.written]
-        if not rows:
+        refused = {
+            str(r.bc_id)
+            for r in results
+            if r.outcome is Outcome.FAIL and r.reason is Reason.REJECTED and r.bc_id is not None
+        }
+        if not rows and not refused:
             return
         ids = {str(r.payload.get("product_id") or r.bc_id) for r, _ in rows}
         products = self.db.link_records_get(scope, BC_PRODUCT, ids)
@@ -107,6 +113,8 @@ class EngineState:
             else link
             for link in change.links
         ]
+        for product_id in refused:
+            change.records.setdefault(BC_PRODUCT, {})[product_id] = None
         self.db.links_write(scope, change)
 
     # -- runs, items, log ------------------------------------------------------------------
