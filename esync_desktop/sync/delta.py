@@ -91,6 +91,7 @@ def read_full(clover: Any, bc: Any, needs: ReadNeeds, cancel: threading.Event | 
             _replace(change, rec.BC_CATEGORY, rec.by_id(rb.seen.get(rec.BC_CATEGORY, [])))
             change.reads.append(LinkRead(rec.PART_BC_CATEGORIES, at, None, {}))
         change.links = snapshot_links(snapshot, at)
+        change.replace_links = True
         change.fields = confirmed_fields(snapshot, None, at)
     return Read(snapshot, change, full=True, fresh_items=len(items))
 

@@ -32,6 +32,9 @@ def test_links_bulk_upsert_and_get(db: StateDb) -> None:
     # An upsert replaces the row: a product deleted on the web store leaves no id.
     db.links_write(SCOPE, LinkChange(links=[Link("sku-10", "SKU-10", "C10", None, None, T0)]))
     assert db.links_get(SCOPE, ["sku-10"])["sku-10"].bc_product_id is None
+    # A full read replaces them whole: a SKU in neither store any more has no link.
+    db.links_write(SCOPE, LinkChange(links=links[:3], replace_links=True))
+    assert set(db.links_get(SCOPE)) == {"sku-0", "sku-1", "sku-2"}
 
 
 def test_written_and_confirmed_values_per_field_and_location(db: StateDb) -> None:

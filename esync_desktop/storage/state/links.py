@@ -106,6 +106,9 @@ class LinkChange:
     replace_kinds: set[str] = field(default_factory=set)
     # SKU keys whose link (and fields) are forgotten (the SKU is in neither store any more).
     forget: set[str] = field(default_factory=set)
+    # The links are replaced whole by `links` (a full read of both stores: a SKU neither store
+    # holds any more loses its link; the values last synced are kept).
+    replace_links: bool = False
     reads: list[LinkRead] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -135,7 +138,8 @@ def _untag(value: dict[str, Any]) -> Any:
 
 
 def _load_doc(text: str) -> Any:
-    return json.loads(text, object_hook=_untag)
+    # The hook costs a call per object: only records that hold an exact amount pay it.
+    return json.loads(text, object_hook=_untag) if _DECIMAL in text else json.loads(text)
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -247,6 +251,8 @@ class LinksMixin(Database):
             return
         now = now_text()
         with self._tx() as conn:
+            if change.replace_links:
+                conn.execute("DELETE FROM links WHERE scope = ?", (scope,))
             for chunk in _chunks(sorted(change.forget)):
                 marks = ", ".join("?" * len(chunk))
                 for table in ("links", "link_fields"):
