@@ -36,13 +36,13 @@ from esync_desktop.sync.actions import ACTIONS, plan_actions, read_extras, spec_
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.category_create import CATEGORY_TASK, CREATE_CATEGORIES
+from esync_desktop.sync.delta import read_stores
 from esync_desktop.sync.engine_state import EngineState
 from esync_desktop.sync.orders.choices import clover_tender_labels, recent_payment_methods
 from esync_desktop.sync.reading import (
     ReadNeeds,
     read_bc_categories,
     read_clover_categories,
-    read_snapshot,
 )
 from esync_desktop.sync.replan import focus_keys, merge_plans
 from esync_desktop.sync.report import run_document
@@ -51,6 +51,7 @@ from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_p
 from esync_desktop.sync.schedule import next_due
 from esync_desktop.sync.snapshot import Snapshot
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
+from esync_desktop.sync.true_up import TRUE_UP, DriftCheck, steps_due
 
 if TYPE_CHECKING:
     from esync_desktop.storage.notices import Notice
@@ -240,9 +241,15 @@ class Services:
         """Leave the demo stores now: the next job uses the connections in the settings."""
         self._demo.stop()
 
-    def _action_done(self, run_id: int, action: str, results: list[RowResult]) -> None:
+    def _action_done(
+        self, run_id: int, action: str, results: list[RowResult], scope: str = ""
+    ) -> None:
         self._engine_state.record_items(run_id, results)
         report.log_step(run_id, action, results)
+        if scope:
+            self._engine_state.record_written(scope, results)
+            if action == TRUE_UP:
+                self._engine_state.record_drift(scope, results)
 
     def _scope(self, creds: StoreCredentials) -> str:
         if self._demo.credentials is not None:
@@ -402,7 +409,9 @@ class Services:
         """Read both stores and plan every action of the task. Writes nothing to the stores.
         With `skus`, only the catalogue steps, and only for those items (the re-plan after a
         fix: see replan_items)."""
-        actions = [(a.action, dict(a.options)) for a in task.actions]
+        actions: list[tuple[str, Mapping[str, Any]]] = [
+            (a.action, dict(a.options)) for a in task.actions
+        ]
         focus = None if skus is None else focus_keys(skus)
         if focus is not None:
             actions = [(a, o) for a, o in actions if spec_for(a).reader is None]
@@ -415,20 +424,39 @@ class Services:
             try:
                 if progress is not None:
                     progress(Progress(0, 0, None, "reading both stores"))
+                scope = self._scope(creds)
+                last = self._engine_state.last_drift(scope)
+                now = datetime.now().astimezone()
+                actions, waiting = steps_due(actions, last.at if last else None, now)
                 specs = [ACTIONS[a] for a, _ in actions]
                 needs = ReadNeeds(
                     groups=any(s.needs_groups for s in specs),
                     categories=any(s.needs_categories for s in specs),
                     # The stock actions read item_stocks for the stock's own modifiedTime.
-                    stocks=any(s.id.startswith("send-inventory") for s in specs),
+                    stocks=any(s.id.startswith("send-inventory") or s.id == TRUE_UP for s in specs),
                     bigcommerce=any(s.needs_bc_catalog for s in specs),
                 )
-                snapshot = replace(read_snapshot(clover, bc, needs, cancel), focus=focus)
-                scope = self._scope(creds)
+                # Only what can have changed, unless the drift check reads both stores in full.
+                read = read_stores(
+                    clover,
+                    bc,
+                    needs,
+                    self.state,
+                    scope,
+                    full=any(s.id == TRUE_UP for s in specs),
+                    cancel=cancel,
+                )
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.
                 snapshot = read_extras(
-                    snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
+                    replace(read.snapshot, focus=focus),
+                    actions,
+                    clover,
+                    bc,
+                    self._engine_state,
+                    scope,
+                    cursors,
+                    cancel,
                 )
                 plan = plan_actions(
                     task.name,
@@ -438,6 +466,9 @@ class Services:
                     self.rules(),
                     stop_when_empty=task.stop_when_empty and focus is None,
                 )
+                plan = replace(plan, actions=plan.actions + tuple(waiting))
+                # What was read is what the stores hold: the next delta run starts from it.
+                self.state.links_write(scope, read.change)
                 calls = {"clover": clover.request_count, "bigcommerce": bc.request_count}
             finally:
                 unwatch()
@@ -509,7 +540,7 @@ class Services:
                         run_id, row, text
                     ),
                     on_action_done=lambda action, results: self._action_done(
-                        run_id, action, results
+                        run_id, action, results, self._scope(creds)
                     ),
                     clover=clover,
                 )
@@ -582,6 +613,15 @@ class Services:
         self.save_settings()
         return result
 
+    def drift_check(self) -> DriftCheck | None:
+        """When the last drift check (true-up) of the connected stores ran and what it found;
+        None when it never ran or the stores are not set up."""
+        try:
+            scope = self._scope(self._credentials())
+        except ConfigurationError:
+            return None
+        return self._engine_state.last_drift(scope)
+
     def next_due(self, task: TaskConfig, now: datetime) -> datetime | None:
         last = self._engine_state.last_run_of(task.name)
         return next_due(task.schedule, last, now)
@@ -632,4 +672,4 @@ def _probe(call: Callable[[], object]) -> tuple[str | None, str | None]:
         return None, f"{exc.title}: {exc.message}"
 
 
-__all__ += ["RowResult"]
+__all__ += ["DriftCheck", "RowResult"]

@@ -75,6 +75,8 @@ REASON_TEXT: dict[str, str] = {
     Reason.ALREADY_COUNTED: "Already taken off the web stock",
     Reason.OPTION_MISMATCH: "Options differ from the web product's",
     Reason.FROM_CLOVER: "An in-store sale, not a web order",
+    Reason.DRIFT: "Changed in both stores, or changed on the web store",
+    Reason.RELINKED: "Linked to the product that now has the SKU",
 }
 
 
@@ -158,6 +160,11 @@ FIX_TEXT: dict[str, str] = {
     Reason.FROM_CLOVER: (
         "Nothing to do: this order records an in-store Clover sale, which is already in Clover"
     ),
+    Reason.DRIFT: (
+        "Compare {item} in both stores and correct it where it is wrong; the next drift check "
+        "compares it again"
+    ),
+    Reason.RELINKED: "Nothing to do: the sync now updates the product that has the SKU",
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.
 ACTION_FIX_TEXT: dict[tuple[str, str], str] = {
@@ -424,6 +431,7 @@ ACTION_LABELS: dict[str, str] = {
     "sync-refunds": "Follow refunds and cancellations",
     "pull-sales": "Take in-store sales off the web stock",
     "create-categories": "Create categories in BigCommerce",
+    "true-up": "Check both stores for drift and fix it",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -436,6 +444,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "sync-refunds": "Refund",
     "pull-sales": "In-store sale",
     "create-categories": "New category",
+    "true-up": "Drift check",
 }
 
 OPTION_LABELS: dict[str, str] = {
@@ -451,6 +460,8 @@ OPTION_LABELS: dict[str, str] = {
     "restock_lines": "Restock choice for each returned line",
     "location_id": "BigCommerce location the sales come off (0: the one in Settings)",
     "as_orders": "Record in-store sales as BigCommerce orders (instead of stock adjustments)",
+    "at": "Drift check: daily at (HH:MM)",
+    "own_schedule": "Drift check on its own schedule (else with every run)",
 }
 
 TRIGGER_LABELS = {"manual": "By hand", "scheduled": "Scheduled"}

@@ -25,6 +25,7 @@ def test_default_task_and_missing_connections() -> None:
             "send-inventory-standard",
             "send-inventory-matrix",
             "send-prices",
+            "true-up",
         ]
         report = services.test_connections()
         assert not report.clover_ok and not report.bc_ok

@@ -72,6 +72,9 @@ class Reason(StrEnum):
     # A BigCommerce order that records an in-store Clover sale (pull-sales' as_orders option):
     # push-orders never sends it back into Clover.
     FROM_CLOVER = "from_clover"
+    # The drift check (true-up): see docs/ENGINE.md "The drift check".
+    DRIFT = "drift"
+    RELINKED = "relinked"
 
 
 ORDER_REASONS = frozenset(
@@ -105,6 +108,7 @@ ACTION_IDS = (
     "pull-sales",
     # The fix for a missing BigCommerce category, run from the preview (not a task's step).
     "create-categories",
+    "true-up",
 )
 # The catalogue actions (Clover -> BigCommerce), in the order of the default task.
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]

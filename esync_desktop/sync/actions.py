@@ -43,6 +43,8 @@ from esync_desktop.sync.sales_orders.apply import apply_pull_sales_any
 from esync_desktop.sync.sales_orders.plan import plan_sales_as_orders
 from esync_desktop.sync.sales_orders.read import read_pull_sales
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.true_up import DEFAULTS as TRUE_UP_DEFAULTS
+from esync_desktop.sync.true_up import TRUE_UP, plan_true_up, read_link_view, without_doubles
 
 Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
 
@@ -153,6 +155,16 @@ ACTIONS: dict[str, ActionSpec] = {
             applier=apply_create_categories,
             internal=True,
         ),
+        ActionSpec(
+            TRUE_UP,
+            "Check both stores for drift and fix it",
+            plan_true_up,
+            TRUE_UP_DEFAULTS,
+            uses_cursor=False,
+            needs_groups=True,
+            needs_categories=True,
+            reader=read_link_view,
+        ),
     )
 }
 assert tuple(ACTIONS) == ACTION_IDS
@@ -208,7 +220,7 @@ def plan_actions(
         if stop_when_empty and not plan.has_work and n < len(actions) - 1:
             stopped_after = action
             break
-    settled = settle_names(plans, snapshot)
+    settled = without_doubles(settle_names(plans, snapshot))
     return TaskPlan(task=task_name, actions=tuple(settled), stopped_after=stopped_after)
 
 

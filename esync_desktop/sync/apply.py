@@ -29,6 +29,7 @@ from esync_desktop.sync.plan_update import (
 )
 from esync_desktop.sync.plan_variants import is_variant_create
 from esync_desktop.sync.reading import Cancelled
+from esync_desktop.sync.true_up import TRUE_UP
 from esync_desktop.sync.variant_writes import add_variant
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,21 @@ class Writer:
             self._inventory(plan.action, writes, plan.rows)
         elif plan.action == SEND_PRICES:
             self._prices(writes, plan.rows)
+        elif plan.action == TRUE_UP:
+            self._true_up(writes, plan.rows)
         return done
+
+    def _true_up(self, writes: list[int], rows: Sequence[PlanRow]) -> None:
+        """The drift check's fixes: each row is written as the action it is a row of."""
+        creates = [i for i in writes if rows[i].action in (SEND_STANDARD, SEND_MATRIX)]
+        for n, i in enumerate(creates):
+            self._check_cancel()
+            self._done[i] = self._create(rows[i], [rows[j] for j in creates[n + 1 :]])
+            self.partial = list(self._done)
+            self.breaker.check()
+        for action in (SEND_INVENTORY_STANDARD, SEND_INVENTORY_MATRIX):
+            self._inventory(action, [i for i in writes if rows[i].action == action], rows)
+        self._prices([i for i in writes if rows[i].action == SEND_PRICES], rows)
 
     # -- creates ---------------------------------------------------------------------------
 

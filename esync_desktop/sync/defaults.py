@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from esync_desktop.sync.model import CATALOGUE_ACTION_IDS
+from esync_desktop.sync.true_up import TRUE_UP
 
 DEFAULT_TASK_NAME = "Catalogue sync"
 # Off for the built-in task (see app.default_task) and for every new one, so they agree.
@@ -31,4 +32,6 @@ DEMO_SKU_WEIGHTS: dict[str, Decimal] = {
 
 
 def default_task_actions() -> list[str]:
-    return list(CATALOGUE_ACTION_IDS)
+    """The catalogue actions, then the drift check on its own schedule (nightly): the
+    periodic runs read only what can have changed (docs/ENGINE.md "Delta runs")."""
+    return [*CATALOGUE_ACTION_IDS, TRUE_UP]

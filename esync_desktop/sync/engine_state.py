@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from esync_desktop.connectors.http import Exchange, ExchangeHook
 from esync_desktop.storage.state import StateDb
+from esync_desktop.storage.state.links import Link, LinkChange, LinkRead
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.journal import OpenIntent
-from esync_desktop.sync.model import PlanRow
+from esync_desktop.sync.link_records import BC_PRODUCT
+from esync_desktop.sync.links import written_change
+from esync_desktop.sync.model import Outcome, PlanRow, Reason
+from esync_desktop.sync.true_up import DRIFT_PART, DriftCheck, drift_summary
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,52 @@ class EngineState:
     def forget_scope(self, scope: str) -> None:
         """Drop every cursor of one store pair (after the demo stores start over)."""
         self.db.delete_cursors(prefix=f"{scope}:")
+        self.db.links_forget_scope(scope)
+
+    # -- links -----------------------------------------------------------------------------
+
+    def link_state(self, scope: str) -> tuple[dict[str, Link], dict[tuple[str, str, int], Any]]:
+        """Every link of the store pair and its remembered field values."""
+        return self.db.links_get(scope), self.db.link_fields_get(scope)
+
+    def record_drift(self, scope: str, results: list[RowResult]) -> None:
+        """When the drift check ran and what it found (Services.drift_check shows it)."""
+        summary = drift_summary(results)
+        change = LinkChange(reads=[LinkRead(DRIFT_PART, datetime.now(UTC), None, summary)])
+        self.db.links_write(scope, change)
+
+    def last_drift(self, scope: str) -> DriftCheck | None:
+        found = self.db.link_read(scope, DRIFT_PART)
+        if found is None:
+            return None
+        counts = {k: int(v) for k, v in found.summary.items() if isinstance(v, int)}
+        return DriftCheck(found.read_at, **counts)
+
+    def record_written(self, scope: str, results: list[RowResult]) -> None:
+        """Remember what the confirmed writes of one action put in BigCommerce (the link table,
+        and the records the next delta run plans from). A product that refused a write may be
+        gone from the store: it is forgotten, so the next delta run looks its SKU up."""
+        rows = [(r.row, r.bc_id) for r in results if r.written]
+        refused = {
+            str(r.bc_id)
+            for r in results
+            if r.outcome is Outcome.FAIL and r.reason is Reason.REJECTED and r.bc_id is not None
+        }
+        if not rows and not refused:
+            return
+        ids = {str(r.payload.get("product_id") or r.bc_id) for r, _ in rows}
+        products = self.db.link_records_get(scope, BC_PRODUCT, ids)
+        change = written_change(rows, products)
+        known = self.db.links_get(scope, [link.sku_key for link in change.links])
+        change.links = [
+            replace(link, clover_item_id=link.clover_item_id or known[link.sku_key].clover_item_id)
+            if link.sku_key in known
+            else link
+            for link in change.links
+        ]
+        for product_id in refused:
+            change.records.setdefault(BC_PRODUCT, {})[product_id] = None
+        self.db.links_write(scope, change)
 
     # -- runs, items, log ------------------------------------------------------------------
 

@@ -11,8 +11,10 @@ from typing import Any
 
 from esync_desktop.sync.plan_update import SEND_INVENTORY_MATRIX, SEND_INVENTORY_STANDARD
 from esync_desktop.sync.sales.options import PULL_SALES, SalesOptions
+from esync_desktop.sync.true_up import TRUE_UP
 
-ABSOLUTE_STOCK = (SEND_INVENTORY_STANDARD, SEND_INVENTORY_MATRIX)
+# The drift check puts a web store's level back to Clover's: an absolute stock write too.
+ABSOLUTE_STOCK = (SEND_INVENTORY_STANDARD, SEND_INVENTORY_MATRIX, TRUE_UP)
 STOCK_TWICE = "stock_counted_twice"
 
 

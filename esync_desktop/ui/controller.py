@@ -86,7 +86,7 @@ class AppController(QObject):
     weight_unit_loaded = Signal(object)  # (the store's weight_units or None, why not)
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
     exported = Signal(str, int)  # path, rows written
-    home_loaded = Signal(object)  # list of home_data.TaskHome
+    home_loaded = Signal(object)  # home_data.HomeData
     tender_choices_loaded = Signal(object)  # app.TenderChoices
     # The store's quota and any wait for it, while a job reads or writes BigCommerce
     # (connectors.pacing.QuotaState); emitted from the worker's thread, delivered queued.
@@ -245,7 +245,7 @@ class AppController(QObject):
         names = [t.name for t in self.settings.tasks]
 
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return home_data.task_homes(self.services, names)
+            return home_data.load_home(self.services, names)
 
         self.reads.submit(Job(HOME, job))
 

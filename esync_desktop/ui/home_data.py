@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from esync_desktop.storage.state import RunRecord
 from esync_desktop.sync import analysis
 from esync_desktop.sync.model import Outcome
+from esync_desktop.sync.true_up import DriftCheck
 from esync_desktop.ui.window_services import WindowServices
+from esync_desktop.wording import plural
 
 # Runs read to find each task's latest one: tasks run at most every few minutes, so the latest
 # run of every task is well within this many.
@@ -47,3 +49,29 @@ def task_homes(services: WindowServices, tasks: Sequence[str]) -> list[TaskHome]
         attention = analysis.attention_items(services.run_items(found.run_id)) if found else 0
         homes.append(TaskHome(name, found, attention))
     return homes
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything Home shows that is read from the state: the tasks, and the last drift check
+    (app.DriftCheck; None when none ran)."""
+
+    tasks: list[TaskHome]
+    drift: DriftCheck | None = None
+
+
+def load_home(services: WindowServices, tasks: Sequence[str]) -> HomeData:
+    return HomeData(task_homes(services, tasks), services.drift_check())
+
+
+def drift_text(check: DriftCheck) -> str:
+    """The last drift check in words: when, and what it found."""
+    when = check.at.astimezone().strftime("%d %b %Y %H:%M")
+    found = [
+        plural(check.fixed, "value") + " put back" if check.fixed else "",
+        plural(check.relinked, "SKU") + " relinked" if check.relinked else "",
+        plural(check.listed, "difference") + " to look at" if check.listed else "",
+        plural(check.failed, "fix", "fixes") + " refused" if check.failed else "",
+    ]
+    said = ", ".join(f for f in found if f) or "the stores agree: nothing to fix"
+    return f"Last drift check {when}: {said}."

@@ -5,6 +5,7 @@ every other item plans exactly as before."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from esync_desktop.connectors.bigcommerce import BigCommerceClient
@@ -34,8 +35,11 @@ def _clover_row(sandbox: Any, sku: str) -> dict[str, Any]:
 
 
 def _damage(sandbox: Any, table: str, row: dict[str, Any], **fields: Any) -> None:
-    """Write fields straight into a sandbox table row, as a corrupt store would hold them."""
+    """Write fields straight into a sandbox table row, as a corrupt store would hold them. An
+    item edit moves its modifiedTime, as every edit in Clover does, so a delta run reads it."""
     with sandbox.store.lock:
+        if table == "items" and "modifiedTime" not in fields:
+            row["modifiedTime"] = int(time.time() * 1000)
         row.update(fields)
         sandbox.clover.db.bump(table)
 
@@ -80,7 +84,8 @@ def test_a_bad_bigcommerce_product_is_bad_data_for_its_item(services: Any, sandb
     with sandbox.store.lock:
         db.product(row.bc_id)["inventory_tracking"] = "sometimes"
         db.products.touch(row.bc_id)
-    both = task("send-inventory-standard", "send-prices", stop_when_empty=False)
+    # A change on the web store is read by the drift check (a delta run reads no BigCommerce).
+    both = task("send-inventory-standard", "send-prices", "true-up", stop_when_empty=False)
     after = services.plan_task(both)
     for action in ("send-inventory-standard", "send-prices"):
         bad = rows_by(after, action)[row.sku]

@@ -160,7 +160,9 @@ def test_all_reason_codes_are_exercised() -> None:
     seen = {reason for table in EXPECTED.values() for _, reason in table.values()}
     # Reasons only a write can give (tests/sync/test_apply.py exercises them).
     at_write = {Reason.REJECTED, Reason.STORE_ERROR, Reason.UNCONFIRMED}
-    covered = LIMITS_AND_BAD_DATA | ORDER_REASONS | VARIANTS
+    # The drift check's (tests/sync/test_true_up.py exercises them).
+    drift = {Reason.DRIFT, Reason.RELINKED}
+    covered = LIMITS_AND_BAD_DATA | ORDER_REASONS | VARIANTS | drift
     assert (seen - {None}) | at_write | covered == set(Reason)
 
 

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from esync_desktop.sync import analysis
+from esync_desktop.ui.home_data import drift_text
 from esync_desktop.ui.main_window import HISTORY, HOME, MainWindow
 from esync_desktop.ui.pages.history import ATTENTION_ITEMS
 from esync_desktop.ui.pages.home import NO_DRIFT_CHECK, NOT_CHECKED
@@ -61,3 +62,23 @@ def test_window_opens_on_home_once_connected(gui, qtbot) -> None:
     assert window.sidebar.currentRow() == HOME
     names = {t.name for t in gui.controller.settings.tasks}
     qtbot.waitUntil(lambda: set(window.home.cards) == names, timeout=30_000)
+
+
+def test_home_shows_the_last_drift_check(gui, qtbot) -> None:
+    window, controller = gui.window, gui.controller
+    with qtbot.waitSignal(controller.connections_tested, timeout=60_000):
+        qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    # The drift check alone: both stores read in full and compared with what was last synced.
+    _build_task(window, "Drift check", ["true-up"])
+    with qtbot.waitSignal(controller.home_loaded, timeout=30_000):
+        window.show_page(HOME)
+    assert window.home.drift_state.text() == NO_DRIFT_CHECK
+    card = window.home.cards["Drift check"]
+    with qtbot.waitSignal(controller.run_finished, timeout=300_000):
+        card.sync_button.click()
+    qtbot.waitUntil(lambda: window.home.drift_state.text() != NO_DRIFT_CHECK, timeout=30_000)
+    check = gui.services.drift_check()
+    assert check is not None
+    text = window.home.drift_state.text()
+    assert text.startswith("Last drift check ")
+    assert text == drift_text(check)

@@ -246,12 +246,15 @@ def parse_condition(raw: str, coll: Collection) -> Condition:
     return Condition(name, op, values, getter)
 
 
-def _sort_key(getter: Getter) -> Callable[[Doc], tuple[bool, Any]]:
-    def key(doc: Doc) -> tuple[bool, Any]:
+def _sort_key(getter: Getter) -> Callable[[Doc], tuple[bool, bool, Any]]:
+    def key(doc: Doc) -> tuple[bool, bool, Any]:
         value = getter(doc)
         if isinstance(value, dict):
             value = value.get("id")
-        return (value is not None, value if value is not None else 0)
+        # A value of another type than its neighbours' (bad data put in by a test) sorts
+        # apart instead of breaking the listing.
+        text = isinstance(value, str)
+        return (value is not None, text, value if value is not None else 0)
 
     return key
 

@@ -12,6 +12,7 @@ from esync_desktop.storage.state.base import to_text
 from esync_desktop.storage.state.cursors import CursorsMixin
 from esync_desktop.storage.state.intlog import IntegrationLogMixin
 from esync_desktop.storage.state.journal import JournalMixin
+from esync_desktop.storage.state.links import LinksMixin
 from esync_desktop.storage.state.lock import RunLock
 from esync_desktop.storage.state.records import INTENT
 from esync_desktop.storage.state.runs import RunsMixin
@@ -22,7 +23,7 @@ KEEP_RUNS = 1000
 KEEP_JOURNAL_DAYS = 90
 
 
-class StateDb(RunsMixin, JournalMixin, CursorsMixin, IntegrationLogMixin):
+class StateDb(RunsMixin, JournalMixin, CursorsMixin, IntegrationLogMixin, LinksMixin):
     """Runs and their items, the write journal, cursors and hashes, the integration log, and
     the run lock (a file beside the database). Safe to use from several threads; several
     processes may open the same file (WAL, busy timeout)."""

@@ -36,11 +36,16 @@ class IntegrationLogMixin(Database):
         }
         for name in ("path", "request_body", "response_body", "error"):
             fields[name] = _text(fields[name])
+        query = _text(
+            exchange.get("query")
+            if isinstance(exchange, Mapping)
+            else getattr(exchange, "query", "")
+        )
         with self._tx() as conn:
             cursor = conn.execute(
                 "INSERT INTO log_entries (run_id, at, kind, api, method, path, status, "
-                "duration_ms, attempt, request_body, response_body, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "duration_ms, attempt, request_body, response_body, error, details) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     now_text(),
@@ -54,6 +59,8 @@ class IntegrationLogMixin(Database):
                     fields["request_body"],
                     fields["response_body"],
                     fields["error"],
+                    # The query (already redacted by the HTTP layer): which page, which filter.
+                    dumps({"query": query}) if query else "{}",
                 ),
             )
             return int(cursor.lastrowid or 0)

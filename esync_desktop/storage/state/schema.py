@@ -117,9 +117,52 @@ _V2 = _statements(
 # History names both stores' references without reading them out of the words.
 _FACTS = _statements("ALTER TABLE run_items ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'")
 
+# What the engine remembers of both stores (storage/state/links.py, docs/ENGINE.md "Links"):
+# SKU <-> ids, the values last written and last confirmed per field (stock per location), the
+# records as last read (what a delta run plans from) and when each part was last read.
+_LINKS = _statements(
+    """CREATE TABLE links (
+        scope TEXT NOT NULL,
+        sku_key TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        clover_item_id TEXT,
+        bc_product_id INTEGER,
+        bc_variant_id INTEGER,
+        checked_at TEXT NOT NULL,
+        PRIMARY KEY (scope, sku_key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX links_by_product ON links (scope, bc_product_id)",
+    """CREATE TABLE link_fields (
+        scope TEXT NOT NULL,
+        sku_key TEXT NOT NULL,
+        field TEXT NOT NULL,
+        location_id INTEGER NOT NULL DEFAULT 0,
+        written TEXT,
+        written_at TEXT,
+        confirmed TEXT,
+        confirmed_at TEXT,
+        PRIMARY KEY (scope, sku_key, field, location_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE link_records (
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (scope, kind, record_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE link_reads (
+        scope TEXT NOT NULL,
+        part TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        watermark_ms INTEGER,
+        summary TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (scope, part)
+    ) WITHOUT ROWID""",
+)
+
 # Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
 # one; append a new one.
-MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS]
+MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS, _LINKS]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

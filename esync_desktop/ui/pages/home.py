@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from esync_desktop import wording
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import RUN, SCHEDULED, TEST, AppController
-from esync_desktop.ui.home_data import TaskHome
+from esync_desktop.ui.home_data import HomeData, TaskHome, drift_text
 from esync_desktop.ui.models.history_models import RESULT_LABELS
 from esync_desktop.ui.scheduler import describe_when
 
@@ -197,7 +197,9 @@ class HomePage(widgets.Page):
         return card
 
     @Slot(object)
-    def _on_home(self, homes: list[TaskHome]) -> None:
+    def _on_home(self, data: HomeData) -> None:
+        homes = data.tasks
+        self.drift_state.setText(NO_DRIFT_CHECK if data.drift is None else drift_text(data.drift))
         names = {h.task for h in homes}
         for name in [n for n in self.cards if n not in names]:
             self.cards.pop(name).deleteLater()

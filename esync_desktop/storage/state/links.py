@@ -1,0 +1,334 @@
+"""What the engine remembers of both stores, per store pair ("scope"):
+
+- `links`: a SKU (its key: trimmed, casefolded) <-> the Clover item id and the BigCommerce
+  product / variant id. A row with no BigCommerce id says the SKU was looked for and is not
+  there (as of `checked_at`).
+- `link_fields`: per SKU and field (`name`, `price`, `stock`, ...), the value last written by a
+  sync and the value last confirmed equal on both stores by a read, each with its time. Stock is
+  per BigCommerce inventory location (`location_id`); fields that are not per location use 0.
+- `link_records`: the records of both stores as last read or written (opaque JSON documents by
+  kind and id), from which a delta run plans without reading what cannot have changed.
+- `link_reads`: when each part of the stores was last read in full or as a delta, the source
+  watermark it reached, and a summary (the drift check keeps its counts there).
+
+All writes of one change go in one transaction (`links_write`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final, Literal
+
+from esync_desktop.storage.state.base import Database, dumps, loads, now_text, parse_time, to_text
+
+# SQLite allows 999 bound parameters in older builds; stay well below in IN (...) lists.
+_CHUNK = 500
+WRITTEN: Final = "written"
+CONFIRMED: Final = "confirmed"
+# Fields that are not per location.
+NO_LOCATION = 0
+
+
+@dataclass(frozen=True)
+class Link:
+    """One SKU of one store pair. `bc_product_id` None: not in BigCommerce when last checked."""
+
+    sku_key: str
+    sku: str
+    clover_item_id: str | None = None
+    bc_product_id: int | None = None
+    bc_variant_id: int | None = None
+    checked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FieldMark:
+    """A value to remember: `kind` WRITTEN (a sync sent it and the store took it) or CONFIRMED
+    (a read found both stores holding it). Values are text: prices as decimal strings, stock as
+    whole units, names as sent."""
+
+    sku_key: str
+    field: str
+    value: str
+    kind: Literal["written", "confirmed"]
+    location_id: int = NO_LOCATION
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LinkField:
+    """What is remembered of one SKU's field (at one location, for stock)."""
+
+    sku_key: str
+    field: str
+    location_id: int
+    written: str | None
+    written_at: datetime | None
+    confirmed: str | None
+    confirmed_at: datetime | None
+
+    @property
+    def synced(self) -> tuple[str, datetime] | None:
+        """The value last synced (the newer of written and confirmed) and when; None if never."""
+        marks = [
+            (at, value)
+            for value, at in ((self.written, self.written_at), (self.confirmed, self.confirmed_at))
+            if value is not None and at is not None
+        ]
+        if not marks:
+            return None
+        at, value = max(marks, key=lambda m: m[0])
+        return value, at
+
+
+@dataclass(frozen=True)
+class LinkRead:
+    """When one part of the stores (e.g. "clover_items", "bc_products", "drift") was last read."""
+
+    part: str
+    read_at: datetime
+    watermark_ms: int | None
+    summary: dict[str, Any]
+
+
+@dataclass
+class LinkChange:
+    """Everything one read or one write changes, applied in one transaction."""
+
+    links: list[Link] = field(default_factory=list)
+    fields: list[FieldMark] = field(default_factory=list)
+    # kind -> {record id -> document, or None to forget it}
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Kinds whose records are replaced whole by `records[kind]` (a full read).
+    replace_kinds: set[str] = field(default_factory=set)
+    # SKU keys whose link (and fields) are forgotten (the SKU is in neither store any more).
+    forget: set[str] = field(default_factory=set)
+    # The links are replaced whole by `links` (a full read of both stores: a SKU neither store
+    # holds any more loses its link; the values last synced are kept).
+    replace_links: bool = False
+    reads: list[LinkRead] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.links or self.fields or self.records or self.forget or self.reads) or bool(
+            self.replace_kinds
+        )
+
+
+_DECIMAL = "$decimal"
+
+
+def _dump_doc(doc: Any) -> str:
+    """A record as JSON; the exact amounts a client parsed as Decimal are kept exact."""
+    return json.dumps(doc, separators=(",", ":"), default=_tag)
+
+
+def _tag(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {_DECIMAL: str(value)}
+    raise TypeError(f"{type(value).__name__} cannot be stored in a record")
+
+
+def _untag(value: dict[str, Any]) -> Any:
+    if len(value) == 1 and _DECIMAL in value:
+        return Decimal(value[_DECIMAL])
+    return value
+
+
+def _load_doc(text: str) -> Any:
+    # The hook costs a call per object: only records that hold an exact amount pay it.
+    return json.loads(text, object_hook=_untag) if _DECIMAL in text else json.loads(text)
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+class LinksMixin(Database):
+    """The link table and what goes with it (see the module's docstring)."""
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def links_get(self, scope: str, sku_keys: Iterable[str] | None = None) -> dict[str, Link]:
+        """The links of these SKU keys (every link of the scope when None), by SKU key."""
+        sql = (
+            "SELECT sku_key, sku, clover_item_id, bc_product_id, bc_variant_id, checked_at "
+            "FROM links WHERE scope = ?"
+        )
+        found: dict[str, Link] = {}
+        for rows in self._keyed(sql, scope, sku_keys):
+            for row in rows:
+                found[row["sku_key"]] = Link(
+                    row["sku_key"],
+                    row["sku"],
+                    row["clover_item_id"],
+                    row["bc_product_id"],
+                    row["bc_variant_id"],
+                    parse_time(row["checked_at"]),
+                )
+        return found
+
+    def link_fields_get(
+        self, scope: str, sku_keys: Iterable[str] | None = None
+    ) -> dict[tuple[str, str, int], LinkField]:
+        """What is remembered per (SKU key, field, location) for these SKUs (all when None)."""
+        sql = (
+            "SELECT sku_key, field, location_id, written, written_at, confirmed, confirmed_at "
+            "FROM link_fields WHERE scope = ?"
+        )
+        found: dict[tuple[str, str, int], LinkField] = {}
+        for rows in self._keyed(sql, scope, sku_keys):
+            for row in rows:
+                value = LinkField(
+                    row["sku_key"],
+                    row["field"],
+                    row["location_id"],
+                    row["written"],
+                    parse_time(row["written_at"]),
+                    row["confirmed"],
+                    parse_time(row["confirmed_at"]),
+                )
+                found[(value.sku_key, value.field, value.location_id)] = value
+        return found
+
+    def last_synced(
+        self, scope: str, sku_key: str, field_name: str, location_id: int = NO_LOCATION
+    ) -> LinkField | None:
+        """The value last synced for one SKU's field and when (`.synced`): what a field-owner
+        check compares a store's current value with to tell who changed it."""
+        return self.link_fields_get(scope, [sku_key]).get((sku_key, field_name, location_id))
+
+    def _keyed(self, sql: str, scope: str, sku_keys: Iterable[str] | None) -> Iterable[list[Any]]:
+        if sku_keys is None:
+            yield self._rows(sql, (scope,))
+            return
+        wanted = list(dict.fromkeys(sku_keys))
+        for chunk in _chunks(wanted):
+            yield self._rows(
+                f"{sql} AND sku_key IN ({', '.join('?' * len(chunk))})", (scope, *chunk)
+            )
+
+    def link_records(self, scope: str, kind: str) -> dict[str, Any]:
+        """The remembered records of one kind, by record id."""
+        rows = self._rows(
+            "SELECT record_id, doc FROM link_records WHERE scope = ? AND kind = ?", (scope, kind)
+        )
+        return {row["record_id"]: _load_doc(row["doc"]) for row in rows}
+
+    def link_records_get(self, scope: str, kind: str, ids: Iterable[str]) -> dict[str, Any]:
+        """The remembered records of one kind with these ids (those that exist)."""
+        found: dict[str, Any] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            rows = self._rows(
+                "SELECT record_id, doc FROM link_records WHERE scope = ? AND kind = ? AND "
+                f"record_id IN ({', '.join('?' * len(chunk))})",
+                (scope, kind, *chunk),
+            )
+            found.update({row["record_id"]: _load_doc(row["doc"]) for row in rows})
+        return found
+
+    def link_read(self, scope: str, part: str) -> LinkRead | None:
+        rows = self._rows(
+            "SELECT part, read_at, watermark_ms, summary FROM link_reads "
+            "WHERE scope = ? AND part = ?",
+            (scope, part),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        read_at = parse_time(row["read_at"])
+        assert read_at is not None
+        return LinkRead(row["part"], read_at, row["watermark_ms"], loads(row["summary"]) or {})
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def links_write(self, scope: str, change: LinkChange) -> None:
+        """Apply one change in one transaction: links, field values, records and read marks."""
+        if not change:
+            return
+        now = now_text()
+        with self._tx() as conn:
+            if change.replace_links:
+                conn.execute("DELETE FROM links WHERE scope = ?", (scope,))
+            for chunk in _chunks(sorted(change.forget)):
+                marks = ", ".join("?" * len(chunk))
+                for table in ("links", "link_fields"):
+                    conn.execute(
+                        f"DELETE FROM {table} WHERE scope = ? AND sku_key IN ({marks})",
+                        (scope, *chunk),
+                    )
+            conn.executemany(
+                "INSERT INTO links (scope, sku_key, sku, clover_item_id, bc_product_id, "
+                "bc_variant_id, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (scope, sku_key) DO UPDATE SET sku = excluded.sku, "
+                "clover_item_id = excluded.clover_item_id, "
+                "bc_product_id = excluded.bc_product_id, "
+                "bc_variant_id = excluded.bc_variant_id, checked_at = excluded.checked_at",
+                [
+                    (
+                        scope,
+                        link.sku_key,
+                        link.sku,
+                        link.clover_item_id,
+                        link.bc_product_id,
+                        link.bc_variant_id,
+                        to_text(link.checked_at) if link.checked_at else now,
+                    )
+                    for link in change.links
+                ],
+            )
+            for kind in (WRITTEN, CONFIRMED):
+                conn.executemany(
+                    f"INSERT INTO link_fields (scope, sku_key, field, location_id, {kind}, "
+                    f"{kind}_at) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET "
+                    f"{kind} = excluded.{kind}, {kind}_at = excluded.{kind}_at",
+                    [
+                        (
+                            scope,
+                            mark.sku_key,
+                            mark.field,
+                            mark.location_id,
+                            mark.value,
+                            to_text(mark.at) if mark.at else now,
+                        )
+                        for mark in change.fields
+                        if mark.kind == kind
+                    ],
+                )
+            for kind in change.replace_kinds:
+                conn.execute("DELETE FROM link_records WHERE scope = ? AND kind = ?", (scope, kind))
+            for kind, docs in change.records.items():
+                gone = [(scope, kind, rid) for rid, doc in docs.items() if doc is None]
+                conn.executemany(
+                    "DELETE FROM link_records WHERE scope = ? AND kind = ? AND record_id = ?", gone
+                )
+                conn.executemany(
+                    "INSERT INTO link_records (scope, kind, record_id, doc) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (scope, kind, record_id) DO UPDATE SET doc = excluded.doc",
+                    [
+                        (scope, kind, rid, _dump_doc(doc))
+                        for rid, doc in docs.items()
+                        if doc is not None
+                    ],
+                )
+            conn.executemany(
+                "INSERT INTO link_reads (scope, part, read_at, watermark_ms, summary) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, part) DO UPDATE SET "
+                "read_at = excluded.read_at, watermark_ms = excluded.watermark_ms, "
+                "summary = excluded.summary",
+                [
+                    (scope, r.part, to_text(r.read_at), r.watermark_ms, dumps(r.summary))
+                    for r in change.reads
+                ],
+            )
+
+    def links_forget_scope(self, scope: str) -> None:
+        """Forget everything remembered of one store pair (the demo stores started over): the
+        next run reads both stores in full."""
+        with self._tx() as conn:
+            for table in ("links", "link_fields", "link_records", "link_reads"):
+                conn.execute(f"DELETE FROM {table} WHERE scope = ?", (scope,))

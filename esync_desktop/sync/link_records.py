@@ -1,0 +1,227 @@
+"""The records of both stores as remembered between runs: trimmed to the fields the engine reads
+(reading.py), and replayed through the very code that parses a fresh read, so a plan made from
+them is the plan a full read would give while neither store changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+Doc = dict[str, Any]
+
+CLOVER_ITEM = "clover_item"
+CLOVER_GROUP = "clover_group"
+CLOVER_ATTRIBUTE = "clover_attribute"
+CLOVER_OPTION = "clover_option"
+BC_PRODUCT = "bc_product"
+BC_CATEGORY = "bc_category"
+
+# Parts of the stores a read mark is kept for (storage link_reads.part).
+PART_CLOVER_ITEMS = "clover_items"
+PART_CLOVER_GROUPS = "clover_groups"
+PART_BC_PRODUCTS = "bc_products"
+PART_BC_CATEGORIES = "bc_categories"
+
+_ITEM_FIELDS = (
+    "id",
+    "name",
+    "sku",
+    "description",
+    "price",
+    "modifiedTime",
+    "deletedTime",
+    "available",
+    "hidden",
+    "deleted",
+)
+_PRODUCT_FIELDS = (
+    "id",
+    "name",
+    "sku",
+    "price",
+    "inventory_level",
+    "inventory_tracking",
+    "categories",
+)
+_VARIANT_FIELDS = ("id", "product_id", "sku", "price", "inventory_level")
+# Where a record that is not an object (or has no id) is kept, so a replay shows it as a fresh
+# read would (bad_data at its place in the listing).
+RAW = "_raw"
+ORDER = "_n"
+
+
+def _pick(doc: Mapping[str, Any], names: Iterable[str]) -> Doc:
+    return {k: doc[k] for k in names if k in doc}
+
+
+def _elements(value: Any, names: tuple[str, ...]) -> Any:
+    """An expanded list trimmed to `names` per element; anything unexpected is kept as sent."""
+    inner = value.get("elements") if isinstance(value, dict) else value
+    if not isinstance(inner, list):
+        return value
+    trimmed = [_pick(e, names) if isinstance(e, dict) else e for e in inner]
+    return {"elements": trimmed} if isinstance(value, dict) else trimmed
+
+
+def record_id(doc: Any) -> str | None:
+    key = doc.get("id") if isinstance(doc, dict) else None
+    if isinstance(key, str) and key:
+        return key
+    if type(key) is int:
+        return str(key)
+    return None
+
+
+def trim_item(doc: Any) -> Doc:
+    """A Clover item document (expanded categories, itemStock, options, itemGroup) trimmed."""
+    if not isinstance(doc, dict) or record_id(doc) is None:
+        return {RAW: doc}
+    kept = _pick(doc, _ITEM_FIELDS)
+    for name in ("categories", "options"):
+        if name in doc:
+            kept[name] = _elements(doc[name], ("id", "name"))
+    for name, fields in (("itemGroup", ("id",)), ("itemStock", ("quantity", "modifiedTime"))):
+        if name in doc:
+            value = doc[name]
+            kept[name] = _pick(value, fields) if isinstance(value, dict) else value
+    return kept
+
+
+def trim_product(doc: Any) -> Doc:
+    """A BigCommerce product (with its variants) trimmed."""
+    if not isinstance(doc, dict) or record_id(doc) is None:
+        return {RAW: doc}
+    kept = _pick(doc, _PRODUCT_FIELDS)
+    if "variants" in doc:
+        variants = doc["variants"]
+        if isinstance(variants, list):
+            kept["variants"] = [_variant(v) for v in variants]
+        else:
+            kept["variants"] = variants
+    return kept
+
+
+def _variant(doc: Any) -> Any:
+    if not isinstance(doc, dict):
+        return doc
+    kept = _pick(doc, _VARIANT_FIELDS)
+    if "option_values" in doc:
+        kept["option_values"] = _elements(doc["option_values"], ("option_display_name", "label"))
+    return kept
+
+
+def as_sent(doc: Mapping[str, Any]) -> Any:
+    """The record as the store sent it (trimmed), without the bookkeeping keys."""
+    if RAW in doc:
+        return doc[RAW]
+    return {k: v for k, v in doc.items() if k != ORDER}
+
+
+def in_order(docs: Mapping[str, Doc]) -> list[Doc]:
+    return sorted(docs.values(), key=lambda d: d.get(ORDER, 0))
+
+
+def by_id(docs: Iterable[Any], trim: Any = None) -> dict[str, Doc]:
+    """Records keyed by id (an unreadable one by its place), numbered in listing order."""
+    found: dict[str, Doc] = {}
+    for n, doc in enumerate(docs):
+        kept = dict(trim(doc) if trim else ({RAW: doc} if record_id(doc) is None else doc))
+        kept[ORDER] = n
+        found[record_id(doc) or f"#{n}"] = kept
+    return found
+
+
+class RecordingClover:
+    """A Clover reader that keeps what it passes on (the full read that fills the records)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.seen: dict[str, list[Any]] = {}
+
+    def _keep(self, kind: str, docs: Iterable[Any]) -> Iterator[Any]:
+        kept = self.seen.setdefault(kind, [])
+        for doc in docs:
+            kept.append(doc)
+            yield doc
+
+    def iter_items(self, modified_since: int | None = None, expand: Any = ()) -> Iterator[Any]:
+        return self._keep(CLOVER_ITEM, self.inner.iter_items(modified_since, expand=expand))
+
+    def iter_item_stocks(self) -> Iterator[Any]:
+        return self.inner.iter_item_stocks()  # type: ignore[no-any-return]
+
+    def iter_item_groups(self, expand: tuple[str, ...] = ()) -> Iterator[Any]:
+        # Kept with their expansions: a group's attributes come in the group's own order.
+        return self._keep(CLOVER_GROUP, self.inner.iter_item_groups(expand=expand))
+
+    def iter_attributes(self) -> Iterator[Any]:
+        return self._keep(CLOVER_ATTRIBUTE, self.inner.iter_attributes())
+
+    def iter_options(self) -> Iterator[Any]:
+        return self._keep(CLOVER_OPTION, self.inner.iter_options())
+
+
+class RecordingBigCommerce:
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.seen: dict[str, list[Any]] = {}
+
+    def iter_products(self, include: tuple[str, ...] = ("variants",), **filters: Any) -> Any:
+        kept = self.seen.setdefault(BC_PRODUCT, [])
+        for doc in self.inner.iter_products(include, **filters):
+            kept.append(doc)
+            yield doc
+
+    def iter_categories(self) -> Iterator[Any]:
+        kept = self.seen.setdefault(BC_CATEGORY, [])
+        for doc in self.inner.iter_categories():
+            kept.append(doc)
+            yield doc
+
+
+class ReplayClover:
+    """Remembered Clover records (with what was read fresh merged in), as a reader."""
+
+    def __init__(
+        self,
+        items: Mapping[str, Doc],
+        stocks: list[Any] | None,
+        groups: Mapping[str, Doc],
+        attributes: Mapping[str, Doc],
+        options: Mapping[str, Doc],
+    ) -> None:
+        self.items, self.stocks = items, stocks or []
+        self.groups, self.attributes, self.options = groups, attributes, options
+
+    def iter_items(self, modified_since: int | None = None, expand: Any = ()) -> Iterator[Any]:
+        return (as_sent(d) for d in in_order(self.items))
+
+    def iter_item_stocks(self) -> Iterator[Any]:
+        return iter(self.stocks)
+
+    def iter_item_groups(self, expand: tuple[str, ...] = ()) -> Iterator[Any]:
+        return (as_sent(d) for d in in_order(self.groups))
+
+    def iter_attributes(self) -> Iterator[Any]:
+        return (as_sent(d) for d in in_order(self.attributes))
+
+    def iter_options(self) -> Iterator[Any]:
+        return (as_sent(d) for d in in_order(self.options))
+
+
+class ReplayBigCommerce:
+    def __init__(self, products: Mapping[str, Doc], categories: Mapping[str, Doc]) -> None:
+        self.products, self.categories = products, categories
+
+    def iter_products(self, include: tuple[str, ...] = (), **filters: Any) -> Iterator[Any]:
+        ordered = sorted(self.products.values(), key=_product_order)
+        return (as_sent(d) for d in ordered)
+
+    def iter_categories(self) -> Iterator[Any]:
+        return (as_sent(d) for d in in_order(self.categories))
+
+
+def _product_order(doc: Doc) -> tuple[int, int]:
+    # BigCommerce lists by id (the reader asks for sort=id); unreadable rows where they were.
+    key = doc.get("id")
+    return (key if type(key) is int else 0, doc.get(ORDER, 0))
