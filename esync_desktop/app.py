@@ -32,6 +32,7 @@ from esync_desktop.sync.actions import ACTIONS, plan_actions, spec_for
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
 from esync_desktop.sync.engine_state import EngineState
+from esync_desktop.sync.last_synced import choose
 from esync_desktop.sync.reading import (
     ReadNeeds,
     read_bc_categories,
@@ -43,6 +44,14 @@ from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
 from esync_desktop.sync.schedule import next_due
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
+from esync_desktop.sync.tax_classes import (
+    CloverTaxRate,
+    TaxClass,
+    needs_tax_rates,
+    read_bc_tax_classes,
+    read_clover_tax_rates,
+    with_tax_rates,
+)
 
 if TYPE_CHECKING:
     from esync_desktop.storage.notices import Notice
@@ -65,6 +74,17 @@ __all__ = [
 
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TaxChoices:
+    """Clover's tax rates and BigCommerce's tax classes (None and why when a store could not
+    be read)."""
+
+    clover: list[CloverTaxRate] | None
+    bigcommerce: list[TaxClass] | None
+    clover_error: str | None = None
+    bc_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -316,6 +336,25 @@ class Services:
             bc_error=bc_error,
         )
 
+    def tax_choices(self) -> TaxChoices:
+        """Both stores' lists for the tax-class map; raises ConfigurationError when the stores
+        are not set up, and says per store when one could not be read."""
+        clover, bc, _ = self._clients()
+        try:
+            rates, clover_error = _attempt(lambda: read_clover_tax_rates(clover))
+            classes, bc_error = _attempt(lambda: read_bc_tax_classes(bc))
+        finally:
+            clover.close()
+            bc.close()
+        return TaxChoices(rates, classes, clover_error, bc_error)
+
+    def choose_conflicts(self, rows: list[PlanRow], side: str) -> int:
+        """Settle conflict rows of a preview: keep the web's values ("bigcommerce") or have
+        the next sync write Clover's ("clover"). Returns how many were settled."""
+        creds = self._credentials()
+        last = self._engine_state.last_synced(self._scope(creds))
+        return choose(last, rows, side)
+
     # -- the engine ------------------------------------------------------------------------
 
     def rules(self) -> Rules:
@@ -326,6 +365,8 @@ class Services:
             default=weights.default,
             category_map=self.settings.category_map,
             location_id=self.settings.location_id or 1,
+            ownership=self.settings.ownership,
+            tax_class_map=self.settings.tax_class_map,
         )
 
     def task_problems(self, task: TaskConfig) -> list[TaskProblem]:
@@ -359,6 +400,8 @@ class Services:
                     bigcommerce=any(s.needs_bc_catalog for s in specs),
                 )
                 snapshot = read_snapshot(clover, bc, needs, cancel)
+                if needs_tax_rates(self.settings.tax_class_map, [s.id for s in specs]):
+                    snapshot = with_tax_rates(snapshot, clover)
                 scope = self._scope(creds)
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.

@@ -73,6 +73,8 @@ REASON_TEXT: dict[str, str] = {
     Reason.FROM_BIGCOMMERCE: "A web order, not an in-store sale",
     Reason.NOT_PAID: "Not paid yet",
     Reason.ALREADY_COUNTED: "Already taken off the web stock",
+    Reason.NOT_OWNED: "Not Clover's to write",
+    Reason.CONFLICT: "Changed in both stores",
 }
 
 
@@ -148,6 +150,14 @@ FIX_TEXT: dict[str, str] = {
     Reason.NOT_PAID: "Nothing to do: the sale is counted once it is paid in Clover",
     Reason.ALREADY_COUNTED: (
         "Nothing to do: an earlier sync took its units off BigCommerce's stock"
+    ),
+    Reason.NOT_OWNED: (
+        "Nothing to do: the field belongs to BigCommerce or to nobody (Settings, Field "
+        "ownership); give it to Clover there if Clover's value should be sent"
+    ),
+    Reason.CONFLICT: (
+        "Pick which store's value to keep for {item}: choose Clover or BigCommerce in the "
+        "preview, or run 'esync-desktop conflicts resolve'"
     ),
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.
@@ -317,6 +327,9 @@ FIELD_LABELS: dict[str, str] = {
     "description": "Description",
     "variants": "Variants",
     "options": "Options",
+    "is_visible": "Visible on the web",
+    "tax_class_id": "Tax class",
+    "sale_price": "Sale price",
 }
 
 
@@ -414,6 +427,7 @@ ACTION_LABELS: dict[str, str] = {
     "push-orders": "Push web orders into Clover",
     "sync-refunds": "Follow refunds and cancellations",
     "pull-sales": "Take in-store sales off the web stock",
+    "update-products": "Update names, descriptions and other product fields",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -425,6 +439,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "push-orders": "Web order",
     "sync-refunds": "Refund",
     "pull-sales": "In-store sale",
+    "update-products": "Product fields",
 }
 
 OPTION_LABELS: dict[str, str] = {
@@ -472,3 +487,31 @@ def after_sync_banner(cancelled: bool, counts: Mapping[str, int]) -> tuple[str, 
             "refused. Preview again to see what is left to do."
         )
     return "ok", "Synced. Preview again to see what is left to do."
+
+
+# Field ownership (domain/ownership.py): the fields and owners as the owner reads them.
+OWNED_FIELD_LABELS: dict[str, str] = {
+    "name": "Name",
+    "description": "Description",
+    "price": "Price",
+    "sale_price": "Sale price",
+    "weight": "Weight",
+    "categories": "Categories",
+    "visibility": "Visibility",
+    "tax_class": "Tax class",
+    "stock": "Stock",
+}
+OWNER_LABELS: dict[str, str] = {
+    "clover": "Clover",
+    "bigcommerce": "BigCommerce",
+    "clover_unless_blank": "Clover, unless blank there",
+    "nobody": "Nobody (never written)",
+}
+
+
+def owned_field_label(name: str) -> str:
+    return OWNED_FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def owner_label(owner: str) -> str:
+    return OWNER_LABELS.get(owner, owner)

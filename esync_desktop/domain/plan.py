@@ -66,6 +66,12 @@ class Reason(StrEnum):
     FROM_BIGCOMMERCE = "from_bigcommerce"
     NOT_PAID = "not_paid"
     ALREADY_COUNTED = "already_counted"
+    # Field ownership (update-products and every writing action): see docs/ENGINE.md "Field
+    # ownership". facts: field, owner.
+    NOT_OWNED = "not_owned"
+    # A field changed in both stores since the last sync; facts: field, clover_value,
+    # web_value, clover_time, web_time. Not written until the owner picks a side.
+    CONFLICT = "conflict"
 
 
 ORDER_REASONS = frozenset(
@@ -96,6 +102,7 @@ ACTION_IDS = (
     "push-orders",
     "sync-refunds",
     "pull-sales",
+    "update-products",
 )
 # The catalogue actions (Clover -> BigCommerce), in the order of the default task.
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]

@@ -17,7 +17,9 @@ from esync_desktop.sync.model import Outcome, PlanRow, Reason
 # The steps that create products: a later step cannot find an item they skipped.
 CREATE_ACTIONS = ("send-standard", "send-matrix")
 # Skips that are normal and need nothing from the owner (not listed under "Needs attention").
-NO_ATTENTION_REASONS = frozenset({Reason.ALREADY_IN_BIGCOMMERCE, Reason.UNCHANGED})
+NO_ATTENTION_REASONS = frozenset(
+    {Reason.ALREADY_IN_BIGCOMMERCE, Reason.UNCHANGED, Reason.NOT_OWNED}
+)
 
 
 class RowLike(Protocol):

@@ -32,6 +32,8 @@ RETRY_REASONS = frozenset(
         Reason.NAME_IN_USE,
         Reason.NAME_TOO_LONG,
         Reason.WEIGHT_OUT_OF_RANGE,
+        # A field the owner may give back to Clover in Settings.
+        Reason.NOT_OWNED,
     }
 )
 

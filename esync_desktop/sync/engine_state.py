@@ -11,6 +11,7 @@ from esync_desktop.storage.state import StateDb
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.journal import OpenIntent
+from esync_desktop.sync.last_synced import TableLastSynced
 from esync_desktop.sync.model import PlanRow
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ class EngineState:
     def forget_scope(self, scope: str) -> None:
         """Drop every cursor of one store pair (after the demo stores start over)."""
         self.db.delete_cursors(prefix=f"{scope}:")
+
+    # -- field values (update-products' conflicts) -------------------------------------------
+
+    def last_synced(self, scope: str) -> TableLastSynced:
+        return TableLastSynced(self.db, scope)
 
     # -- runs, items, log ------------------------------------------------------------------
 

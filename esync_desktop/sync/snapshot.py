@@ -28,6 +28,8 @@ class Snapshot:
     bc_categories: tuple[BcCategory, ...] = ()
     # What actions with a read hook read for themselves (e.g. the web orders), by action id.
     extras: Mapping[str, Any] = field(default_factory=dict)
+    # The names of the merchant's default Clover tax rates (read only for the tax-class map).
+    clover_default_tax_rates: tuple[str, ...] = ()
 
     @cached_property
     def simple_items(self) -> tuple[CloverItem, ...]:

@@ -159,7 +159,9 @@ def test_all_reason_codes_are_exercised() -> None:
     seen = {reason for table in EXPECTED.values() for _, reason in table.values()}
     # Reasons only a write can give (tests/sync/test_apply.py exercises them).
     at_write = {Reason.REJECTED, Reason.STORE_ERROR, Reason.UNCONFIRMED}
-    assert (seen - {None}) | at_write | LIMITS_AND_BAD_DATA | ORDER_REASONS == set(Reason)
+    # Field ownership's (tests/sync/test_ownership.py and test_update_products.py).
+    owned = {Reason.NOT_OWNED, Reason.CONFLICT}
+    assert (seen - {None}) | at_write | owned | LIMITS_AND_BAD_DATA | ORDER_REASONS == set(Reason)
 
 
 def test_create_payload_is_exact() -> None:

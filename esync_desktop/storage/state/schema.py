@@ -113,9 +113,23 @@ _V2 = _statements(
     "ALTER TABLE run_items ADD COLUMN held_back_by TEXT",
 )
 
+# Field values each store had when a field was last synced (update-products' conflicts).
+_FIELD_VALUES = _statements(
+    """CREATE TABLE field_values (
+        scope TEXT NOT NULL,
+        item TEXT NOT NULL,
+        field TEXT NOT NULL,
+        clover_value TEXT NOT NULL,
+        web_value TEXT NOT NULL,
+        at TEXT NOT NULL,
+        choice TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (scope, item, field)
+    ) WITHOUT ROWID""",
+)
+
 # Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
 # one; append a new one.
-MIGRATIONS: list[Migration] = [_V1, _V2]
+MIGRATIONS: list[Migration] = [_V1, _V2, _FIELD_VALUES]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
