@@ -349,7 +349,7 @@ class Writer:
             f"{SEND_PRICES}:products",
             products,
             PRODUCT_BATCH,
-            lambda r: {"id": r.payload["product_id"], "price": r.payload["price"]},
+            lambda r: {"id": r.payload["product_id"], **_price_fields(r)},
             self.bc.update_products,
         )
         self._batches(
@@ -359,7 +359,7 @@ class Writer:
             lambda r: {
                 "id": r.payload["variant_id"],
                 "product_id": r.payload["product_id"],
-                "price": r.payload["price"],
+                **_price_fields(r),
             },
             self.bc.update_variants,
         )
@@ -381,6 +381,12 @@ class Writer:
     def _remember(self, values: list[tuple[str, str, Any, Any]]) -> None:
         if self.last_synced is not None and values:
             self.last_synced.record(values)
+
+
+def _price_fields(row: PlanRow) -> dict[str, Any]:
+    """What a send-prices row writes: the price, the sale price, or both (field ownership
+    may have taken one out)."""
+    return {k: row.payload[k] for k in ("price", "sale_price") if k in row.payload}
 
 
 def _already(row: PlanRow, product_id: int, why: str) -> RowResult:
