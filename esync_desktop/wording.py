@@ -156,8 +156,8 @@ FIX_TEXT: dict[str, str] = {
         "ownership); give it to Clover there if Clover's value should be sent"
     ),
     Reason.CONFLICT: (
-        "Pick which store's value to keep for {item}: choose Clover or BigCommerce in the "
-        "preview, or run 'esync-desktop conflicts resolve'"
+        "Pick which store's value to keep for {item}: right-click the row in the preview, or "
+        "run 'esync-desktop conflicts resolve'"
     ),
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.

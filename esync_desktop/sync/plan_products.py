@@ -315,6 +315,11 @@ def _shown(field_key: str, old: Any, new: Any, names: Mapping[int, str]) -> tupl
     return old, new
 
 
+def _said(value: Any) -> str:
+    shown = plain(value)
+    return repr(shown) if isinstance(shown, str) else str(shown)
+
+
 def _conflict(
     base: dict[str, Any],
     key: str,
@@ -325,8 +330,10 @@ def _conflict(
     product: BcProduct,
     baseline: Baseline,
 ) -> PlanRow:
+    clover_time, web_time = _iso(clover_ms), product.date_modified
     detail = (
         f"{name.replace('_', ' ')} changed in both stores since the last sync ({baseline.at}): "
+        f"Clover {_said(clover)} ({clover_time}), BigCommerce {_said(web)} ({web_time}); "
         "not written until you pick one"
     )
     return PlanRow(
@@ -338,8 +345,8 @@ def _conflict(
             "item": key,
             "clover_value": clover,
             "web_value": web,
-            "clover_time": _iso(clover_ms),
-            "web_time": product.date_modified,
+            "clover_time": clover_time,
+            "web_time": web_time,
             "last_synced": baseline.at,
         },
         **base,

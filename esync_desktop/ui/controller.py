@@ -37,6 +37,7 @@ HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGOR
     "home",
 )
 WEIGHT_UNIT = "weight_unit"
+TAX_CHOICES = "tax_choices"
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
 # this long, not on every one-minute check.
 RETRY_AFTER = timedelta(minutes=5)
@@ -76,6 +77,7 @@ class AppController(QObject):
     scheduled_run_done = Signal(str, object)  # task name, RunResult or exception
     exported = Signal(str, int)  # path, rows written
     home_loaded = Signal(object)  # list of home_data.TaskHome
+    tax_choices_loaded = Signal(object)  # app.TaxChoices
 
     def __init__(
         self, services: Any, scheduler: Scheduler | None = None, parent: QObject | None = None
@@ -290,6 +292,14 @@ class AppController(QObject):
 
         return self.reads.submit(Job(WEIGHT_UNIT, job, "Reading the store's weight unit"))
 
+    def load_tax_choices(self) -> bool:
+        """Clover's tax rates and BigCommerce's tax classes, for the tax-class map."""
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            return self.services.tax_choices()
+
+        return self.reads.submit(Job(TAX_CHOICES, job, "Reading the stores' tax lists"))
+
     def load_secrets(self) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
             return secrets_bridge.load_state(self.services)
@@ -354,6 +364,8 @@ class AppController(QObject):
             self.categories_loaded.emit(result)
         elif kind == WEIGHT_UNIT:
             self.weight_unit_loaded.emit(result)
+        elif kind == TAX_CHOICES:
+            self.tax_choices_loaded.emit(result)
         elif kind == SECRETS_LOAD:
             self.secrets_loaded.emit(result)
         elif kind == SECRETS_SAVE:
