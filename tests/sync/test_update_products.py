@@ -160,3 +160,23 @@ def test_a_field_changed_in_both_stores_is_a_conflict_until_a_side_is_picked(
     services.run_plan(chosen)
     assert _product(stores, "MUG-001")["name"] == "Mug Blue"
     assert services.plan_task(JOB).counts()["update"] == 0
+
+
+def test_a_product_with_variants_follows_its_item_group(
+    services: Any, sandbox: Any, stores: Any
+) -> None:
+    groups = stores.clover_get("/item_groups")["elements"]
+    (pocket,) = [g for g in groups if g["name"] == "Pocket Tee"]
+    stores.clover_post(f"/item_groups/{pocket['id']}", {"name": "Pocket Tee Organic"})
+    plan = services.plan_task(JOB)
+    (row,) = [r for r in _rows(plan) if r.clover_id == pocket["id"]]
+    assert row.sku is None and row.outcome is Outcome.UPDATE
+    assert row.changes["name"] == ("Pocket Tee", "Pocket Tee Organic")
+    services.run_plan(plan)
+    found = stores.bc.get("/v3/catalog/products", params={"name": "Pocket Tee Organic"})
+    assert len(found.json()["data"]) == 1
+    # Every variant hidden in Clover: the product is hidden on the web.
+    for item in stores.clover_get("/items", filter=f"itemGroup.id={pocket['id']}")["elements"]:
+        stores.clover.update_item(item["id"], {"hidden": True})
+    (row,) = [r for r in _rows(services.plan_task(JOB)) if r.clover_id == pocket["id"]]
+    assert row.changes == {"is_visible": (True, False)}
