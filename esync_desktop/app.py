@@ -38,7 +38,9 @@ from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, c
 from esync_desktop.sync.category_create import CATEGORY_TASK, CREATE_CATEGORIES
 from esync_desktop.sync.delta import read_stores
 from esync_desktop.sync.engine_state import EngineState
+from esync_desktop.sync.last_synced import choose
 from esync_desktop.sync.orders.choices import clover_tender_labels, recent_payment_methods
+from esync_desktop.sync.plan_products import UPDATE_PRODUCTS
 from esync_desktop.sync.reading import (
     ReadNeeds,
     read_bc_categories,
@@ -51,6 +53,14 @@ from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_p
 from esync_desktop.sync.schedule import next_due
 from esync_desktop.sync.snapshot import Snapshot
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
+from esync_desktop.sync.tax_classes import (
+    CloverTaxRate,
+    TaxClass,
+    needs_tax_rates,
+    read_bc_tax_classes,
+    read_clover_tax_rates,
+    with_tax_rates,
+)
 from esync_desktop.sync.true_up import TRUE_UP, DriftCheck, steps_due
 
 if TYPE_CHECKING:
@@ -75,6 +85,17 @@ __all__ = [
 
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TaxChoices:
+    """Clover's tax rates and BigCommerce's tax classes (None and why when a store could not
+    be read)."""
+
+    clover: list[CloverTaxRate] | None
+    bigcommerce: list[TaxClass] | None
+    clover_error: str | None = None
+    bc_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -381,6 +402,25 @@ class Services:
             bc.close()
         return TenderChoices(tenders, methods, tenders_error, methods_error)
 
+    def tax_choices(self) -> TaxChoices:
+        """Both stores' lists for the tax-class map; raises ConfigurationError when the stores
+        are not set up, and says per store when one could not be read."""
+        clover, bc, _ = self._clients()
+        try:
+            rates, clover_error = _attempt(lambda: read_clover_tax_rates(clover))
+            classes, bc_error = _attempt(lambda: read_bc_tax_classes(bc))
+        finally:
+            clover.close()
+            bc.close()
+        return TaxChoices(rates, classes, clover_error, bc_error)
+
+    def choose_conflicts(self, rows: list[PlanRow], side: str) -> int:
+        """Settle conflict rows of a preview: keep the web's values ("bigcommerce") or have
+        the next sync write Clover's ("clover"). Returns how many were settled."""
+        creds = self._credentials()
+        last = self._engine_state.last_synced(self._scope(creds))
+        return choose(last, rows, side)
+
     # -- the engine ------------------------------------------------------------------------
 
     def rules(self) -> Rules:
@@ -391,6 +431,8 @@ class Services:
             default=weights.default,
             category_map=self.settings.category_map,
             location_id=self.settings.location_id or 1,
+            ownership=self.settings.ownership,
+            tax_class_map=self.settings.tax_class_map,
         )
 
     def task_problems(self, task: TaskConfig) -> list[TaskProblem]:
@@ -435,6 +477,7 @@ class Services:
                     # The stock actions read item_stocks for the stock's own modifiedTime.
                     stocks=any(s.id.startswith("send-inventory") or s.id == TRUE_UP for s in specs),
                     bigcommerce=any(s.needs_bc_catalog for s in specs),
+                    fresh_web=any(s.id == UPDATE_PRODUCTS for s in specs),
                 )
                 # Only what can have changed, unless the drift check reads both stores in full.
                 read = read_stores(
@@ -446,10 +489,13 @@ class Services:
                     full=any(s.id == TRUE_UP for s in specs),
                     cancel=cancel,
                 )
+                snapshot = read.snapshot
+                if needs_tax_rates(self.settings.tax_class_map, [s.id for s in specs]):
+                    snapshot = with_tax_rates(snapshot, clover)
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.
                 snapshot = read_extras(
-                    replace(read.snapshot, focus=focus),
+                    replace(snapshot, focus=focus),
                     actions,
                     clover,
                     bc,

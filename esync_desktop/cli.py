@@ -12,6 +12,7 @@ from typing import NoReturn
 
 from esync_desktop import __version__
 from esync_desktop.cli_engine import add_engine_commands
+from esync_desktop.cli_fields import add_field_commands
 from esync_desktop.cli_services import EXIT_OK, EXIT_USAGE, open_services
 from esync_desktop.cli_settings import add_settings_commands
 
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_engine_commands(commands)
     add_settings_commands(commands)
+    add_field_commands(commands)
     diagnostics = commands.add_parser(
         "diagnostics",
         help="save a zip for support: versions, settings, the last runs and the recent log, "

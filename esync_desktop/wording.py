@@ -77,6 +77,8 @@ REASON_TEXT: dict[str, str] = {
     Reason.FROM_CLOVER: "An in-store sale, not a web order",
     Reason.DRIFT: "Changed in both stores, or changed on the web store",
     Reason.RELINKED: "Linked to the product that now has the SKU",
+    Reason.NOT_OWNED: "Not Clover's to write",
+    Reason.CONFLICT: "Changed in both stores",
 }
 
 
@@ -165,6 +167,14 @@ FIX_TEXT: dict[str, str] = {
         "compares it again"
     ),
     Reason.RELINKED: "Nothing to do: the sync now updates the product that has the SKU",
+    Reason.NOT_OWNED: (
+        "Nothing to do: the field belongs to BigCommerce or to nobody (Settings, Field "
+        "ownership); give it to Clover there if Clover's value should be sent"
+    ),
+    Reason.CONFLICT: (
+        "Pick which store's value to keep for {item}: right-click the row in the preview, or "
+        "run 'esync-desktop conflicts resolve'"
+    ),
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.
 ACTION_FIX_TEXT: dict[tuple[str, str], str] = {
@@ -333,6 +343,9 @@ FIELD_LABELS: dict[str, str] = {
     "description": "Description",
     "variants": "Variants",
     "options": "Options",
+    "is_visible": "Visible on the web",
+    "tax_class_id": "Tax class",
+    "sale_price": "Sale price",
 }
 
 
@@ -432,6 +445,7 @@ ACTION_LABELS: dict[str, str] = {
     "pull-sales": "Take in-store sales off the web stock",
     "create-categories": "Create categories in BigCommerce",
     "true-up": "Check both stores for drift and fix it",
+    "update-products": "Update names, descriptions and other product fields",
 }
 # For table cells, where the full labels would be cut off.
 ACTION_SHORT_LABELS: dict[str, str] = {
@@ -445,6 +459,7 @@ ACTION_SHORT_LABELS: dict[str, str] = {
     "pull-sales": "In-store sale",
     "create-categories": "New category",
     "true-up": "Drift check",
+    "update-products": "Product fields",
 }
 
 OPTION_LABELS: dict[str, str] = {
@@ -517,3 +532,31 @@ def quota_text(state: Any) -> str:
         if used is None:
             parts.insert(0, "BigCommerce")
     return " · ".join(parts)
+
+
+# Field ownership (domain/ownership.py): the fields and owners as the owner reads them.
+OWNED_FIELD_LABELS: dict[str, str] = {
+    "name": "Name",
+    "description": "Description",
+    "price": "Price",
+    "sale_price": "Sale price",
+    "weight": "Weight",
+    "categories": "Categories",
+    "visibility": "Visibility",
+    "tax_class": "Tax class",
+    "stock": "Stock",
+}
+OWNER_LABELS: dict[str, str] = {
+    "clover": "Clover",
+    "bigcommerce": "BigCommerce",
+    "clover_unless_blank": "Clover, unless blank there",
+    "nobody": "Nobody (never written)",
+}
+
+
+def owned_field_label(name: str) -> str:
+    return OWNED_FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def owner_label(owner: str) -> str:
+    return OWNER_LABELS.get(owner, owner)

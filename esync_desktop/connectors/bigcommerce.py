@@ -153,6 +153,10 @@ class BigCommerceClient(ClientBase):
         """Every variant of the store (base variants of simple products included)."""
         return self._v3_pages(self._v3("catalog", "variants"), _filters(filters))
 
+    def iter_tax_classes(self) -> Iterator[Doc]:
+        """GET /v2/tax_classes: `id` (a string in v2) and `name`; class 0 is not listed."""
+        return self._v2_pages(self._v2("tax_classes"), [])
+
     def iter_categories(self, **filters: Any) -> Iterator[Doc]:
         """Tree categories, flat: `id` (the category_id), `name`, `parent_id`, `tree_id`, ..."""
         path = self._v3("catalog", "trees", "categories")

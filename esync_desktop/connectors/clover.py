@@ -137,6 +137,14 @@ class CloverClient(ClientBase):
     def iter_options(self) -> Iterator[Doc]:
         return self._pages(self._path("options"))
 
+    def iter_tax_rates(self) -> Iterator[Doc]:
+        """The merchant's tax rates (`name`, `rate` x 100 000, `isDefault`)."""
+        return self._pages(self._path("tax_rates"))
+
+    def iter_tax_rate_items(self, rate_id: str) -> Iterator[Doc]:
+        """The items linked to one tax rate (items with defaultTaxRates false use links)."""
+        return self._pages(self._path("tax_rates", rate_id, "items"))
+
     def get_item(self, item_id: str, expand: Sequence[str] = ()) -> Doc:
         return self._get(self._path("items", item_id), _expand(expand))
 

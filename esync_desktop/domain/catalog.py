@@ -54,6 +54,10 @@ class CloverItem:
     options: tuple[CloverOption, ...] = ()
     # Set when a field could not be read: the item is shown with reason bad_data, never written.
     bad: BadField | None = None
+    # Tax: with default_tax_rates the merchant's default rates apply, else the names of the
+    # rates linked to the item (read only when a task needs them).
+    default_tax_rates: bool = True
+    tax_rates: tuple[str, ...] = ()
 
     @property
     def clean_sku(self) -> str | None:
@@ -106,6 +110,7 @@ class BcVariant:
     price: Decimal | None
     inventory_level: int
     option_values: tuple[tuple[str, str], ...] = ()
+    sale_price: Decimal | None = None
 
     @property
     def is_base(self) -> bool:
@@ -126,6 +131,14 @@ class BcProduct:
     # Set when a field could not be read: its SKUs still count (nothing is created over it),
     # but nothing is written to it.
     bad: BadField | None = None
+    # The fields update-products compares (field ownership); date_modified as BigCommerce
+    # sends it (ISO 8601), the web side's time in a conflict.
+    description: str = ""
+    weight: Decimal | None = None
+    is_visible: bool = True
+    tax_class_id: int = 0
+    sale_price: Decimal = Decimal(0)
+    date_modified: str = ""
 
     @property
     def has_options(self) -> bool:

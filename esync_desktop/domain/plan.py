@@ -75,6 +75,12 @@ class Reason(StrEnum):
     # The drift check (true-up): see docs/ENGINE.md "The drift check".
     DRIFT = "drift"
     RELINKED = "relinked"
+    # Field ownership (update-products and every writing action): see docs/ENGINE.md "Field
+    # ownership". facts: field, owner.
+    NOT_OWNED = "not_owned"
+    # A field changed in both stores since the last sync; facts: field, clover_value,
+    # web_value, clover_time, web_time. Not written until the owner picks a side.
+    CONFLICT = "conflict"
 
 
 ORDER_REASONS = frozenset(
@@ -109,6 +115,7 @@ ACTION_IDS = (
     # The fix for a missing BigCommerce category, run from the preview (not a task's step).
     "create-categories",
     "true-up",
+    "update-products",
 )
 # The catalogue actions (Clover -> BigCommerce), in the order of the default task.
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]

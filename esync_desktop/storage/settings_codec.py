@@ -24,6 +24,7 @@ from esync_desktop.storage.settings_model import (
     TaskConfig,
     WeightRules,
 )
+from esync_desktop.storage.settings_ownership import parse_ownership, parse_tax_class_map
 
 # Migrations: MIGRATIONS[n] turns the raw JSON object of version n into version n + 1. Add one
 # whenever the layout changes; load() runs the chain from the file's version to SETTINGS_VERSION.
@@ -114,6 +115,8 @@ def settings_from_json(raw: dict[str, Any], problems: Problems) -> Settings:
         location_id=location,
         demo=demo,
         ui=ui,
+        ownership=parse_ownership(raw.get("ownership"), problems),
+        tax_class_map=parse_tax_class_map(raw.get("tax_class_map"), problems),
     )
 
 
@@ -348,4 +351,6 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
         "location_id": settings.location_id,
         "demo": settings.demo,
         "ui": settings.ui,
+        "ownership": dict(settings.ownership),
+        "tax_class_map": dict(settings.tax_class_map),
     }

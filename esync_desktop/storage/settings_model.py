@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from esync_desktop.domain.ownership import DEFAULT_OWNERS
 from esync_desktop.domain.sku import sku_key
 
 SETTINGS_VERSION = 1
@@ -103,6 +104,9 @@ class Settings:
     demo: bool = False
     # Window geometry, column widths and other view state: the UI's own, kept as JSON.
     ui: dict[str, Any] = field(default_factory=dict)
+    # Field -> owner (domain/ownership.py), and Clover tax rate name -> BigCommerce tax class id.
+    ownership: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OWNERS))
+    tax_class_map: dict[str, int] = field(default_factory=dict)
 
     def task(self, name: str) -> TaskConfig | None:
         """The task with this name (case-insensitive), if any."""

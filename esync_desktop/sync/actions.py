@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from esync_desktop.sync.action_hooks import Applier, ReadContext, Reader
 from esync_desktop.sync.category_create import (
@@ -14,15 +14,18 @@ from esync_desktop.sync.category_create import (
     plan_create_categories,
 )
 from esync_desktop.sync.cursors import Cursor
+from esync_desktop.sync.last_synced import LastSynced
 from esync_desktop.sync.model import ACTION_IDS, ActionPlan, TaskPlan
 from esync_desktop.sync.orders.apply import apply_push_orders
 from esync_desktop.sync.orders.options import DEFAULTS as ORDER_DEFAULTS
 from esync_desktop.sync.orders.options import PUSH_ORDERS
 from esync_desktop.sync.orders.plan import plan_push_orders
 from esync_desktop.sync.orders.read import read_orders
+from esync_desktop.sync.ownership import enforce
 from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
 from esync_desktop.sync.plan_create import plan_send_standard as _plan_standard
 from esync_desktop.sync.plan_names import settle_names
+from esync_desktop.sync.plan_products import UPDATE_PRODUCTS, ProductsRead, plan_update_products
 from esync_desktop.sync.plan_update import (
     SEND_INVENTORY_MATRIX,
     SEND_INVENTORY_STANDARD,
@@ -78,6 +81,16 @@ def _read_refunds(ctx: ReadContext) -> Any:
     return read_refunds(
         ctx.clover, ctx.bc, ctx.journal, ctx.scope, ctx.cursor, ctx.options, ctx.cancel
     )
+
+
+class _KeepsFieldValues(Protocol):
+    def last_synced(self, scope: str) -> LastSynced: ...
+
+
+def _read_products(ctx: ReadContext) -> Any:
+    # The engine's journal (EngineState) also keeps the last synced field values.
+    store = cast(_KeepsFieldValues, ctx.journal)
+    return ProductsRead(store.last_synced(ctx.scope).baselines())
 
 
 def _inventory(action: str) -> Planner:
@@ -165,6 +178,16 @@ ACTIONS: dict[str, ActionSpec] = {
             needs_categories=True,
             reader=read_link_view,
         ),
+        ActionSpec(
+            UPDATE_PRODUCTS,
+            "Update names, descriptions and other product fields",
+            plan_update_products,
+            {"truncate_long_names": False},
+            uses_cursor=False,
+            needs_groups=True,
+            needs_categories=True,
+            reader=_read_products,
+        ),
     )
 }
 assert tuple(ACTIONS) == ACTION_IDS
@@ -215,7 +238,8 @@ def plan_actions(
         spec = spec_for(action)
         merged = {**spec.defaults, **dict(options)}
         cursor = cursors.get(action, Cursor()) if spec.uses_cursor else Cursor()
-        plan = spec.planner(snapshot, merged, cursor, rules)
+        # Field ownership applies to every action, whatever its planner wrote.
+        plan = enforce(spec.planner(snapshot, merged, cursor, rules), rules.ownership)
         plans.append(plan)
         if stop_when_empty and not plan.has_work and n < len(actions) - 1:
             stopped_after = action

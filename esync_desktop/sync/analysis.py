@@ -26,6 +26,7 @@ NO_ATTENTION_REASONS = frozenset(
         Reason.NOT_IN_CLOVER,
         Reason.FROM_BIGCOMMERCE,
         Reason.NOT_PAID,
+        Reason.NOT_OWNED,
     }
 )
 

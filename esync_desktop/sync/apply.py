@@ -20,8 +20,10 @@ from esync_desktop.sync.breaker import (
     failure_kind,
 )
 from esync_desktop.sync.journal import Journal, create_identity, find_created, products_for_skus
+from esync_desktop.sync.last_synced import LastSynced, created_values, written_values
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
+from esync_desktop.sync.plan_products import UPDATE_PRODUCTS
 from esync_desktop.sync.plan_update import (
     SEND_INVENTORY_MATRIX,
     SEND_INVENTORY_STANDARD,
@@ -88,6 +90,7 @@ class Writer:
         undecided: AbstractSet[str] = frozenset(),
         breaker: Breaker | None = None,
         reason_text: str = "eSync Desktop: Clover stock",
+        last_synced: LastSynced | None = None,
     ) -> None:
         self.bc = bc
         self.journal = journal
@@ -101,6 +104,8 @@ class Writer:
         self.undecided = undecided
         self.breaker = breaker or Breaker()
         self.reason_text = reason_text
+        # Where the values of written fields are kept for conflict detection (update-products).
+        self.last_synced = last_synced
         # Products found created by another sync meanwhile (after a 409): {identity -> id}.
         self.linked: dict[str, int] = {}
         self._prefetched = False
@@ -154,6 +159,8 @@ class Writer:
             self._prices(writes, plan.rows)
         elif plan.action == TRUE_UP:
             self._true_up(writes, plan.rows)
+        elif plan.action == UPDATE_PRODUCTS:
+            self._products(writes, plan.rows)
         return done
 
     def _true_up(self, writes: list[int], rows: Sequence[PlanRow]) -> None:
@@ -203,6 +210,7 @@ class Writer:
         self.breaker.answered()
         product_id = int(product["id"])
         self.journal.journal_confirm(key, {"id": product_id})
+        self._remember(created_values(row))
         self.tick(row, 1)
         return RowResult(row, row.outcome, None, product_id, row.detail, True)
 
@@ -361,7 +369,7 @@ class Writer:
             f"{SEND_PRICES}:products",
             products,
             PRODUCT_BATCH,
-            lambda r: {"id": r.payload["product_id"], "price": r.payload["price"]},
+            lambda r: {"id": r.payload["product_id"], **_price_fields(r)},
             self.bc.update_products,
         )
         self._batches(
@@ -371,10 +379,34 @@ class Writer:
             lambda r: {
                 "id": r.payload["variant_id"],
                 "product_id": r.payload["product_id"],
-                "price": r.payload["price"],
+                **_price_fields(r),
             },
             self.bc.update_variants,
         )
+
+    def _products(self, writes: list[int], rows: Sequence[PlanRow]) -> None:
+        """update-products: batches of products (BigCommerce takes 10 a PUT); the values of
+        what was written, and of the fields both stores already agree on, are remembered."""
+        ok = self._batches(
+            UPDATE_PRODUCTS,
+            [(i, rows[i]) for i in writes],
+            PRODUCT_BATCH,
+            lambda r: {k: v for k, v in r.payload.items() if not k.startswith("_")},
+            self.bc.update_products,
+        )
+        for index, row in enumerate(rows):
+            if index in ok or not row.writes:
+                self._remember(written_values(row, written=index in ok))
+
+    def _remember(self, values: list[tuple[str, str, Any, Any]]) -> None:
+        if self.last_synced is not None and values:
+            self.last_synced.record(values)
+
+
+def _price_fields(row: PlanRow) -> dict[str, Any]:
+    """What a send-prices row writes: the price, the sale price, or both (field ownership
+    may have taken one out)."""
+    return {k: row.payload[k] for k in ("price", "sale_price") if k in row.payload}
 
 
 def _already(row: PlanRow, product_id: int, why: str) -> RowResult:

@@ -33,6 +33,8 @@ RETRY_REASONS = frozenset(
         Reason.NAME_TOO_LONG,
         Reason.WEIGHT_OUT_OF_RANGE,
         Reason.OPTION_MISMATCH,
+        # A field the owner may give back to Clover in Settings.
+        Reason.NOT_OWNED,
     }
 )
 

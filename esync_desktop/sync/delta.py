@@ -151,6 +151,8 @@ def read_delta(
     if needs.bigcommerce:
         products = store.link_records(scope, rec.BC_PRODUCT)
         looked_up = _unplaced(items, products, store, scope)
+        if needs.fresh_web:
+            looked_up = sorted(set(looked_up) | _skus(updated.values()))
         if looked_up:
             found = lookup_skus(bc, looked_up)
             products.update(found)
@@ -195,7 +197,10 @@ def _groups(
     item names a group or an option the records lack (a new group was made)."""
     if not needs.groups:
         return {}, {}, {}
-    groups = store.link_records(scope, rec.CLOVER_GROUP)
+    # Renaming a group moves none of its items' modifiedTime: the groups are read every run
+    # (a page holds a thousand); their attributes and options only when one is new.
+    groups = rec.by_id(clover.iter_item_groups(expand=("attributes",)))
+    _replace(change, rec.CLOVER_GROUP, groups)
     attributes = store.link_records(scope, rec.CLOVER_ATTRIBUTE)
     options = store.link_records(scope, rec.CLOVER_OPTION)
     unknown = False
@@ -212,15 +217,22 @@ def _groups(
         return groups, attributes, options
     attributes = rec.by_id(clover.iter_attributes())
     options = rec.by_id(clover.iter_options())
-    groups = rec.by_id(clover.iter_item_groups(expand=("attributes",)))
     for kind, docs in (
-        (rec.CLOVER_GROUP, groups),
         (rec.CLOVER_ATTRIBUTE, attributes),
         (rec.CLOVER_OPTION, options),
     ):
         _replace(change, kind, docs)
     change.reads.append(LinkRead(rec.PART_CLOVER_GROUPS, at, None, {}))
     return groups, attributes, options
+
+
+def _skus(docs: Any) -> set[str]:
+    found = set()
+    for doc in docs:
+        sku = clean_sku(doc.get("sku")) if isinstance(doc.get("sku"), str) else None
+        if sku is not None and sku_key(sku) is not None:
+            found.add(sku)
+    return found
 
 
 def _unplaced(

@@ -14,6 +14,7 @@ from esync_desktop.storage.state.links import Link, LinkChange, LinkRead
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.journal import OpenIntent
+from esync_desktop.sync.last_synced import TableLastSynced
 from esync_desktop.sync.link_records import BC_PRODUCT
 from esync_desktop.sync.links import written_change
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
@@ -117,6 +118,11 @@ class EngineState:
         for product_id in refused:
             change.records.setdefault(BC_PRODUCT, {})[product_id] = None
         self.db.links_write(scope, change)
+
+    # -- field values (update-products' conflicts) -------------------------------------------
+
+    def last_synced(self, scope: str) -> TableLastSynced:
+        return TableLastSynced(self.db, scope)
 
     # -- runs, items, log ------------------------------------------------------------------
 

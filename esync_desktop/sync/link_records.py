@@ -33,6 +33,7 @@ _ITEM_FIELDS = (
     "available",
     "hidden",
     "deleted",
+    "defaultTaxRates",
 )
 _PRODUCT_FIELDS = (
     "id",
@@ -42,8 +43,14 @@ _PRODUCT_FIELDS = (
     "inventory_level",
     "inventory_tracking",
     "categories",
+    "description",
+    "weight",
+    "is_visible",
+    "tax_class_id",
+    "sale_price",
+    "date_modified",
 )
-_VARIANT_FIELDS = ("id", "product_id", "sku", "price", "inventory_level")
+_VARIANT_FIELDS = ("id", "product_id", "sku", "price", "sale_price", "inventory_level")
 # Where a record that is not an object (or has no id) is kept, so a replay shows it as a fresh
 # read would (bad_data at its place in the listing).
 RAW = "_raw"

@@ -124,6 +124,11 @@ def written_change(
         if row.outcome is Outcome.CREATE and bc_id is not None:
             _created(change, edited, row, bc_id, at)
             continue
+        if row.action == "update-products" and "id" in payload:
+            # The product's own fields as written (update-products' batch body; a group's row
+            # has no SKU).
+            body = {k: v for k, v in payload.items() if k != "id" and not k.startswith("_")}
+            _edit(products, edited, {"product_id": payload["id"]}, bc_id, body)
         if key is None:
             continue
         if PRICE in payload and ("product_id" in payload or "variant_id" in payload):
@@ -135,6 +140,8 @@ def written_change(
             change.fields.append(FieldMark(key, STOCK, str(level), WRITTEN, location, at))
             if location == DEFAULT_LOCATION:
                 _edit(products, edited, payload, bc_id, {"inventory_level": level})
+        if "sale_price" in payload and ("product_id" in payload or "variant_id" in payload):
+            _edit(products, edited, payload, bc_id, {"sale_price": _number(payload["sale_price"])})
         tracking = payload.get("tracking")
         if isinstance(tracking, dict):
             pid = str(tracking.get("id"))

@@ -16,6 +16,7 @@ from esync_desktop.sync.cursors import Cursor, content_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.rules import Rules, stock_to_level
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.tax_classes import tax_class_for
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ class _Checked:
     weight: Decimal
     level: int
     categories: list[BcCategory]
+    # The mapped BigCommerce tax class (None: not mapped, BigCommerce's default applies).
+    tax_class: int | None = None
 
 
 def bad_data(bad: BadField, store: str, whose: str = "") -> Refusal:
@@ -162,7 +165,8 @@ def _check(item: CloverItem, snapshot: Snapshot, rules: Rules) -> Refusal | _Che
     refused = _value_limits(item, weight)
     if refused is not None:
         return refused
-    return _Checked(item, weight, stock_to_level(item.stock), categories)
+    tax_class = tax_class_for(item, snapshot.clover_default_tax_rates, rules)
+    return _Checked(item, weight, stock_to_level(item.stock), categories, tax_class)
 
 
 def skip_row(action: str, item: CloverItem, refusal: Refusal, **cursor: Any) -> PlanRow:
@@ -255,6 +259,9 @@ def _create_row(checked: _Checked, name: str, visible: bool, mark: dict[str, Any
     if item.description:
         body["description"] = item.description
         changes["description"] = (None, item.description)
+    if checked.tax_class is not None:
+        body["tax_class_id"] = checked.tax_class
+        changes["tax_class_id"] = (None, checked.tax_class)
     log.debug("send-standard: %s will be created as %s", item.id, item.clean_sku)
     facts: dict[str, Any] = {}
     detail = ""
@@ -403,6 +410,8 @@ def _group_row(
         "is_visible": visible,
         "variants": body_variants,
     }
+    if first.tax_class is not None:
+        body["tax_class_id"] = first.tax_class
     skus = [v.item.clean_sku for v in variants]
     log.debug("send-matrix: group %s will be created with %d variants", group.id, len(skus))
     return PlanRow(

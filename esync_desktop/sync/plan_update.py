@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from esync_desktop.domain import bigcommerce_limits as limits
 from esync_desktop.domain.catalog import CloverItem
 from esync_desktop.domain.money import cents_to_decimal, same_amount
+from esync_desktop.domain.ownership import CLOVER, SALE_PRICE
 from esync_desktop.domain.sku import name_key
 from esync_desktop.sync.cursors import Cursor, content_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
@@ -186,8 +188,10 @@ def plan_send_prices(
     """Prices of matched products and variants whose BigCommerce price differs. Compared on
     every run (no cursor): a price changed on the web side is put back too."""
     rows: list[PlanRow] = []
+    # Clover has no sale price: owning it means the web store has none either.
+    clear_sale = rules.ownership.owner(SALE_PRICE) == CLOVER
     for item in snapshot.planned_items:
-        rows.append(_price_row(item, snapshot))
+        rows.append(_price_row(item, snapshot, clear_sale))
     return ActionPlan(SEND_PRICES, tuple(rows))
 
 
@@ -203,7 +207,7 @@ def _bc_bad(match: BcMatch) -> Refusal:
     return bad_data(match.product.bad, "BigCommerce", f"product {match.product.id}")
 
 
-def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
+def _price_row(item: CloverItem, snapshot: Snapshot, clear_sale: bool = False) -> PlanRow:
     action = SEND_PRICES
     if item.bad is not None:
         return _refused(action, item, bad_data(item.bad, "Clover"))
@@ -245,9 +249,17 @@ def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
         return _refused(action, item, _bc_bad(match), match)
     variant = match.variant
     current = match.product.price if variant is None or variant.price is None else variant.price
-    if same_amount(item.price_cents, current):
+    sale = (match.product.sale_price if variant is None else variant.sale_price) or Decimal(0)
+    changes: dict[str, tuple[Any, Any]] = {}
+    payload: dict[str, Any] = {}
+    if not same_amount(item.price_cents, current):
+        changes["price"] = (current, new)
+        payload["price"] = new
+    if clear_sale and sale > 0:
+        changes["sale_price"] = (sale, Decimal(0))
+        payload["sale_price"] = Decimal(0)
+    if not changes:
         return _row(action, item, Outcome.UNCHANGED, Reason.UNCHANGED, match, detail="same price")
-    payload: dict[str, Any] = {"price": new}
     if variant is None:
         payload["product_id"] = match.product.id
     else:
@@ -258,7 +270,7 @@ def _price_row(item: CloverItem, snapshot: Snapshot) -> PlanRow:
         Outcome.UPDATE,
         None,
         match,
-        changes={"price": (current, new)},
+        changes=changes,
         payload=payload,
         key=f"{action}:{key}",
     )

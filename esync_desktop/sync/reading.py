@@ -60,6 +60,9 @@ class ReadNeeds:
     categories: bool = True
     stocks: bool = True
     bigcommerce: bool = True
+    # A delta run reads again from BigCommerce the products of the Clover items changed since
+    # the last run, so a field edited on the web meanwhile is seen (update-products' conflicts).
+    fresh_web: bool = False
 
 
 def parse_clover_item(
@@ -139,6 +142,7 @@ def _clover_item(
         categories=categories,
         group_id=f.ref(doc.get("itemGroup"), "itemGroup"),
         options=tuple(options),
+        default_tax_rates=f.flag(doc, "defaultTaxRates", "defaultTaxRates", True),
     )
 
 
@@ -187,6 +191,12 @@ def _bc_product(doc: Mapping[str, Any]) -> BcProduct:
             _bc_variant(v, product_id, f"variants[{n}]")
             for n, v in enumerate(f.elements(doc.get("variants"), "variants"))
         ),
+        description=f.text(doc, "description", "description") or "",
+        weight=f.amount(doc, "weight", "weight"),
+        is_visible=f.flag(doc, "is_visible", "is_visible", True),
+        tax_class_id=f.whole(doc, "tax_class_id", "tax_class_id", 0, f.INT32_MAX) or 0,
+        sale_price=f.amount(doc, "sale_price", "sale_price") or Decimal(0),
+        date_modified=f.text(doc, "date_modified", "date_modified") or "",
     )
 
 
@@ -208,6 +218,7 @@ def _bc_variant(doc: Mapping[str, Any], product_id: int, at: str) -> BcVariant:
             )
             for o in f.elements(doc.get("option_values"), f"{at}.option_values")
         ),
+        sale_price=f.amount(doc, "sale_price", f"{at}.sale_price"),
     )
 
 

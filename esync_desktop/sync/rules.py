@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from esync_desktop.domain.catalog import BcCategory, BcProduct, BcVariant, CloverItem
+from esync_desktop.domain.ownership import Ownership
 from esync_desktop.domain.sku import name_key, sku_key
 
 # BigCommerce refuses stock above a signed 32-bit integer.
@@ -26,6 +27,9 @@ class Rules:
     # Clover category name -> BigCommerce category name, as the owner typed them.
     category_map: Mapping[str, str] = field(default_factory=dict)
     location_id: int = 1
+    # Who owns which field, and Clover tax rate name key -> BigCommerce tax class id.
+    ownership: Ownership = field(default_factory=Ownership)
+    tax_class_map: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -36,6 +40,8 @@ class Rules:
         default: Any = None,
         category_map: Mapping[str, str] | None = None,
         location_id: int = 1,
+        ownership: Mapping[str, str] | None = None,
+        tax_class_map: Mapping[str, int] | None = None,
     ) -> Rules:
         """Normalise raw settings: SKU keys trimmed and case-folded, category names too."""
         skus = {k: Decimal(str(v)) for s, v in (by_sku or {}).items() if (k := sku_key(s))}
@@ -47,6 +53,8 @@ class Rules:
             default_weight=None if default is None else Decimal(str(default)),
             category_map=mapping,
             location_id=location_id,
+            ownership=Ownership.build(ownership),
+            tax_class_map={k: v for r, v in (tax_class_map or {}).items() if (k := name_key(r))},
         )
 
     def weight_for(self, item: CloverItem) -> Decimal | None:

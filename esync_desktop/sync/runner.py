@@ -16,6 +16,7 @@ from esync_desktop.sync.apply import RowResult, Writer
 from esync_desktop.sync.breaker import Breaker, StoreDown
 from esync_desktop.sync.cursors import RETRY_REASONS, Cursor, advance
 from esync_desktop.sync.journal import Journal, resolve_open_intents
+from esync_desktop.sync.last_synced import LastSynced
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, TaskPlan
 from esync_desktop.sync.reading import Cancelled
 
@@ -159,6 +160,7 @@ def run_task_plan(
         applied_before=settled.found,
         undecided=settled.undecided,
         breaker=breaker,
+        last_synced=_last_synced(journal, cursor_scope),
     )
     outcome = RunOutcome()
     hooked = ApplyContext(
@@ -197,6 +199,12 @@ def run_task_plan(
             log.warning("run %s stopped during %s: %s", run_id, action_plan.action, outcome.stopped)
             break
     return outcome
+
+
+def _last_synced(journal: Journal, scope: str) -> LastSynced | None:
+    """The journal's store of field values, when it keeps them (the engine's state does)."""
+    keeper = getattr(journal, "last_synced", None)
+    return keeper(scope) if callable(keeper) else None
 
 
 def _untouched(plan: ActionPlan) -> list[RowResult]:

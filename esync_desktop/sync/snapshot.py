@@ -32,6 +32,8 @@ class Snapshot:
     # indexes still see every item, so duplicates and names are judged against the whole
     # catalogue. An item group is planned whole when one of its items is in focus.
     focus: frozenset[str] | None = None
+    # The names of the merchant's default Clover tax rates (read only for the tax-class map).
+    clover_default_tax_rates: tuple[str, ...] = ()
 
     @cached_property
     def simple_items(self) -> tuple[CloverItem, ...]:

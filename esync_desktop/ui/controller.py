@@ -41,6 +41,7 @@ HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGOR
 )
 WEIGHT_UNIT = "weight_unit"
 TENDERS = "tenders"
+TAX_CHOICES = "tax_choices"
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
 # this long, not on every one-minute check.
 RETRY_AFTER = timedelta(minutes=5)
@@ -91,6 +92,7 @@ class AppController(QObject):
     # The store's quota and any wait for it, while a job reads or writes BigCommerce
     # (connectors.pacing.QuotaState); emitted from the worker's thread, delivered queued.
     quota_changed = Signal(object)
+    tax_choices_loaded = Signal(object)  # app.TaxChoices
 
     def __init__(
         self,
@@ -324,6 +326,14 @@ class AppController(QObject):
 
         return self.reads.submit(Job(TENDERS, job, "Reading the stores' payment methods"))
 
+    def load_tax_choices(self) -> bool:
+        """Clover's tax rates and BigCommerce's tax classes, for the tax-class map."""
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            return self.services.tax_choices()
+
+        return self.reads.submit(Job(TAX_CHOICES, job, "Reading the stores' tax lists"))
+
     def load_secrets(self) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
             return secrets_bridge.load_state(self.services)
@@ -390,6 +400,9 @@ class AppController(QObject):
             self.weight_unit_loaded.emit(result)
         elif kind == TENDERS:
             self.tender_choices_loaded.emit(result)
+
+        elif kind == TAX_CHOICES:
+            self.tax_choices_loaded.emit(result)
         elif kind == SECRETS_LOAD:
             self.secrets_loaded.emit(result)
         elif kind == SECRETS_SAVE:

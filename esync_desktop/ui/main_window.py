@@ -24,6 +24,7 @@ from esync_desktop.ui import error_dialog, messages, widgets
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import DEMO, AppController
 from esync_desktop.ui.pages.connections import ConnectionsPage
+from esync_desktop.ui.pages.fields import FieldsPage
 from esync_desktop.ui.pages.history import HistoryPage
 from esync_desktop.ui.pages.home import HomePage
 from esync_desktop.ui.pages.preview import PreviewPage
@@ -36,8 +37,10 @@ from esync_desktop.ui.resources import app_icon
 
 log = logging.getLogger(__name__)
 
-PAGES = ("Home", "Connections", "Tasks", "Weight rules", "Preview", "Sync", "History & Logs")
-HOME, CONNECTIONS, TASKS, WEIGHTS, PREVIEW, SYNC, HISTORY = range(len(PAGES))
+PAGES = (
+    "Home", "Connections", "Tasks", "Weight rules", "Preview", "Sync", "History & Logs", "Fields",
+)  # fmt: skip
+HOME, CONNECTIONS, TASKS, WEIGHTS, PREVIEW, SYNC, HISTORY, FIELDS = range(len(PAGES))
 GEOMETRY_KEY = "window_geometry"
 
 
@@ -73,9 +76,10 @@ class MainWindow(QMainWindow):
         self.preview = PreviewPage(controller)
         self.sync = SyncPage(controller)
         self.history = HistoryPage(controller)
+        self.fields = FieldsPage(controller)
         for page in (
             self.home, self.connections, self.tasks, self.weights, self.preview, self.sync,
-            self.history,
+            self.history, self.fields,
         ):  # fmt: skip
             self.stack.addWidget(page)
         self.welcome = WelcomePage()

@@ -24,6 +24,7 @@ from esync_desktop.sync.model import Reason
 from esync_desktop.ui.app import GuiApp, apply_style, create_application
 from esync_desktop.ui.main_window import (
     CONNECTIONS,
+    FIELDS,
     HISTORY,
     HOME,
     PREVIEW,
@@ -140,6 +141,9 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         shoot(window, out / "04-weight-rules.png")
         services.settings.category_map = {}
         controller.save_settings()
+        # Who owns each field, and the tax classes once both stores' lists are read.
+        wait_for(controller.tax_choices_loaded, lambda: window.show_page(FIELDS))
+        shoot(window, out / "15-fields.png")
 
         window.show_page(PREVIEW)
         wait_for(controller.plan_ready, window.preview.refresh)

@@ -127,6 +127,24 @@ def test_unknown_category_is_409(bc: httpx.Client) -> None:
     assert "9999" in response.json()["title"]
 
 
+def test_tax_classes_are_listed_and_an_unknown_one_is_409(
+    bc: httpx.Client, bc_store: httpx.Client
+) -> None:
+    classes = bc_store.get("/v2/tax_classes").json()
+    assert [c["id"] for c in classes] == ["1", "2", "3", "4"]  # v2 ids are strings; 0 unlisted
+    assert {"name", "created_at", "updated_at"} <= set(classes[0])
+    made = create(bc, tax_class_id=4)
+    assert made["tax_class_id"] == 4
+    assert create(bc, name="Default class", sku="TST-0", tax_class_id=0)["tax_class_id"] == 0
+    response = bc.post(
+        "/catalog/products", json={**SIMPLE, "name": "Other", "sku": "X", "tax_class_id": 99}
+    )
+    assert response.status_code == 409 and "tax_class_id" in response.json()["title"]
+    response = bc.put(f"/catalog/products/{made['id']}", json={"tax_class_id": 77})
+    assert response.status_code == 409
+    assert data(bc.put(f"/catalog/products/{made['id']}", json={"tax_class_id": 2}))
+
+
 @pytest.mark.parametrize(
     ("missing", "extra"),
     [("name", {}), ("type", {}), ("price", {}), ("weight", {}), ("weight", {"type": "physical"})],

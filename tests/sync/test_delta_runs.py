@@ -94,11 +94,14 @@ def test_first_run_reads_both_then_only_what_changed(services: Any, sandbox: Any
     clover_paths = sorted(
         f"{e.path}?{e.details.get('query', '')}" for e in entries if e.api == "clover"
     )
-    # One filtered items page and the stock page (the demo has fewer than 1000 items).
-    assert len(clover_paths) == 2, clover_paths
+    # One filtered items page, the stock page and the item groups' page (a Clover item group has
+    # no modifiedTime, and renaming one moves none of its items'): the demo has fewer than 1000
+    # of each.
+    assert len(clover_paths) == 3, clover_paths
     assert any("item_stocks" in p for p in clover_paths)
+    assert any("item_groups" in p for p in clover_paths)
     assert any("/items" in p and "modifiedTime" in p for p in clover_paths), clover_paths
-    assert quiet.api_calls == {"clover": 2, "bigcommerce": 0}
+    assert quiet.api_calls == {"clover": 3, "bigcommerce": 0}
 
     # A stock change: the same reads, one inventory write.
     row = next(
@@ -111,7 +114,7 @@ def test_first_run_reads_both_then_only_what_changed(services: Any, sandbox: Any
     _clover_edit(sandbox, "item_stocks", item["id"], quantity=float(stocks["quantity"]) + 3)
     stock_plan, stock_run = _sync(services, task)
     counted, entries = calls.since()
-    assert stock_plan.api_calls == {"clover": 2, "bigcommerce": 0}
+    assert stock_plan.api_calls == {"clover": 3, "bigcommerce": 0}
     changed = rows_by(stock_plan, "send-inventory-standard")[row.sku]
     assert changed.outcome is Outcome.UPDATE and writes(stock_plan) == 1
     assert counted["bigcommerce"] == 1 and stock_run.counts["update"] == 1
@@ -120,12 +123,12 @@ def test_first_run_reads_both_then_only_what_changed(services: Any, sandbox: Any
     _clover_edit(sandbox, "items", item["id"], price=int(item["price"]) + 100)
     price_plan, _ = _sync(services, task)
     counted, _ = calls.since()
-    assert price_plan.api_calls == {"clover": 2, "bigcommerce": 0}
+    assert price_plan.api_calls == {"clover": 3, "bigcommerce": 0}
     assert rows_by(price_plan, "send-prices")[row.sku].outcome is Outcome.UPDATE
     assert writes(price_plan) == 1 and counted["bigcommerce"] == 1
     # And the run after that is quiet again: what was written is remembered.
     again, _ = _sync(services, task)
-    assert writes(again) == 0 and again.api_calls == {"clover": 2, "bigcommerce": 0}
+    assert writes(again) == 0 and again.api_calls == {"clover": 3, "bigcommerce": 0}
 
 
 def test_new_clover_item_is_looked_up_by_sku_only(services: Any, sandbox: Any) -> None:

@@ -162,7 +162,9 @@ def test_all_reason_codes_are_exercised() -> None:
     at_write = {Reason.REJECTED, Reason.STORE_ERROR, Reason.UNCONFIRMED}
     # The drift check's (tests/sync/test_true_up.py exercises them).
     drift = {Reason.DRIFT, Reason.RELINKED}
-    covered = LIMITS_AND_BAD_DATA | ORDER_REASONS | VARIANTS | drift
+    # Field ownership's (tests/sync/test_ownership.py and test_update_products.py).
+    owned = {Reason.NOT_OWNED, Reason.CONFLICT}
+    covered = LIMITS_AND_BAD_DATA | ORDER_REASONS | VARIANTS | drift | owned
     assert (seen - {None}) | at_write | covered == set(Reason)
 
 

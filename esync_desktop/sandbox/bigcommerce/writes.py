@@ -75,6 +75,16 @@ def _check_categories(db: BcDb, categories: list[int]) -> None:
         raise v3_error(409, title, {"categories": title})
 
 
+def _check_tax_class(db: BcDb, fields: Doc) -> None:
+    """A tax_class_id names a class of /v2/tax_classes, or 0 (the Default Tax Class): any
+    other is a 409 like a missing category (bigcommerce.md §5.4)."""
+    class_id = fields.get("tax_class_id")
+    if class_id in (None, 0) or db.tax_classes.get(str(class_id)) is not None:
+        return
+    title = f"Invalid tax_class_id: {class_id}"
+    raise v3_error(409, title, {"tax_class_id": title})
+
+
 def product_defaults(pid: int, moment: str) -> Doc:
     zero = Decimal(0)
     return {
@@ -181,6 +191,7 @@ def create_product(db: BcDb, body: Doc) -> Doc:
     if fields.get("sku") and db.sku_taken(fields["sku"]):
         raise duplicate_sku()
     _check_categories(db, fields.get("categories", []))
+    _check_tax_class(db, fields)
     with_options = [v for v in variants if v.get("option_values")]
     _check_new_variant_skus(db, with_options)
     pid = db.next_id("products")
@@ -225,6 +236,7 @@ def update_product(db: BcDb, product: Doc, body: Doc) -> Doc:
     ):
         raise duplicate_sku()
     _check_categories(db, fields.get("categories", []))
+    _check_tax_class(db, fields)
     variant_updates = body.get("variants") or []
     if not isinstance(variant_updates, list):
         raise v3_error(422, TITLE, {"variants": "error.expected.jsarray"})

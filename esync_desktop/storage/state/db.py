@@ -10,6 +10,7 @@ from pathlib import Path
 
 from esync_desktop.storage.state.base import to_text
 from esync_desktop.storage.state.cursors import CursorsMixin
+from esync_desktop.storage.state.field_values import FieldValuesMixin
 from esync_desktop.storage.state.intlog import IntegrationLogMixin
 from esync_desktop.storage.state.journal import JournalMixin
 from esync_desktop.storage.state.links import LinksMixin
@@ -23,7 +24,9 @@ KEEP_RUNS = 1000
 KEEP_JOURNAL_DAYS = 90
 
 
-class StateDb(RunsMixin, JournalMixin, CursorsMixin, IntegrationLogMixin, LinksMixin):
+class StateDb(
+    RunsMixin, JournalMixin, CursorsMixin, IntegrationLogMixin, LinksMixin, FieldValuesMixin
+):
     """Runs and their items, the write journal, cursors and hashes, the integration log, and
     the run lock (a file beside the database). Safe to use from several threads; several
     processes may open the same file (WAL, busy timeout)."""

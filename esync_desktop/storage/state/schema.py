@@ -160,9 +160,23 @@ _LINKS = _statements(
     ) WITHOUT ROWID""",
 )
 
+# Field values each store had when a field was last synced (update-products' conflicts).
+_FIELD_VALUES = _statements(
+    """CREATE TABLE field_values (
+        scope TEXT NOT NULL,
+        item TEXT NOT NULL,
+        field TEXT NOT NULL,
+        clover_value TEXT NOT NULL,
+        web_value TEXT NOT NULL,
+        at TEXT NOT NULL,
+        choice TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (scope, item, field)
+    ) WITHOUT ROWID""",
+)
+
 # Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
 # one; append a new one.
-MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS, _LINKS]
+MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS, _LINKS, _FIELD_VALUES]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

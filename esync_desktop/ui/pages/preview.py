@@ -29,6 +29,7 @@ from esync_desktop.sync.model import Outcome, TaskPlan
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui import widgets
 from esync_desktop.ui.column_fit import ColumnFitter
+from esync_desktop.ui.conflict_menu import ConflictChoice
 from esync_desktop.ui.controller import EXPORT, PLAN, AppController
 from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.models.plan_model import (
@@ -165,6 +166,10 @@ class PreviewPage(widgets.Page):
         # A filter change resets the model, and with it the selection, without a signal.
         self.proxy.modelReset.connect(lambda: self._on_row_selected(QModelIndex(), QModelIndex()))
         self.body.addWidget(self.table, 1)
+        # Fields changed in both stores: right-click to keep one store's value.
+        self.conflicts = ConflictChoice(
+            self.table, lambda: self.plan, controller.services, self.refresh
+        )
         # The selected row in full: long reasons and changes do not fit in a cell.
         self.details = QLabel("Select a row to see it in full here.")
         self.details.setWordWrap(True)

@@ -1,0 +1,98 @@
+"""The preview's choice for a field changed in both stores: right-click a conflict row to keep
+Clover's or BigCommerce's value, for that row or for every conflict row of the same field. The
+choice is remembered at once (the state database) and the preview is read again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QTableView
+
+from esync_desktop import wording
+from esync_desktop.domain.plan import PlanRow, Reason, TaskPlan
+from esync_desktop.ui import error_dialog
+from esync_desktop.ui.errors import describe_error
+from esync_desktop.ui.models.base import ROW_ROLE
+
+SIDES = (("clover", "Clover"), ("bigcommerce", "BigCommerce"))
+
+
+def conflict_rows(plan: TaskPlan | None, field: str | None = None) -> list[PlanRow]:
+    """The plan's conflict rows (of one field when given)."""
+    if plan is None:
+        return []
+    return [
+        r
+        for a in plan.actions
+        for r in a.rows
+        if r.reason is Reason.CONFLICT and (field is None or r.facts.get("field") == field)
+    ]
+
+
+def menu_for(row: PlanRow, plan: TaskPlan | None, parent: Any = None) -> QMenu:
+    """Keep one side's value for this row, or for every conflict row of its field."""
+    menu = QMenu(parent)
+    field = str(row.facts.get("field", ""))
+    label = wording.owned_field_label(field).lower()
+    same_field = conflict_rows(plan, field)
+    for side, store in SIDES:
+        key = "clover_value" if side == "clover" else "web_value"
+        value = wording.value_text(row.facts.get(key))
+        action = QAction(f"Keep {store}'s {label}: {value}", menu)
+        action.setData((side, (row,)))
+        menu.addAction(action)
+    menu.addSeparator()
+    for side, store in SIDES:
+        action = QAction(f"Keep {store}'s {label} in all {len(same_field)} conflicts", menu)
+        action.setData((side, tuple(same_field)))
+        action.setEnabled(len(same_field) > 1)
+        menu.addAction(action)
+    return menu
+
+
+class ConflictChoice(QObject):
+    """Installs the menu on the preview's table; `choose(rows, side)` settles and re-reads."""
+
+    def __init__(
+        self,
+        table: QTableView,
+        plan: Callable[[], TaskPlan | None],
+        services: Any,
+        refresh: Callable[[], None],
+    ) -> None:
+        super().__init__(table)
+        self.table = table
+        self.plan = plan
+        self.services = services
+        self.refresh = refresh
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._on_menu)
+
+    def row_at(self, index: QModelIndex) -> PlanRow | None:
+        row = self.table.model().data(index, ROW_ROLE) if index.isValid() else None
+        return row if isinstance(row, PlanRow) and row.reason is Reason.CONFLICT else None
+
+    @Slot(QPoint)
+    def _on_menu(self, point: QPoint) -> None:
+        row = self.row_at(self.table.indexAt(point))
+        if row is None:
+            return
+        picked = menu_for(row, self.plan(), self.table).exec(
+            self.table.viewport().mapToGlobal(point)
+        )
+        if picked is not None:
+            side, rows = picked.data()
+            self.choose(list(rows), side)
+
+    def choose(self, rows: list[PlanRow], side: str) -> int:
+        try:
+            settled = int(self.services.choose_conflicts(rows, side))
+        except Exception as exc:  # the state database or the connection: say so, keep going
+            problem = describe_error(exc)
+            error_dialog.notifier.error(problem.title, problem.message)
+            return 0
+        self.refresh()
+        return settled
