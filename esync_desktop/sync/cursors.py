@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,9 +71,24 @@ class Cursor:
 
 
 def content_hash(*parts: object) -> str:
-    """A short stable hash of the fields an action depends on."""
-    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    """A short stable hash of the fields an action depends on: the same parts give the same
+    20 hex digits in every process (the text hashed is the repr of plain values, which does
+    not depend on the hash seed; mappings are sorted, anything else is its str())."""
+    text = repr(tuple(_canonical(p) for p in parts))
+    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, tuple | list):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _canonical(v)) for k, v in value.items()))
+    return str(value)
 
 
 def is_fully_handled(row: PlanRow, written: bool) -> bool:
