@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from esync_desktop.cli_output import print_json
+from esync_desktop.cli_output import print_json, print_json_chunks
 from esync_desktop.cli_services import EXIT_CONNECT, EXIT_OK, EXIT_USAGE, fail_json, open_services
 from esync_desktop.domain.plan import ACTION_IDS
 from esync_desktop.sync.defaults import DEFAULT_TASK_NAME
@@ -198,7 +198,7 @@ class _Engine:
     def _run(self, bar: Any, cancel: threading.Event) -> int:
         from esync_desktop.app import StalePlan
         from esync_desktop.cli_output import Heading, print_report
-        from esync_desktop.sync.report import plan_document
+        from esync_desktop.sync.report import plan_document, plan_json_chunks
 
         args, services = self.args, self.services
         task, default = _task(services, args)
@@ -207,6 +207,7 @@ class _Engine:
             services.start_demo()
         plan = services.plan_task(task, progress=bar, cancel=cancel)
         seconds, cancelled, failed = 0.0, False, False
+        document: dict[str, Any] | None = None  # a preview's is made as it is printed
         if args.apply:
             latest = services.history(1)
             self._last_run = latest[0].run_id if latest else 0
@@ -222,13 +223,15 @@ class _Engine:
             if result.error is not None:
                 # The store stopped answering: what was done, and why the rest was not.
                 document.update(self._partial_run(), error=dict(result.error))
-        else:
-            document = plan_document(plan, plan.api_calls)
         bar.close()
         saved = self._save_csv(plan) if getattr(args, "csv", None) else ""
         if args.json:
-            print_json({**self.done, **document})
+            if document is None:
+                print_json_chunks(plan_json_chunks(self.done, plan, plan.api_calls))
+            else:
+                print_json({**self.done, **document})
         else:
+            document = document or plan_document(plan, plan.api_calls)
             heading = Heading(task.name, default, bool(args.demo), bool(args.apply))
             print_report(document, heading, show_all=args.all, seconds=seconds, cancelled=cancelled)
             if cancelled:
