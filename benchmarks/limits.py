@@ -12,9 +12,10 @@ from esync_desktop.connectors.bigcommerce_profile import BIGCOMMERCE_PACING, LOW
 from esync_desktop.connectors.clover_profile import CLOVER_PACING
 from esync_desktop.sandbox.bigcommerce.limits import PLAN_QUOTAS, WINDOW_MS
 
-# Reads of the catalogue task beside the two big listings: Clover item groups, attributes and
-# options (the matrix actions); BigCommerce's category tree (the create actions).
-CLOVER_SMALL_LISTINGS = 3
+# Reads of the catalogue task beside the two big listings: Clover's item groups (the matrix
+# actions; a generated catalogue has none, so no attributes or options); BigCommerce's category
+# tree (the create actions).
+CLOVER_SMALL_LISTINGS = 1
 BC_SMALL_LISTINGS = 1
 
 
