@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -204,6 +205,7 @@ class SizeRun:
             self._true_up(server)
         finally:
             server.stop()
+            shutil.rmtree(self.home, ignore_errors=True)
         return self.rows
 
     def _preview(self, server: SandboxServer) -> None:
