@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 
 from esync_desktop.domain.sku import clean_name, clean_sku, sku_key
 
@@ -56,16 +55,15 @@ class CloverItem:
     # Set when a field could not be read: the item is shown with reason bad_data, never written.
     bad: BadField | None = None
 
-    # Cached: every action asks for them again, for every item of a large catalogue.
-    @cached_property
+    @property
     def clean_sku(self) -> str | None:
         return clean_sku(self.sku)
 
-    @cached_property
+    @property
     def sku_key(self) -> str | None:
         return sku_key(self.sku)
 
-    @cached_property
+    @property
     def clean_name(self) -> str | None:
         return clean_name(self.name)
 
