@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="standard",
         help="BigCommerce plan whose API quota to emulate",
     )
+    serve.add_argument(
+        "--latency",
+        metavar="LOW-HIGH",
+        type=_latency_range,
+        default=(0, 0),
+        help="add LOW to HIGH ms to every API request, like real round trips (e.g. 50-150)",
+    )
     serve.add_argument("--db", metavar="FILE", help="persist the stores' state in this SQLite file")
     serve.add_argument(
         "--json", action="store_true", help="print one JSON line with url and credentials"
@@ -133,6 +140,19 @@ def _diagnostics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _latency_range(text: str) -> tuple[int, int]:
+    low, sep, high = text.partition("-")
+    try:
+        pair = (int(low), int(high if sep else low))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give milliseconds as LOW-HIGH, e.g. 50-150"
+        ) from None
+    if not 0 <= pair[0] <= pair[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: need 0 <= LOW <= HIGH")
+    return pair
+
+
 def _sandbox_serve(args: argparse.Namespace) -> int:
     # lazy: the emulator's server code loads only for this command.
     from esync_desktop.sandbox.server import SandboxServer
@@ -147,6 +167,7 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
             items=args.items,
             plan=args.plan,
             db_path=Path(args.db) if args.db else None,
+            latency_ms=args.latency,
         )
     except OSError as exc:
         print(

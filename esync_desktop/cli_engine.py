@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from esync_desktop import wording
-from esync_desktop.cli_output import Heading, ProgressBar, print_json, print_report
+from esync_desktop.cli_output import (
+    Heading,
+    ProgressBar,
+    print_json,
+    print_json_chunks,
+    print_report,
+)
 from esync_desktop.cli_services import EXIT_CONNECT, EXIT_OK, EXIT_USAGE, fail_json, open_services
 from esync_desktop.connectors.errors import ApiError, AuthError
 from esync_desktop.domain.plan import ACTION_IDS
@@ -20,7 +26,7 @@ from esync_desktop.storage.settings import ActionConfig, TaskConfig
 from esync_desktop.storage.state import RunLocked
 from esync_desktop.sync import analysis
 from esync_desktop.sync.defaults import DEFAULT_TASK_NAME
-from esync_desktop.sync.report import plan_document
+from esync_desktop.sync.report import plan_document, plan_json_chunks
 from esync_desktop.sync.task_check import TaskRefused
 
 EXIT_ITEMS_FAILED = 1
@@ -210,6 +216,7 @@ class _Engine:
             services.start_demo()
         plan = services.plan_task(task, progress=bar, cancel=cancel)
         seconds, cancelled, failed = 0.0, False, False
+        document: dict[str, Any] | None = None  # a preview's is made as it is printed
         if args.apply:
             latest = services.history(1)
             self._last_run = latest[0].run_id if latest else 0
@@ -225,13 +232,15 @@ class _Engine:
             if result.error is not None:
                 # The store stopped answering: what was done, and why the rest was not.
                 document.update(self._partial_run(), error=dict(result.error))
-        else:
-            document = plan_document(plan, plan.api_calls)
         bar.close()
         saved = self._save_csv(plan) if getattr(args, "csv", None) else ""
         if args.json:
-            print_json({**self.done, **document})
+            if document is None:
+                print_json_chunks(plan_json_chunks(self.done, plan, plan.api_calls))
+            else:
+                print_json({**self.done, **document})
         else:
+            document = document or plan_document(plan, plan.api_calls)
             heading = Heading(task.name, default, bool(args.demo), bool(args.apply))
             print_report(document, heading, show_all=args.all, seconds=seconds, cancelled=cancelled)
             if cancelled:

@@ -7,7 +7,7 @@ import json
 import shutil
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -27,6 +27,14 @@ SKU_COLUMN = 16  # padding only: a longer SKU is printed whole
 def print_json(document: Mapping[str, Any], out: TextIO | None = None) -> None:
     out = out if out is not None else sys.stdout
     out.write(json.dumps(document, ensure_ascii=False, default=str) + "\n")
+
+
+def print_json_chunks(chunks: Iterable[str], out: TextIO | None = None) -> None:
+    """A JSON document written as it is made (see sync.report.plan_json_chunks)."""
+    out = out if out is not None else sys.stdout
+    for chunk in chunks:
+        out.write(chunk)
+    out.write("\n")
 
 
 def printable(text: object) -> str:

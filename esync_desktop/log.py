@@ -53,6 +53,13 @@ def register_secret(value: str | None) -> None:
         _secret_pattern = re.compile("|".join(re.escape(s) for s in ordered))
 
 
+def longest_secret() -> int:
+    """The length of the longest registered secret (0 when none): how far past a cut a secret
+    that starts before it can reach."""
+    with _secrets_lock:
+        return max(map(len, _secrets), default=0)
+
+
 def redact(text: str) -> str:
     """`text` without registered secrets and without credential header values."""
     text = _HEADER_VALUE.sub(lambda m: f"{m['name']}{m['sep']}{m['scheme'] or ''}{REDACTED}", text)

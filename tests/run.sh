@@ -2,7 +2,7 @@
 # Installs what the test suite needs (Debian packages when root, the project with its test extra)
 # and runs it: ruff; mypy (settings in pyproject.toml); the install smoke run
 # (tests/smoke_install.sh: the wheel in a fresh venv and the PyInstaller app, each started from
-# outside the checkout); then pytest, in parallel (one
+# outside the checkout); the quick benchmark (python -m benchmarks --quick); then pytest, in parallel (one
 # worker per core), inside a private D-Bus session with an unlocked gnome-keyring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,8 @@ python -m ruff check .
 python -m ruff format --check .
 python -m mypy
 bash tests/smoke_install.sh
+# Call counts of whole runs against the sandbox, beside what the APIs allow (never timings).
+python -m benchmarks --quick
 
 export QT_QPA_PLATFORM=offscreen
 # A private home, so the keyring, settings and data of a test run touch nothing of the user's.

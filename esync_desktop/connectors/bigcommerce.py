@@ -10,6 +10,7 @@ from typing import Any, Unpack
 from esync_desktop.connectors.bigcommerce_profile import BIGCOMMERCE_PACING, BigCommerceProfile
 from esync_desktop.connectors.client_base import ClientBase, ClientOptions
 from esync_desktop.connectors.http import HttpLayer, segment
+from esync_desktop.connectors.paging import numbered_pages
 
 BIGCOMMERCE_URL = "https://api.bigcommerce.com"
 PAGE_LIMIT = 250  # v3 and v2 maximum
@@ -57,35 +58,57 @@ class BigCommerceClient(ClientBase):
             raise self.http.bad_shape(method, path, "a `data` member")
         return data["data"]
 
+    def _v3_page(
+        self, path: str, params: list[tuple[str, Any]], page: int
+    ) -> tuple[list[Any], Any]:
+        query = [*params, ("limit", PAGE_LIMIT), ("page", page)]
+        data = self.http.request("GET", path, params=query).data
+        rows = self._envelope("GET", path, data)
+        if not isinstance(rows, list):
+            raise self.http.bad_shape("GET", path, "a `data` list")
+        return rows, data
+
     def _v3_pages(self, path: str, params: list[tuple[str, Any]]) -> Iterator[Doc]:
-        """Every row, 250 a page, following meta.pagination (short page when it is missing)."""
+        """Every row, 250 a page, following meta.pagination (short page when it is missing).
+        Once two pages said how many there are, the rest are fetched a few at a time (as many
+        as the account may have in flight), and handed on in order."""
         page = 1
         previous: list[Any] = []
-        while True:
-            query = [*params, ("limit", PAGE_LIMIT), ("page", page)]
-            data = self.http.request("GET", path, params=query).data
-            rows = self._envelope("GET", path, data)
-            if not isinstance(rows, list):
-                raise self.http.bad_shape("GET", path, "a `data` list")
-            if rows and rows == previous:
-                # The server ignores `page`: reading on would never end.
-                raise self.http.bad_shape("GET", path, "a next page (the same page came back)")
-            previous = rows
-            yield from rows
-            meta = data.get("meta")
-            pagination = meta.get("pagination") if isinstance(meta, dict) else None
-            pagination = pagination if isinstance(pagination, dict) else {}
-            total_pages = _count(pagination.get("total_pages"))
-            current = _count(pagination.get("current_page")) or page
-            per_page = _count(pagination.get("per_page")) or PAGE_LIMIT
-            if not rows:
-                return
-            if total_pages is not None:
-                if current >= total_pages:
+        ahead: Iterator[tuple[int, tuple[list[Any], Any]]] = iter(())
+        try:
+            while True:
+                fetched = next(ahead, None)
+                rows, data = fetched[1] if fetched else self._v3_page(path, params, page)
+                if rows and rows == previous:
+                    # The server ignores `page`: reading on would never end.
+                    raise self.http.bad_shape("GET", path, "a next page (the same page came back)")
+                previous = rows
+                yield from rows
+                meta = data.get("meta")
+                pagination = meta.get("pagination") if isinstance(meta, dict) else None
+                pagination = pagination if isinstance(pagination, dict) else {}
+                total_pages = _count(pagination.get("total_pages"))
+                current = _count(pagination.get("current_page")) or page
+                per_page = _count(pagination.get("per_page")) or PAGE_LIMIT
+                if not rows:
                     return
-            elif len(rows) < per_page:
-                return
-            page += 1
+                if total_pages is not None:
+                    if current >= total_pages:
+                        return
+                    # From the third page on: the second one shows that the server pages.
+                    if not fetched and page >= 2 and total_pages >= page + 2:
+                        in_flight = self.http.pacer.config.max_in_flight
+                        ahead = numbered_pages(
+                            lambda n: self._v3_page(path, params, n), page + 1, total_pages,
+                            in_flight,
+                        )  # fmt: skip
+                elif len(rows) < per_page:
+                    return
+                page += 1
+        finally:
+            close = getattr(ahead, "close", None)
+            if close is not None:
+                close()
 
     def _v2_pages(self, path: str, params: list[tuple[str, Any]]) -> Iterator[Doc]:
         """Every row of a v2 list: 250 a page until an empty page (204) or a short one."""

@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from esync_desktop.log import REDACTED, redact
+from esync_desktop.log import REDACTED, longest_secret, redact
 
 MAX_RECORDED_BODY = 2000
+# How far past the cut a body is still redacted, beside the longest secret: a credential that
+# starts before the cut is redacted whole before it is cut (its header name and separator, or
+# a member name and its spaces, fit in this).
+CUT_MARGIN = 256
 
-# JSON members whose values are credentials wherever they appear in a body.
+# JSON members whose values are credentials wherever they appear in a body. A value the cut
+# leaves without its closing quote is redacted to the end of what is kept.
 _SECRET_MEMBER = re.compile(
     r"(?i)(\"(?:access_token|refresh_token|client_secret|password|token|secret|api_key)\"\s*:\s*)"
-    r"\"[^\"]*\""
+    r"\"[^\"]*(?:\"|\Z)"
 )
 
 
@@ -21,6 +26,7 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str | None]) -> None:
         wanted = sorted({s for s in secrets if s and s.strip()}, key=len, reverse=True)
+        self._longest = len(wanted[0]) if wanted else 0
         # Even a short token is hidden here: these records are ours, not the shared log.
         self._pattern = re.compile("|".join(re.escape(s) for s in wanted)) if wanted else None
 
@@ -31,12 +37,22 @@ class Redactor:
         return redact(value)
 
     def body(self, raw: bytes | str | None, limit: int = MAX_RECORDED_BODY) -> str | None:
-        """A body as recorded: decoded, redacted, then cut to `limit` characters."""
+        """A body as recorded: decoded, cut to `limit` characters, redacted. Only what is kept
+        is redacted (a page of a listing is hundreds of KB), but with a margin past the cut as
+        long as any secret, so a secret the cut runs through is redacted whole, never half."""
         if raw is None or raw == b"" or raw == "":
             return None
         text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-        # Redact before cutting so a token split by the cut cannot leak its first half.
-        text = self.text(text)
-        if len(text) > limit:
-            text = f"{text[:limit]}... [{len(text) - limit} more characters]"
-        return text
+        if len(text) <= limit:
+            return self.text(text)
+        margin = CUT_MARGIN + max(self._longest, longest_secret())
+        end = limit + margin
+        while True:
+            # A secret cut by `end` is left as it is, in the last `margin` characters of the
+            # redacted window: those are never kept. Redactions shorten the window, so it grows
+            # until what is kept lies before them.
+            redacted = self.text(text[:end])
+            if len(redacted) >= limit + margin or end >= len(text):
+                break
+            end *= 2
+        return f"{redacted[:limit]}... [{len(text) - limit} more characters]"

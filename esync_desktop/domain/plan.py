@@ -121,7 +121,7 @@ ACTION_IDS = (
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanRow:
     """One item's verdict. `changes` maps a field to (old, new); `payload` is what apply() sends
     and is never shown; `key` is the idempotency key of the write (empty when none)."""

@@ -267,9 +267,10 @@ def demo_catalog() -> Catalog:
     return Catalog(clover_categories, bc_categories, items, groups)
 
 
-def generated_catalog(count: int) -> Catalog:
+def generated_catalog(count: int, in_bigcommerce_every: int = 4) -> Catalog:
     """`count` plain items spread over ten categories, for benchmarks (100k in well under a second
-    of generation; no randomness beyond a fixed pattern)."""
+    of generation; no randomness beyond a fixed pattern). Every `in_bigcommerce_every`-th item is
+    already a BigCommerce product (1: all of them, a catalogue already in step)."""
     categories = [f"Category {n:02d}" for n in range(10)]
     items = [
         CatalogItem(
@@ -278,7 +279,7 @@ def generated_catalog(count: int) -> Catalog:
             price_cents=500 + (n * 37) % 9500,
             stock=float((n * 7) % 50),
             categories=[categories[n % 10]],
-            in_bigcommerce=n % 4 == 0,
+            in_bigcommerce=n % in_bigcommerce_every == 0,
         )
         for n in range(count)
     ]

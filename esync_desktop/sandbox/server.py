@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import Counter
@@ -73,14 +75,19 @@ class SandboxServer:
         plan: str = "standard",
         db_path: Path | None = None,
         credentials: SandboxCredentials = DEMO_CREDENTIALS,
+        latency_ms: tuple[int, int] = (0, 0),
+        in_bigcommerce_every: int = 4,
     ) -> None:
         if seed not in SEEDS:
             raise ValueError(f"unknown seed {seed!r}; choose one of {', '.join(SEEDS)}")
         self.credentials = credentials
         self.store = Store(db_path)
         self.faults = Faults()
+        self.set_latency(latency_ms)
+        self._latency_random = random.Random(4321)
         self.clover = CloverApi(self.store, credentials)
         self.bigcommerce = BigCommerceApi(self.store, credentials, plan=plan)
+        self.bigcommerce.generated_in_bigcommerce_every = max(1, in_bigcommerce_every)
         self.apis: tuple[EmulatedApi, ...] = (self.clover, self.bigcommerce)
         self.counters: dict[str, Counter[str]] = {api.name: Counter() for api in self.apis}
         self._counter_lock = threading.Lock()
@@ -123,6 +130,21 @@ class SandboxServer:
         self.stop()
 
     # -- admin ---------------------------------------------------------------------------------
+
+    def set_latency(self, latency_ms: tuple[int, int] | list[int]) -> None:
+        """Every API request takes this long more (uniform between the two, in ms), spent
+        while it counts as in flight, like the real APIs' round trips (50-150 ms)."""
+        low, high = (int(v) for v in latency_ms)
+        if not 0 <= low <= high:
+            raise ValueError(f"latency_ms must be two numbers 0 <= low <= high, not {latency_ms}")
+        self.latency_ms = (low, high)
+
+    def _latency(self) -> float:
+        low, high = self.latency_ms
+        if not high:
+            return 0.0
+        with self._counter_lock:
+            return self._latency_random.uniform(low, high) / 1000
 
     def reset(self, seed: str = "demo", items: int = 0) -> None:
         if seed not in SEEDS:
@@ -184,6 +206,8 @@ class SandboxServer:
                         self.faults.configure(api, changes)
                 return Response.json(200, self.faults.snapshot())
             if sub == "/settings" and request.method == "POST":
+                if "latency_ms" in body:
+                    self.set_latency(body.pop("latency_ms"))
                 for api in self.apis:
                     if api.name in body:
                         api.configure(body[api.name])
@@ -226,8 +250,9 @@ class SandboxServer:
             self._count(api.name, request.route or f"{request.method} (rejected)")
             return rejected
         try:
-            if decision.get("latency_ms"):
-                time.sleep(decision["latency_ms"] / 1000)
+            delay = self._latency() + decision.get("latency_ms", 0) / 1000
+            if delay:
+                time.sleep(delay)
             if decision.get("throttle"):
                 response = api.throttled()
             elif decision.get("error"):
@@ -251,10 +276,24 @@ class _HTTPServer(ThreadingHTTPServer):
     request_queue_size = 64
     sandbox: SandboxServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that was killed or timed out drops its connection: nothing to report.
+        if isinstance(sys.exc_info()[1], ConnectionResetError | BrokenPipeError):
+            log.debug("sandbox: client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out as two writes: with Nagle's algorithm the second one waits
+        # for the client's delayed ACK (about 40 ms) on every small answer.
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("sandbox: " + format, *args)

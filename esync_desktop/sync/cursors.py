@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
@@ -75,9 +75,26 @@ class Cursor:
 
 
 def content_hash(*parts: object) -> str:
-    """A short stable hash of the fields an action depends on."""
-    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    """A short stable hash of the fields an action depends on: the same parts give the same
+    20 hex digits in every process. The text hashed is the repr of the parts: fixed for str,
+    int, float, bool, None, Decimal and tuples and lists of them (whatever the hash seed);
+    a mapping is sorted first and any other object is its str()."""
+    if not all(type(p) in _PLAIN for p in parts):
+        parts = tuple(_canonical(p) for p in parts)
+    return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
+
+
+_PLAIN = frozenset((str, int, float, bool, type(None), Decimal))
+
+
+def _canonical(value: object) -> object:
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, tuple | list):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _canonical(v)) for k, v in value.items()))
+    return str(value)
 
 
 def is_fully_handled(row: PlanRow, written: bool) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from esync_desktop.connectors.paging import Ahead, keep
 from esync_desktop.domain.catalog import (
     BadField,
     BcCategory,
@@ -310,9 +311,49 @@ def read_snapshot(
     """Both catalogues, in full. Clover's items are read whole (1000 a page) because the
     duplicate-SKU rule needs every SKU and Clover cannot search SKUs case-insensitively;
     the cursors decide what is eligible (docs/ENGINE.md)."""
+    # Every listing starts at once, each in a thread of its own (the pacers keep each account
+    # within its limits), so both stores are read side by side; they are still taken in order.
+    expand = ("categories", "itemStock", "options")
+    stock_records = Ahead(clover.iter_item_stocks, keep, name="stocks") if needs.stocks else None
+    # Raw items wait for the stock records: a few pages of them at most.
+    item_docs = Ahead(lambda: clover.iter_items(expand=expand), keep, buffer=5000, name="items")
+    products = (
+        Ahead(
+            lambda: bigcommerce.iter_products(include=("variants",)),
+            lambda n, p: parse_bc_product(p, n),
+            name="products",
+        )
+        if needs.bigcommerce
+        else None
+    )
+    try:
+        return _read(clover, bigcommerce, needs, cancel, stock_records, item_docs, products)
+    finally:
+        for listing in (stock_records, item_docs, products):
+            if listing is not None:
+                listing.close()
+
+
+def _read(
+    clover: CloverReader,
+    bigcommerce: BigCommerceReader,
+    needs: ReadNeeds,
+    cancel: threading.Event | None,
+    stock_records: Iterable[Any] | None,
+    item_docs: Iterable[Any],
+    product_listing: Iterable[BcProduct] | None,
+) -> Snapshot:
     option_names: dict[str, tuple[str, str]] = {}
     groups: list[CloverItemGroup] = []
-    if needs.groups:
+    # No item group, no attribute or option to read (an attribute belongs to a group): a store
+    # without variants costs one call here.
+    group_docs = (
+        # Expanded with their attributes, in each group's own order (options are made in it).
+        _by_id(clover.iter_item_groups(expand=("attributes",)), "item group")
+        if needs.groups
+        else {}
+    )
+    if group_docs:
         attributes = _by_id(clover.iter_attributes(), "attribute")
         for option_id, option in _by_id(clover.iter_options(), "option").items():
             attribute = attributes.get(f.loose_ref(option, "attribute") or "", {})
@@ -325,15 +366,13 @@ def read_snapshot(
             group_id = f.loose_ref(attribute, "itemGroup")
             if group_id:
                 by_group.setdefault(group_id, []).append(f.loose_text(attribute, "name") or "")
-        listed = clover.iter_item_groups(expand=("attributes",))
         groups = [
-            _group(g, _group_attributes(g, by_group.get(key, [])))
-            for key, g in _by_id(listed, "item group").items()
+            _group(g, _group_attributes(g, by_group.get(key, []))) for key, g in group_docs.items()
         ]
     _check(cancel)
     stocks: dict[str, Mapping[str, Any]] = {}
     if needs.stocks:
-        for record in clover.iter_item_stocks():
+        for record in stock_records or ():
             item_id = f.loose_ref(record, "item")
             if item_id:
                 stocks[item_id] = record
@@ -341,8 +380,7 @@ def read_snapshot(
                 log.warning("Clover stock record left out: %s", shown(record))
     _check(cancel)
     items = []
-    expand = ("categories", "itemStock", "options")
-    for position, doc in enumerate(clover.iter_items(expand=expand)):
+    for position, doc in enumerate(item_docs):
         stock: Mapping[str, Any] | None = None
         if needs.stocks and isinstance(doc, dict):
             # No item_stocks record: never stocked.
@@ -352,8 +390,7 @@ def read_snapshot(
     products: list[BcProduct] = []
     categories: list[BcCategory] = []
     if needs.bigcommerce:
-        listing = bigcommerce.iter_products(include=("variants",))
-        products = [parse_bc_product(p, n) for n, p in enumerate(listing)]
+        products = list(product_listing or ())
         _check(cancel)
         if needs.categories:
             categories = read_bc_categories(bigcommerce)

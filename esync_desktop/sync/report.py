@@ -3,8 +3,9 @@ and the log file's account of each preview and run."""
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from esync_desktop.sync.apply import RowResult
@@ -50,6 +51,40 @@ def plan_document(plan: TaskPlan, api_calls: Mapping[str, int]) -> dict[str, Any
         for a in plan.actions
     ]
     return {"actions": actions, "summary": _summary(actions), "api_calls": dict(api_calls)}
+
+
+_STREAMED = ("actions", "summary", "api_calls")
+_ROWS_PER_CHUNK = 500
+
+
+def plan_json_chunks(
+    head: Mapping[str, Any], plan: TaskPlan, api_calls: Mapping[str, int]
+) -> Iterator[str]:
+    """The preview's --json text in pieces: exactly `json.dumps({**head, **plan_document(...)},
+    ensure_ascii=False, default=str)`, without holding every row's dict (or the whole text) at
+    once: a preview of 100k items has half a million rows."""
+    if any(key in head for key in _STREAMED):
+        yield _dumps({**head, **plan_document(plan, api_calls)})
+        return
+    yield "{" + "".join(f"{_dumps(k)}: {_dumps(v)}, " for k, v in head.items())
+    yield '"actions": ['
+    total = {o.value: 0 for o in Outcome}
+    for n, action in enumerate(plan.actions):
+        yield f'{", " if n else ""}{{"action": {_dumps(action.action)}, "rows": ['
+        rows = action.rows
+        for start in range(0, len(rows), _ROWS_PER_CHUNK):
+            chunk = ", ".join(_dumps(r.public()) for r in rows[start : start + _ROWS_PER_CHUNK])
+            yield f", {chunk}" if start else chunk
+        counts = _counts(r.outcome for r in rows)
+        for key, value in counts.items():
+            total[key] += value
+        note = stop_note(plan, action)
+        yield f'], "counts": {_dumps(counts)}' + (f', "note": {_dumps(note)}}}' if note else "}")
+    yield f'], "summary": {_dumps(total)}, "api_calls": {_dumps(dict(api_calls))}}}'
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def result_row(result: RowResult) -> dict[str, Any]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from decimal import Decimal
 
 from esync_desktop.sync.actions import ACTIONS
-from esync_desktop.sync.cursors import OVERLAP_MS, Cursor, advance
+from esync_desktop.sync.cursors import OVERLAP_MS, Cursor, advance, content_hash
 from esync_desktop.sync.model import Outcome, Reason
 from esync_desktop.sync.snapshot import Snapshot
 from tests.sync import messy
@@ -128,3 +131,33 @@ def test_an_item_reactivated_later_is_seen_again_by_the_stock_action() -> None:
     again, _ = _run("send-inventory-standard", snap, cursor)
     assert again.rows[0].outcome is Outcome.UPDATE
     assert again.rows[0].changes == {"inventory_level": (0, 7)}
+
+
+HASHED = ("a", 1, None, True, Decimal("1.50"), ("x", ["y"]), {"b": 1, "a": 2})
+
+
+def test_content_hash_is_the_same_in_every_process() -> None:
+    # Pinned: a change of the digest re-offers every item of the overlap window once.
+    assert content_hash(*HASHED) == "1eaff32b8a1c3d32c39f"
+    code = (
+        "from decimal import Decimal; from esync_desktop.sync.cursors import content_hash; "
+        f"print(content_hash(*{HASHED!r}))"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == "1eaff32b8a1c3d32c39f"
+
+
+def test_content_hash_tells_apart_what_matters() -> None:
+    digests = {
+        content_hash(*parts)
+        for parts in [
+            ("1",), (1,), (True,), (None,), ("None",), (("a", "b"),), (("a",), "b"),
+            ({"a": 1},), ({"a": "1"},), (Decimal("1.5"),), (Decimal("1.50"),),
+        ]
+    }  # fmt: skip
+    assert len(digests) == 11
+    assert content_hash({"a": 1, "b": 2}) == content_hash({"b": 2, "a": 1})

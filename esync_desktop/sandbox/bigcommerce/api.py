@@ -74,6 +74,8 @@ class BigCommerceApi:
         self.store = store
         self.credentials = credentials
         self.limiter = RateLimiter(plan)
+        # Of generated items (`--items N`), every n-th is already a product (benchmarks: 1).
+        self.generated_in_bigcommerce_every = 4
         self.db = BcDb(store, credentials.bc_store_hash)
         self.router = ListedRouter()
         modules: list[Any] = [
@@ -204,7 +206,7 @@ class BigCommerceApi:
         return Response.json(429, body, headers)
 
     def seed(self, seed_name: str, items: int) -> None:
-        seed.seed(self.db, seed_name, items)
+        seed.seed(self.db, seed_name, items, self.generated_in_bigcommerce_every)
         self.limiter.reset()
 
     def configure(self, changes: dict[str, Any]) -> None:

@@ -3,7 +3,9 @@ update, delete, and the catalog summary."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import overload
 
 from esync_desktop.sandbox.bigcommerce import writes
 from esync_desktop.sandbox.bigcommerce.common import (
@@ -103,7 +105,7 @@ class Products:
 
     # -- reads ---------------------------------------------------------------------------------
 
-    def matching(self, request: Request) -> list[Doc]:
+    def matching(self, request: Request) -> Sequence[Doc]:
         db = self.db
         skus = csv_arg(request, "sku:in")
         exact_sku = request.arg("sku")
@@ -120,6 +122,13 @@ class Products:
             rows = db.docs(db.products, sorted(set(ids)))
             used = ["id:in"]
         else:
+            self._special(request, [])  # its arguments are checked all the same
+            plain = not predicates(request, self.spec) and not _special_filters(request)
+            direction = request.arg("direction") or "asc"
+            if plain and (request.arg("sort") or "id") == "id" and direction in ("asc", "desc"):
+                # The whole catalogue in id order: only the page asked for is looked up.
+                ordered = _ProductsById(db)
+                return ordered if direction == "asc" else list(reversed(ordered))
             rows = db.docs(db.products, db.product_ids)
         preds = predicates(request, self.spec, skip=used)
         rows = select(rows, preds)
@@ -235,9 +244,43 @@ class Products:
         filters = [k for k in request.query if k.split(":")[0] in self.spec or k == "id:in"]
         if not filters:
             raise v3_error(422, "A filter is required to delete products", {"id:in": "required"})
-        rows = self.matching(request)
+        rows = list(self.matching(request))
         if len(rows) > DELETE_LIMIT:
             raise too_many(DELETE_LIMIT)
         for row in rows:
             self.db.remove_product(row["id"])
         return Response.empty(204)
+
+
+def _special_filters(request: Request) -> bool:
+    """Whether a filter of Products._special narrows the listing."""
+    return bool(
+        (request.arg("keyword") or "").strip()
+        or int_arg(request, "categories") is not None
+        or int_list(request, "categories:in")
+        or request.arg("out_of_stock") == "1"
+        or request.arg("inventory_low") == "1"
+    )
+
+
+class _ProductsById(Sequence[Doc]):
+    """Every product in id order, looked up only for the slice a page takes."""
+
+    def __init__(self, db: BcDb) -> None:
+        self._db = db
+        self._ids = db.product_ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Doc: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Doc]: ...
+    def __getitem__(self, index: int | slice) -> Doc | list[Doc]:
+        if isinstance(index, slice):
+            return self._db.docs(self._db.products, self._ids[index])
+        doc = self._db.products.get(self._ids[index])
+        if doc is None:
+            raise IndexError(index)
+        return doc

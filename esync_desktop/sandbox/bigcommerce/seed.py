@@ -18,15 +18,16 @@ TAX_CLASSES = ("Non-Taxable Products", "Shipping", "Gift Wrapping", "Reduced Rat
 WAREHOUSE = 2
 
 
-def seed(db: BcDb, name: str, items: int) -> None:
-    """Fill the (just cleared) tables. Every seed has the store, its tree and location 1."""
+def seed(db: BcDb, name: str, items: int, in_bigcommerce_every: int = 4) -> None:
+    """Fill the (just cleared) tables. Every seed has the store, its tree and location 1; of
+    `items` generated items every `in_bigcommerce_every`-th is a product."""
     db.reindex()
     db.info.put("store", store_doc(db.store_hash))
     db.trees.put(1, {"id": 1, "name": "Default", "channels": [1]})
     new_location(db, "Main Store", "BIGC-1")
     if items > 0:
         _basics(db)
-        _catalog(db, catalog.generated_catalog(items), warehouse_every=0)
+        _catalog(db, catalog.generated_catalog(items, in_bigcommerce_every), warehouse_every=0)
     elif name == "demo":
         _basics(db)
         _catalog(db, catalog.demo_catalog(), warehouse_every=3)

@@ -125,7 +125,7 @@ class CloverDb:
         self.seeding = False
         self.t: dict[str, Table] = {name: store.table(f"clover.{name}") for name in TABLES}
         self._versions: dict[str, int] = {}
-        self._views: dict[tuple[Any, ...], tuple[int, list[Doc]]] = {}
+        self._views: dict[tuple[Any, ...], tuple[tuple[int, ...], list[Doc]]] = {}
         self.rebuild()
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -200,9 +200,11 @@ class CloverDb:
         table: str,
         key: tuple[Any, ...],
         build: Callable[[Iterable[Doc]], list[Doc]],
+        also: tuple[str, ...] = (),
     ) -> list[Doc]:
-        """A sorted/filtered list of a table's documents, rebuilt only after the table changed."""
-        version = self._versions.get(table, 0)
+        """A sorted/filtered list of a table's documents, rebuilt only after the table (or one
+        of the `also` tables its filter reads) changed."""
+        version = tuple(self._versions.get(t, 0) for t in (table, *also))
         cache_key = (table, *key)
         cached = self._views.get(cache_key)
         if cached is not None and cached[0] == version:

@@ -312,6 +312,7 @@ class Items:
             self.stocks,
             lambda d, e: stock_shape(self.db, d["item"]["id"]),
             extra=visible_item,
+            extra_reads=("items",),
         )
 
     def get_stock(self, request: Request) -> Response:

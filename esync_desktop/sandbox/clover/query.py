@@ -275,15 +275,24 @@ def select(
     query: Query,
     docs: Iterable[Doc] | None = None,
     extra: Callable[[Doc], bool] | None = None,
+    extra_reads: tuple[str, ...] | None = None,
 ) -> list[Doc]:
-    """One page of documents: the whole table (cached sorted view) or the given subset."""
+    """One page of documents: the whole table (cached sorted view) or the given subset.
+    With `extra_reads` (the tables `extra` looks at) the view is cached with `extra` applied,
+    so a page deep in the listing does not re-test every row before it."""
     if docs is None:
+        cached_extra = extra if extra_reads is not None else None
 
         def build(rows: Iterable[Doc]) -> list[Doc]:
             kept = rows if query.reveal else (d for d in rows if coll.visible(d))
+            if cached_extra is not None:
+                kept = (d for d in kept if cached_extra(d))
             return sort_docs(kept, query.order)
 
-        rows = db.view(coll.table, (query.order_key, query.reveal), build)
+        key = (query.order_key, query.reveal, cached_extra is not None)
+        rows = db.view(coll.table, key, build, also=extra_reads or ())
+        if cached_extra is not None:
+            extra = None
     else:
         kept = docs if query.reveal else (d for d in docs if coll.visible(d))
         rows = sort_docs(kept, query.order)
@@ -325,6 +334,7 @@ def list_response(
     docs: Iterable[Doc] | None = None,
     extra: Callable[[Doc], bool] | None = None,
     adjust: Callable[[Query], None] | None = None,
+    extra_reads: tuple[str, ...] | None = None,
 ) -> Response:
     """Parse the query, select the page, render each element and wrap it in the envelope."""
     try:
@@ -334,7 +344,7 @@ def list_response(
         raise
     if adjust is not None:
         adjust(query)
-    page = select(db, coll, query, docs, extra)
+    page = select(db, coll, query, docs, extra, extra_reads)
     return envelope(request, [render(d, query.expand) for d in page], coll.header())
 
 
