@@ -57,8 +57,10 @@ def full_read(items: int, products: int) -> Minimum:
 
 def delta_read(items: int, modified: int) -> Minimum:
     """What can have changed: Clover items filtered by modifiedTime, every stock page (a stock
-    change does not move the item's modifiedTime); nothing from BigCommerce."""
-    return Minimum(Calls(reads=clover_listing(modified) + clover_listing(items)), Calls())
+    change does not move the item's modifiedTime), the item groups (a group has no
+    modifiedTime, and renaming one moves none of its items'); nothing from BigCommerce."""
+    clover_reads = clover_listing(modified) + clover_listing(items) + CLOVER_SMALL_LISTINGS
+    return Minimum(Calls(reads=clover_reads), Calls())
 
 
 def creates(read: Minimum, count: int) -> Minimum:
