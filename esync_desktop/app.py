@@ -18,6 +18,7 @@ from esync_desktop.connectors.errors import ApiError
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
+from esync_desktop.stock_locations import LocationStatus, StockByLocation
 from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN, SecretStore
 from esync_desktop.storage.settings import ActionConfig, Settings, SettingsStore, TaskConfig
 from esync_desktop.storage.state import ItemResult, RunRecord, StateDb
@@ -55,6 +56,7 @@ __all__ = [
     "CategoryChoice",
     "ConfigurationError",
     "ConnectionReport",
+    "LocationStatus",
     "Progress",
     "RunResult",
     "Services",
@@ -171,6 +173,7 @@ class Services:
         self.startup_notices: list[Notice] = [*self._settings_store.notices, *self.state.notices]
         self._engine_state = EngineState(self.state)
         self._demo = DemoStores(self.paths.sandbox_db)
+        self._stock = StockByLocation(self)
 
     # -- settings and connections ----------------------------------------------------------
 
@@ -358,8 +361,14 @@ class Services:
                     stocks=any(s.id.startswith("send-inventory") for s in specs),
                     bigcommerce=any(s.needs_bc_catalog for s in specs),
                 )
+                started_ms = int(time.time() * 1000)
                 snapshot = read_snapshot(clover, bc, needs, cancel)
                 scope = self._scope(creds)
+                extra_calls = 0
+                if needs.stocks:
+                    snapshot, extra_calls = self._stock.read(
+                        snapshot, clover, bc, creds, scope, needs.groups, cancel, started_ms
+                    )
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.
                 from esync_desktop.sync.actions import read_extras
@@ -375,7 +384,10 @@ class Services:
                     self.rules(),
                     stop_when_empty=task.stop_when_empty,
                 )
-                calls = {"clover": clover.request_count, "bigcommerce": bc.request_count}
+                calls = {
+                    "clover": clover.request_count + extra_calls,
+                    "bigcommerce": bc.request_count,
+                }
             finally:
                 clover.close()
                 bc.close()
@@ -474,6 +486,11 @@ class Services:
         limit: int = 5000,
     ) -> list[Any]:
         return self.state.log_entries(run_id=run_id, text=text, kind=kind, limit=limit)
+
+    def stock_status(self, now: datetime | None = None) -> list[LocationStatus]:
+        """Each merchant's location with its last confirmed Clover stock read and whether the
+        stale-stock guard holds it (no network: what the last plans recorded)."""
+        return self._stock.status(now)
 
     def next_due(self, task: TaskConfig, now: datetime) -> datetime | None:
         last = self._engine_state.last_run_of(task.name)

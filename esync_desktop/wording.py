@@ -73,6 +73,7 @@ REASON_TEXT: dict[str, str] = {
     Reason.FROM_BIGCOMMERCE: "A web order, not an in-store sale",
     Reason.NOT_PAID: "Not paid yet",
     Reason.ALREADY_COUNTED: "Already taken off the web stock",
+    Reason.STALE_STOCK: "Clover stock not read for too long",
 }
 
 
@@ -148,6 +149,10 @@ FIX_TEXT: dict[str, str] = {
     Reason.NOT_PAID: "Nothing to do: the sale is counted once it is paid in Clover",
     Reason.ALREADY_COUNTED: (
         "Nothing to do: an earlier sync took its units off BigCommerce's stock"
+    ),
+    Reason.STALE_STOCK: (
+        "Check that the Clover merchant of this location answers (its token, the device's "
+        "internet); the stale-stock guard publishes this level until it does"
     ),
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.

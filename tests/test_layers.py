@@ -66,6 +66,7 @@ RANKS = {
     "app": 4,
     "demo_stores": 4,
     "store_credentials": 4,
+    "stock_locations": 4,
     "diagnostics": 4,
     "preview_csv": 4,
     "wording": 4,

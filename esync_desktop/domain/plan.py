@@ -66,6 +66,9 @@ class Reason(StrEnum):
     FROM_BIGCOMMERCE = "from_bigcommerce"
     NOT_PAID = "not_paid"
     ALREADY_COUNTED = "already_counted"
+    # Stock by location: a location whose Clover merchant was not read for longer than the
+    # owner's limit, published by the stale-stock guard (docs/ENGINE.md "Stock by location").
+    STALE_STOCK = "stale_stock"
 
 
 ORDER_REASONS = frozenset(

@@ -37,6 +37,8 @@ from esync_desktop.sync.sales.options import PULL_SALES
 from esync_desktop.sync.sales.plan import plan_pull_sales
 from esync_desktop.sync.sales.read import read_sales
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.stock.plan import plan_stock_by_location
+from esync_desktop.sync.stock.read import STOCK_READING, StockReading
 
 Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
 
@@ -72,6 +74,10 @@ def _read_refunds(ctx: ReadContext) -> Any:
 
 def _inventory(action: str) -> Planner:
     def planner(s: Snapshot, o: Mapping[str, Any], c: Cursor, r: Rules) -> ActionPlan:
+        # Read by location (the app reads each merchant): one row per SKU and location.
+        reading = s.extras.get(STOCK_READING)
+        if isinstance(reading, StockReading):
+            return plan_stock_by_location(action, s, o, c, reading)
         return plan_send_inventory(action, s, o, c, r)
 
     return planner

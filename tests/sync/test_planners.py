@@ -159,6 +159,9 @@ def test_all_reason_codes_are_exercised() -> None:
     seen = {reason for table in EXPECTED.values() for _, reason in table.values()}
     # Reasons only a write can give (tests/sync/test_apply.py exercises them).
     at_write = {Reason.REJECTED, Reason.STORE_ERROR, Reason.UNCONFIRMED}
+    # Stock by location (tests/sync/test_stock_locations.py exercises it).
+    by_location = {Reason.STALE_STOCK}
+    seen |= by_location
     assert (seen - {None}) | at_write | LIMITS_AND_BAD_DATA | ORDER_REASONS == set(Reason)
 
 
