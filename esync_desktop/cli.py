@@ -14,6 +14,7 @@ from esync_desktop import __version__
 from esync_desktop.cli_engine import add_engine_commands
 from esync_desktop.cli_services import EXIT_OK, EXIT_USAGE, open_services
 from esync_desktop.cli_settings import add_settings_commands
+from esync_desktop.cli_stock import add_stock_commands
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_engine_commands(commands)
     add_settings_commands(commands)
+    add_stock_commands(commands)
     diagnostics = commands.add_parser(
         "diagnostics",
         help="save a zip for support: versions, settings, the last runs and the recent log, "

@@ -62,6 +62,7 @@ RANKS = {
     "cli_output": 5,
     "cli_services": 5,
     "cli_settings": 5,
+    "cli_stock": 5,
     "__main__": 5,
     "app": 4,
     "demo_stores": 4,
