@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from esync_desktop.connectors.clover import CloverClient
+from esync_desktop.demo_stores import DemoStores
+from esync_desktop.storage.secrets import ENV_BC_STORE_HASH, ENV_CLOVER_MERCHANT_ID
 from esync_desktop.store_credentials import (
-    ConfigurationError,
     MerchantCredentials,
     StoreCredentials,
     merchant_credentials,
@@ -104,28 +105,41 @@ class StockByLocation:
         return read, calls
 
     def status(self, now: datetime | None = None) -> list[LocationStatus]:
+        """From the settings and the state database only: no network, no keyring (the tray
+        asks on the window's thread)."""
         services = self._services
-        try:
-            creds = services._credentials()
-            merchants = self.merchants(creds)
-        except ConfigurationError:
-            return []
-        scope = services._scope(creds)
+        demo = services._demo
+        if demo.credentials is not None:
+            scope = DemoStores.scope()
+            merchants = [(m.merchant_id, m.title, m.location_id) for m in demo.merchants]
+        else:
+            env = services.environ
+            first = env.get(ENV_CLOVER_MERCHANT_ID) or services.settings.clover.merchant_id
+            store = env.get(ENV_BC_STORE_HASH) or services.settings.bigcommerce.store_hash
+            if not first or not store:
+                return []
+            scope = f"{first}>{store}"
+            # The first merchant's id as the run resolves it (the environment wins).
+            merchants = [
+                (first if n == 0 else m.merchant_id, m.name, m.location_id)
+                for n, m in enumerate(services.settings.stock_merchants())
+            ]
+            merchants = [(i, name or f"Clover {i}", loc) for i, name, loc in merchants]
         stock = services.settings.stock
         moment = now or datetime.now(UTC)
         found = []
-        for merchant in merchants:
-            raw = services._engine_state.get_cursor(read_key(scope, merchant.merchant_id))
+        for merchant_id, title, location_id in merchants:
+            raw = services._engine_state.get_cursor(read_key(scope, merchant_id))
             last = LastRead.from_json(raw)
             limit = stock.stale_after_minutes
             age_ms = None if last is None else moment.timestamp() * 1000 - last.read_ms
             stale = limit > 0 and age_ms is not None and age_ms >= limit * MINUTE_MS
             found.append(
                 LocationStatus(
-                    merchant.merchant_id,
-                    merchant.title,
-                    merchant.location_id,
-                    str((raw or {}).get("location") or f"Location {merchant.location_id}"),
+                    merchant_id,
+                    title,
+                    location_id,
+                    str((raw or {}).get("location") or f"Location {location_id}"),
                     None if last is None else datetime.fromtimestamp(last.read_ms / 1000, UTC),
                     stale,
                     stock.stale_mode,
