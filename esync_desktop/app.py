@@ -487,6 +487,10 @@ class Services:
     ) -> list[Any]:
         return self.state.log_entries(run_id=run_id, text=text, kind=kind, limit=limit)
 
+    def stock_merchants(self) -> list[tuple[str, str, int]]:
+        """(merchant id, name, location id) of each Clover merchant, the first first."""
+        return self._stock.listed()
+
     def stock_status(self, now: datetime | None = None) -> list[LocationStatus]:
         """Each merchant's location with its last confirmed Clover stock read and whether the
         stale-stock guard holds it (no network: what the last plans recorded)."""

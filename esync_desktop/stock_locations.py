@@ -104,6 +104,17 @@ class StockByLocation:
                 client.close()
         return read, calls
 
+    def listed(self) -> list[tuple[str, str, int]]:
+        """(merchant id, name, location id) of each merchant, the first first: the demo's
+        while the demo stores run, else the settings' (no keyring, no network)."""
+        demo = self._services._demo
+        if demo.credentials is not None:
+            return [(m.merchant_id, m.title, m.location_id) for m in demo.merchants]
+        return [
+            (m.merchant_id, m.name, m.location_id)
+            for m in self._services.settings.stock_merchants()
+        ]
+
     def status(self, now: datetime | None = None) -> list[LocationStatus]:
         """From the settings and the state database only: no network, no keyring (the tray
         asks on the window's thread)."""

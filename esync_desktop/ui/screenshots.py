@@ -93,13 +93,14 @@ def main(argv: list[str]) -> int:
 
 def _shoot_all(out: Path, scratch: bool) -> int:
     from esync_desktop.app import Services
-    from esync_desktop.storage.settings import Schedule
+    from esync_desktop.storage.settings import BufferRule, Schedule
     from esync_desktop.ui.app import GuiApp, apply_style, create_application
     from esync_desktop.ui.main_window import (
         CONNECTIONS,
         HISTORY,
         HOME,
         PREVIEW,
+        STOCK,
         SYNC,
         TASKS,
         WEIGHTS,
@@ -138,6 +139,19 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         controller.save_settings()
         shoot(window, out / "04-weight-rules.png")
         services.settings.category_map = {}
+        controller.save_settings()
+        # Stock rules with a buffer at each level, the guard on (taken out before the preview).
+        services.settings.stock.buffers = [
+            BufferRule(1, 2),
+            BufferRule(2, 2, category="Mugs"),
+            BufferRule(3, None, sku="MUG-002"),
+        ]
+        services.settings.stock.stale_after_minutes = 60
+        controller.save_settings()
+        window.show_page(STOCK)
+        shoot(window, out / "11-stock-rules.png")
+        services.settings.stock.buffers = []
+        services.settings.stock.stale_after_minutes = 0
         controller.save_settings()
 
         window.show_page(PREVIEW)
