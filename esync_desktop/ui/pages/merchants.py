@@ -167,9 +167,9 @@ class MerchantsBox(QGroupBox):
         self._update_buttons()
         # As tall as its rows (up to four), so the page keeps room at 768 pixels high.
         self.table.resizeRowsToContents()
-        shown = min(max(len(rows), 1), 4)
+        visible = min(len(rows), 4)
         height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
-        height += sum(self.table.rowHeight(n) for n in range(min(len(rows), shown)))
+        height += sum(self.table.rowHeight(n) for n in range(visible))
         self.table.setFixedHeight(height + (0 if rows else 24))
 
     def _selected(self) -> int:
