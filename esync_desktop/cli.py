@@ -36,6 +36,7 @@ connections and are never written anywhere, so no keyring is needed):
   ESYNC_BC_BASE_URL         BigCommerce API host (default https://api.bigcommerce.com)
   ESYNC_BC_STORE_HASH       BigCommerce store hash
   ESYNC_BC_TOKEN            BigCommerce access token
+  ESYNC_CLOVER_TOKEN_<ID>   the token of a further Clover merchant (see `merchants --help`)
   ESYNC_HOME                one folder for settings, data and logs (config/, data/, logs/)
                             instead of the platform's folders
 """
