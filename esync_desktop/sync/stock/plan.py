@@ -102,7 +102,6 @@ class _Planner:
         return facts
 
     def _item_row(self, merchant: MerchantRead, snap: Snapshot, item: CloverItem) -> PlanRow:
-        base = {"facts": self._facts(merchant)}
         if item.bad is not None:
             reason, detail, facts = bad_data(item.bad, "Clover")
             return self._row(merchant, item, Outcome.SKIP, reason, None, detail, {**facts})
@@ -118,12 +117,9 @@ class _Planner:
             self.action, item, snap, self.require_name and name is not None, name, {}
         )
         if isinstance(checked, PlanRow):
+            # The location is in the facts (the preview's step column names it).
             return PlanRow(
-                **{
-                    **_fields(checked),
-                    "detail": f"{merchant.location}: {checked.detail}",
-                    "facts": {**checked.facts, **base["facts"]},
-                }
+                **{**_fields(checked), "facts": {**checked.facts, **self._facts(merchant)}}
             )
         assert item.stock is not None and item.sku_key is not None
         level = self._level(merchant, item.categories, item.sku_key, item.stock)
