@@ -77,6 +77,9 @@ class ConnectionReport:
     bc_ok: bool
     bc_name: str | None
     bc_error: str | None
+    # The further Clover merchants (stock by location): (name, the merchant's name in Clover or
+    # None, what is wrong or None). They do not decide `ok`: the catalogue is the first's.
+    merchants: tuple[tuple[str, str | None, str | None], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -259,8 +262,15 @@ class Services:
         finally:
             clover.close()
             bc.close()
+        merchants = () if candidate is not None else self._stock.probe(self._credentials())
         return ConnectionReport(
-            clover_error is None, clover_name, clover_error, bc_error is None, bc_name, bc_error
+            clover_error is None,
+            clover_name,
+            clover_error,
+            bc_error is None,
+            bc_name,
+            bc_error,
+            merchants,
         )
 
     def stock_locations(self) -> list[StockLocation]:

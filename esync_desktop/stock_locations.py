@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from esync_desktop.connectors.clover import CloverClient
+from esync_desktop.connectors.errors import ApiError
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.storage.secrets import ENV_BC_STORE_HASH, ENV_CLOVER_MERCHANT_ID
 from esync_desktop.store_credentials import (
+    ConfigurationError,
     MerchantCredentials,
     StoreCredentials,
     merchant_credentials,
@@ -103,6 +105,25 @@ class StockByLocation:
             for client in clients:
                 client.close()
         return read, calls
+
+    def probe(self, creds: StoreCredentials) -> tuple[tuple[str, str | None, str | None], ...]:
+        """Each further merchant reached on its own token: (its name here, its name in Clover
+        or None, what is wrong or None)."""
+        try:
+            merchants = self.merchants(creds)[1:]
+        except ConfigurationError as exc:
+            return (("Clover merchants", None, str(exc)),)
+        found: list[tuple[str, str | None, str | None]] = []
+        for merchant in merchants:
+            client = CloverClient(merchant.base_url, merchant.merchant_id, merchant.token)
+            try:
+                name = str(client.merchant().get("name") or "")
+                found.append((merchant.title, name, None))
+            except ApiError as exc:
+                found.append((merchant.title, None, f"{exc.title}: {exc.message}"))
+            finally:
+                client.close()
+        return tuple(found)
 
     def listed(self) -> list[tuple[str, str, int]]:
         """(merchant id, name, location id) of each merchant, the first first: the demo's

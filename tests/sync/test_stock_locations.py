@@ -221,3 +221,19 @@ def _age_last_read(services: Services, merchant: str, *, minutes: int) -> None:
     record = dict(state.get_cursor(read_key(scope, merchant)) or {})
     record["read_ms"] -= minutes * 60_000
     state.set_cursor(read_key(scope, merchant), record)
+
+
+def test_the_connection_test_reaches_each_further_merchant(
+    services: Services, sandbox: Any
+) -> None:
+    report = services.test_connections()
+    assert report.ok
+    assert report.merchants == (("Warehouse", "eSync Demo Gift Shop Warehouse", None),)
+    warehouse = sandbox.describe()["warehouse_merchant_id"]
+    wrong = Services(environ={**services.environ, merchant_token_env(warehouse): "wrong"})
+    try:
+        wrong.settings.merchants = list(services.settings.merchants)
+        [(title, name, error)] = wrong.test_connections().merchants
+        assert title == "Warehouse" and name is None and error
+    finally:
+        wrong.stop()

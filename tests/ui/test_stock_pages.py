@@ -120,3 +120,13 @@ def test_stock_rows_name_their_location_in_the_preview() -> None:
     )
     step = COLUMNS[2]
     assert step.text(row).endswith("· Warehouse")
+
+
+def test_the_connection_test_says_which_merchant_does_not_answer(qtbot: Any, own: Any) -> None:
+    _, controller = own
+    box = MerchantsBox(controller)
+    qtbot.addWidget(box)
+    box.show_checks([("Warehouse", None, "Clover refused the token"), ("Shop 2", "Shop", None)])
+    assert box.message.property("banner") == "error"
+    assert "✖ Warehouse: Clover refused the token" in box.message.text()
+    assert "✔ Shop 2 answers as “Shop”." in box.message.text()

@@ -455,6 +455,7 @@ class ConnectionsPage(widgets.Page):
         self.clover_status.show_message(kind, text)
         kind, text = _status_text(report.bc_ok, report.bc_name, report.bc_error, "BigCommerce")
         self.bc_status.show_message(kind, text)
+        self.merchants.show_checks(getattr(report, "merchants", ()))
         if not (report.clover_ok and report.bc_ok):
             saved = "Nothing was saved. " if candidate is not None else ""
             self.status.setText(f"{saved}Fix what is marked above, then test again.")

@@ -172,6 +172,15 @@ class MerchantsBox(QGroupBox):
         height += sum(self.table.rowHeight(n) for n in range(visible))
         self.table.setFixedHeight(height + (0 if rows else 24))
 
+    def show_checks(self, checks: Any) -> None:
+        """What the connection test found of each further merchant."""
+        wrong = [f"✖ {title}: {error}" for title, _, error in checks if error]
+        good = [f"✔ {title} answers as “{name}”." for title, name, error in checks if not error]
+        if wrong:
+            self.message.show_message("error", "<br>".join(wrong + good))
+        elif good:
+            self.message.show_message("ok", "<br>".join(good))
+
     def _selected(self) -> int:
         rows = self.table.selectionModel().selectedRows()
         return rows[0].row() if rows else -1
