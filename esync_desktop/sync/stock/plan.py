@@ -67,12 +67,17 @@ class _Planner:
         self.rows: list[PlanRow] = []
         # A product's tracking is switched on by its first row only (one product update).
         self._tracking: set[int] = set()
+        # The guard's rows have no item read now: their categories are the catalogue's.
+        self._categories = {
+            i.sku_key: i.categories for i in snapshot.clover_items if i.sku_key is not None
+        }
 
     def merchant(self, merchant: MerchantRead) -> None:
         if merchant.snapshot is not None:
+            groups = {g.id: g.name for g in merchant.snapshot.clover_groups}
             for item in merchant.snapshot.clover_items:
                 if (item.group_id is not None) == self.matrix:
-                    self.rows.append(self._item_row(merchant, merchant.snapshot, item))
+                    self.rows.append(self._item_row(merchant, merchant.snapshot, groups, item))
             return
         self.rows.append(self._not_read(merchant))
         if merchant.stale:
@@ -101,18 +106,14 @@ class _Planner:
             )
         return facts
 
-    def _item_row(self, merchant: MerchantRead, snap: Snapshot, item: CloverItem) -> PlanRow:
+    def _item_row(
+        self, merchant: MerchantRead, snap: Snapshot, groups: dict[str, str], item: CloverItem
+    ) -> PlanRow:
         if item.bad is not None:
             reason, detail, facts = bad_data(item.bad, "Clover")
             return self._row(merchant, item, Outcome.SKIP, reason, None, detail, {**facts})
-        groups = {g.id: g for g in snap.clover_groups}
-        name = (
-            groups[item.group_id].name
-            if self.matrix and item.group_id in groups
-            else item.clean_name
-        )
-        if self.matrix and item.group_id not in groups:
-            name = None
+        # A variant is compared by its group's name; without the group, by nothing.
+        name = groups.get(item.group_id or "") if self.matrix else item.clean_name
         checked = inventory_checks(
             self.action, item, snap, self.require_name and name is not None, name, {}
         )
@@ -239,7 +240,8 @@ class _Planner:
             level = _Level(None, 0, 0, 0, stale=True)
             note = "stale-stock guard: 0 until the Clover merchant answers"
         else:
-            base = self._level(merchant, (), key, stock)
+            categories = self._categories.get(key, ())
+            base = self._level(merchant, categories, key, stock)
             level = _Level(stock, base.buffer, base.reserved, base.level, stale=True)
             note = "stale-stock guard: the last stock read less the buffers"
         return self._write_row(
