@@ -21,6 +21,7 @@ from esync_desktop.connectors.pacing import QuotaState
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
+from esync_desktop.stock_locations import LocationStatus, StockByLocation
 from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN, SecretStore
 from esync_desktop.storage.settings import ActionConfig, Settings, SettingsStore, TaskConfig
 from esync_desktop.storage.state import ItemResult, LogEntry, RunRecord, StateDb
@@ -74,6 +75,7 @@ __all__ = [
     "CategoryChoice",
     "ConfigurationError",
     "ConnectionReport",
+    "LocationStatus",
     "Progress",
     "RunResult",
     "Services",
@@ -106,6 +108,9 @@ class ConnectionReport:
     bc_ok: bool
     bc_name: str | None
     bc_error: str | None
+    # The further Clover merchants (stock by location): (name, the merchant's name in Clover or
+    # None, what is wrong or None). They do not decide `ok`: the catalogue is the first's.
+    merchants: tuple[tuple[str, str | None, str | None], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -213,6 +218,7 @@ class Services:
         self.startup_notices: list[Notice] = [*self._settings_store.notices, *self.state.notices]
         self._engine_state = EngineState(self.state)
         self._demo = DemoStores(self.paths.sandbox_db)
+        self._stock = StockByLocation(self)
 
     # -- settings and connections ----------------------------------------------------------
 
@@ -304,8 +310,15 @@ class Services:
         finally:
             clover.close()
             bc.close()
+        merchants = () if candidate is not None else self._stock.probe(self._credentials())
         return ConnectionReport(
-            clover_error is None, clover_name, clover_error, bc_error is None, bc_name, bc_error
+            clover_error is None,
+            clover_name,
+            clover_error,
+            bc_error is None,
+            bc_name,
+            bc_error,
+            merchants,
         )
 
     def stock_locations(self) -> list[StockLocation]:
@@ -479,6 +492,7 @@ class Services:
                     bigcommerce=any(s.needs_bc_catalog for s in specs),
                     fresh_web=any(s.id == UPDATE_PRODUCTS for s in specs),
                 )
+                started_ms = int(time.time() * 1000)
                 # Only what can have changed, unless the drift check reads both stores in full.
                 read = read_stores(
                     clover,
@@ -492,6 +506,11 @@ class Services:
                 snapshot = read.snapshot
                 if needs_tax_rates(self.settings.tax_class_map, [s.id for s in specs]):
                     snapshot = with_tax_rates(snapshot, clover)
+                extra_calls = 0
+                if needs.stocks:
+                    snapshot, extra_calls = self._stock.read(
+                        snapshot, clover, bc, creds, scope, needs.groups, cancel, started_ms
+                    )
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.
                 snapshot = read_extras(
@@ -515,7 +534,10 @@ class Services:
                 plan = replace(plan, actions=plan.actions + tuple(waiting))
                 # What was read is what the stores hold: the next delta run starts from it.
                 self.state.links_write(scope, read.change)
-                calls = {"clover": clover.request_count, "bigcommerce": bc.request_count}
+                calls = {
+                    "clover": clover.request_count + extra_calls,
+                    "bigcommerce": bc.request_count,
+                }
             finally:
                 unwatch()
                 clover.close()
@@ -667,6 +689,15 @@ class Services:
         except ConfigurationError:
             return None
         return self._engine_state.last_drift(scope)
+
+    def stock_merchants(self) -> list[tuple[str, str, int]]:
+        """(merchant id, name, location id) of each Clover merchant, the first first."""
+        return self._stock.listed()
+
+    def stock_status(self, now: datetime | None = None) -> list[LocationStatus]:
+        """Each merchant's location with its last confirmed Clover stock read and whether the
+        stale-stock guard holds it (no network: what the last plans recorded)."""
+        return self._stock.status(now)
 
     def next_due(self, task: TaskConfig, now: datetime) -> datetime | None:
         last = self._engine_state.last_run_of(task.name)

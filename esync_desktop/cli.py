@@ -15,6 +15,7 @@ from esync_desktop.cli_engine import add_engine_commands
 from esync_desktop.cli_fields import add_field_commands
 from esync_desktop.cli_services import EXIT_OK, EXIT_USAGE, open_services
 from esync_desktop.cli_settings import add_settings_commands
+from esync_desktop.cli_stock import add_stock_commands
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -36,6 +37,7 @@ connections and are never written anywhere, so no keyring is needed):
   ESYNC_BC_BASE_URL         BigCommerce API host (default https://api.bigcommerce.com)
   ESYNC_BC_STORE_HASH       BigCommerce store hash
   ESYNC_BC_TOKEN            BigCommerce access token
+  ESYNC_CLOVER_TOKEN_<ID>   the token of a further Clover merchant (see `merchants --help`)
   ESYNC_HOME                one folder for settings, data and logs (config/, data/, logs/)
                             instead of the platform's folders
 """
@@ -112,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_engine_commands(commands)
     add_settings_commands(commands)
     add_field_commands(commands)
+    add_stock_commands(commands)
     diagnostics = commands.add_parser(
         "diagnostics",
         help="save a zip for support: versions, settings, the last runs and the recent log, "

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING
 
 from esync_desktop.log import register_secret
 from esync_desktop.sandbox.credentials import DEMO_CREDENTIALS
-from esync_desktop.store_credentials import StoreCredentials
+from esync_desktop.store_credentials import MerchantCredentials, StoreCredentials
+
+# The demo's merchants as the owner names them, and the BigCommerce location each feeds.
+DEMO_MAIN_STREET = "Main Street"
+DEMO_WAREHOUSE = "Warehouse"
 
 if TYPE_CHECKING:
     from esync_desktop.sandbox.server import SandboxServer
@@ -19,6 +23,7 @@ class DemoStores:
         self._db_path = db_path
         self._server: SandboxServer | None = None
         self.credentials: StoreCredentials | None = None
+        self.merchants: list[MerchantCredentials] = []
 
     @property
     def running(self) -> bool:
@@ -37,6 +42,7 @@ class DemoStores:
         info = server.describe()
         register_secret(info["clover_token"])
         register_secret(info["bc_token"])
+        register_secret(info["warehouse_token"])
         self._server = server
         self.credentials = StoreCredentials(
             info["url"],
@@ -46,6 +52,18 @@ class DemoStores:
             info["bc_store_hash"],
             info["bc_token"],
         )
+        self.merchants = [
+            MerchantCredentials(
+                info["clover_merchant_id"], DEMO_MAIN_STREET, info["url"], info["clover_token"], 1
+            ),
+            MerchantCredentials(
+                info["warehouse_merchant_id"],
+                DEMO_WAREHOUSE,
+                info["url"],
+                info["warehouse_token"],
+                2,
+            ),
+        ]
         return True
 
     def reset(self) -> None:
@@ -64,6 +82,7 @@ class DemoStores:
             self._server.stop()
             self._server = None
             self.credentials = None
+            self.merchants = []
 
     @staticmethod
     def ids() -> tuple[str, str]:

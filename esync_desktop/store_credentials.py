@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from esync_desktop.connectors.clover import CLOVER_REGIONS
+from esync_desktop.log import register_secret
 from esync_desktop.storage.secrets import (
     CredentialsError,
     SecretStore,
     SecretsUnavailable,
+    merchant_token_env,
+    merchant_token_name,
     resolve_credentials,
 )
 from esync_desktop.storage.settings import Settings
@@ -78,3 +81,58 @@ def configured_credentials(
         creds.bc_store_hash,
         creds.bc_token or "",
     )
+
+
+@dataclass(frozen=True)
+class MerchantCredentials:
+    """One Clover merchant whose stock feeds one BigCommerce location."""
+
+    merchant_id: str
+    name: str
+    base_url: str
+    token: str
+    location_id: int
+
+    @property
+    def title(self) -> str:
+        return self.name or f"Clover {self.merchant_id}"
+
+
+def merchant_credentials(
+    settings: Settings, secrets: SecretStore, environ: Mapping[str, str], first: StoreCredentials
+) -> list[MerchantCredentials]:
+    """Every merchant of the profile with its location: the first is the connection's own
+    (`first`), the others each with its own token (its ESYNC_CLOVER_TOKEN_<ID> variable, else
+    the keyring), or ConfigurationError naming the merchant whose token is missing."""
+    found = [
+        MerchantCredentials(
+            first.clover_merchant_id,
+            settings.clover.name,
+            first.clover_base_url,
+            first.clover_token,
+            settings.location_id,
+        )
+    ]
+    for merchant in settings.merchants:
+        token = (environ.get(merchant_token_env(merchant.merchant_id)) or "").strip()
+        if token:
+            register_secret(token)
+        else:
+            try:
+                token = secrets.get(merchant_token_name(merchant.merchant_id)) or ""
+            except SecretsUnavailable as exc:
+                raise ConfigurationError(f"{exc} Or try the demo stores with --demo.") from exc
+        title = merchant.name or merchant.merchant_id
+        if not token:
+            raise ConfigurationError(
+                f"Missing the Clover API token of merchant {title} ({merchant.merchant_id}). "
+                f"Enter it on the Connections page, or with `esync-desktop merchants add "
+                f"{merchant.merchant_id} --location {merchant.location_id} --token-stdin`."
+            )
+        base = merchant.base_url or CLOVER_REGIONS.get(merchant.region, "")
+        found.append(
+            MerchantCredentials(
+                merchant.merchant_id, merchant.name, base, token, merchant.location_id
+            )
+        )
+    return found

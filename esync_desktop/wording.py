@@ -79,6 +79,7 @@ REASON_TEXT: dict[str, str] = {
     Reason.RELINKED: "Linked to the product that now has the SKU",
     Reason.NOT_OWNED: "Not Clover's to write",
     Reason.CONFLICT: "Changed in both stores",
+    Reason.STALE_STOCK: "Clover stock not read for too long",
 }
 
 
@@ -174,6 +175,10 @@ FIX_TEXT: dict[str, str] = {
     Reason.CONFLICT: (
         "Pick which store's value to keep for {item}: right-click the row in the preview, or "
         "run 'esync-desktop conflicts resolve'"
+    ),
+    Reason.STALE_STOCK: (
+        "Check that the Clover merchant of this location answers (its token, the device's "
+        "internet); the stale-stock guard publishes this level until it does"
     ),
 }
 # Where a reason means something else for one action: (action, reason) -> what to do.

@@ -66,6 +66,31 @@ class BcStock:
                 )
         return found
 
+    def onhand_at(self, location_ids: Iterable[int]) -> dict[tuple[int, str], int]:
+        """{(location id, "p<product id>" | "v<variant id>") -> on hand} for every stock item
+        at these locations (the stock actions: one listing, not one call per 50 SKUs)."""
+        wanted = sorted(set(location_ids))
+        found: dict[tuple[int, str], int] = {}
+        if not wanted:
+            return found
+        path = self.client._v3("inventory", "items")
+        params: list[tuple[str, Any]] = [("location_id:in", ",".join(map(str, wanted)))]
+        for row in self.client._v3_pages(path, params):
+            identity = row.get("identity") or {}
+            variant, product = identity.get("variant_id"), identity.get("product_id")
+            if product is None:
+                continue
+            # A product tracked as a whole is listed with its base variant's id too.
+            target = f"p{product}"
+            for loc in row.get("locations") or []:
+                if loc.get("location_id") is None:
+                    continue
+                onhand = int(loc.get("total_inventory_onhand") or 0)
+                found[(int(loc["location_id"]), target)] = onhand
+                if variant is not None:
+                    found[(int(loc["location_id"]), f"v{variant}")] = onhand
+        return found
+
     def adjust_relative(self, items: Sequence[Doc], reason: str) -> str:
         """POST one relative adjustment (at most 2000 items; never retried by the HTTP layer).
         Returns BigCommerce's transaction id."""

@@ -81,6 +81,9 @@ class Reason(StrEnum):
     # A field changed in both stores since the last sync; facts: field, clover_value,
     # web_value, clover_time, web_time. Not written until the owner picks a side.
     CONFLICT = "conflict"
+    # Stock by location: a location whose Clover merchant was not read for longer than the
+    # owner's limit, published by the stale-stock guard (docs/ENGINE.md "Stock by location").
+    STALE_STOCK = "stale_stock"
 
 
 ORDER_REASONS = frozenset(

@@ -94,6 +94,8 @@ class SandboxServer:
         with self.store.lock:
             if self.store.is_empty:
                 self._seed(seed, items)
+            else:
+                self.clover.seed_missing(seed)
         self._httpd = _HTTPServer(("127.0.0.1", port), _Handler)
         self._httpd.sandbox = self
         self._thread: threading.Thread | None = None
@@ -230,6 +232,8 @@ class SandboxServer:
             "clover_token": self.credentials.clover_token,
             "bc_store_hash": self.credentials.bc_store_hash,
             "bc_token": self.credentials.bc_token,
+            "warehouse_merchant_id": self.credentials.warehouse_merchant_id,
+            "warehouse_token": self.credentials.warehouse_token,
         }
 
     # -- dispatch ------------------------------------------------------------------------------

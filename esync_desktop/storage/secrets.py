@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ SERVICE = "esync-desktop"
 CLOVER_TOKEN = "clover_token"
 BC_TOKEN = "bc_token"
 SECRET_NAMES = (CLOVER_TOKEN, BC_TOKEN)
+_MERCHANT_TOKEN = re.compile(r"^clover_token:[A-Za-z0-9]{1,64}$")
 
 ENV_CLOVER_BASE_URL = "ESYNC_CLOVER_BASE_URL"
 ENV_CLOVER_MERCHANT_ID = "ESYNC_CLOVER_MERCHANT_ID"
@@ -164,9 +166,23 @@ def _past(verb: str) -> str:
     return {"read": "read", "store": "stored", "delete": "deleted"}[verb]
 
 
+def merchant_token_name(merchant_id: str) -> str:
+    """The keyring entry of a further Clover merchant's token (the first one's is
+    CLOVER_TOKEN)."""
+    return f"{CLOVER_TOKEN}:{merchant_id.strip()}"
+
+
+def merchant_token_env(merchant_id: str) -> str:
+    """The environment variable that gives a further merchant's token (scripts, CI)."""
+    return f"{ENV_CLOVER_TOKEN}_{merchant_id.strip().upper()}"
+
+
 def _check_name(name: str) -> None:
-    if name not in SECRET_NAMES:
-        raise ValueError(f"unknown secret {name!r}; known: {', '.join(SECRET_NAMES)}")
+    if name in SECRET_NAMES or _MERCHANT_TOKEN.match(name):
+        return
+    raise ValueError(
+        f"unknown secret {name!r}; known: {', '.join(SECRET_NAMES)}, {CLOVER_TOKEN}:<merchant id>"
+    )
 
 
 @dataclass(frozen=True)

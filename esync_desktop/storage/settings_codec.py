@@ -25,6 +25,12 @@ from esync_desktop.storage.settings_model import (
     WeightRules,
 )
 from esync_desktop.storage.settings_ownership import parse_ownership, parse_tax_class_map
+from esync_desktop.storage.settings_stock import (
+    merchants_to_json,
+    parse_merchants,
+    parse_stock,
+    stock_to_json,
+)
 
 # Migrations: MIGRATIONS[n] turns the raw JSON object of version n into version n + 1. Add one
 # whenever the layout changes; load() runs the chain from the file's version to SETTINGS_VERSION.
@@ -84,6 +90,7 @@ def settings_from_json(raw: dict[str, Any], problems: Problems) -> Settings:
         region=_choice(section, "region", CLOVER_REGION_IDS, "clover", problems, "na"),
         merchant_id=_text(section, "merchant_id", "clover", problems),
         base_url=_url(section, "base_url", "clover", problems),
+        name=_text(section, "name", "clover", problems),
     )
     section = _section(raw, "bigcommerce", problems)
     store_hash = _text(section, "store_hash", "bigcommerce", problems)
@@ -117,6 +124,10 @@ def settings_from_json(raw: dict[str, Any], problems: Problems) -> Settings:
         ui=ui,
         ownership=parse_ownership(raw.get("ownership"), problems),
         tax_class_map=parse_tax_class_map(raw.get("tax_class_map"), problems),
+        merchants=parse_merchants(
+            raw.get("merchants", []), clover.merchant_id, location, problems, safe_base_url
+        ),
+        stock=parse_stock(raw.get("stock", {}), problems),
     )
 
 
@@ -324,6 +335,7 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
             "region": settings.clover.region,
             "merchant_id": settings.clover.merchant_id,
             "base_url": settings.clover.base_url,
+            "name": settings.clover.name,
         },
         "bigcommerce": {
             "store_hash": settings.bigcommerce.store_hash,
@@ -353,4 +365,6 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
         "ui": settings.ui,
         "ownership": dict(settings.ownership),
         "tax_class_map": dict(settings.tax_class_map),
+        "merchants": merchants_to_json(settings.merchants),
+        "stock": stock_to_json(settings.stock),
     }

@@ -25,11 +25,14 @@ MAX_WEIGHT = Decimal("9999999999")
 
 @dataclass
 class CloverConnection:
-    """Which Clover merchant to read. `base_url` overrides the region's (the sandbox, tests)."""
+    """Which Clover merchant to read. `base_url` overrides the region's (the sandbox, tests).
+    It is the first merchant: the catalogue and the orders are its; its stock feeds
+    `Settings.location_id`. `name` is how the owner calls it (e.g. "Main Street")."""
 
     region: str = "na"
     merchant_id: str = ""
     base_url: str | None = None
+    name: str = ""
 
 
 @dataclass
@@ -89,6 +92,51 @@ class WeightRules:
         return WeightRules(by_sku=kept, by_category=dict(self.by_category), default=self.default)
 
 
+# How the stale-stock guard publishes a location whose Clover stock has not been read for too
+# long: the last stock read less the safety buffer, or nothing (zero).
+STALE_MODES = ("buffer", "zero")
+MAX_BUFFER_UNITS = 1_000_000
+MAX_RESERVE_HOURS = 24 * 90
+MAX_STALE_MINUTES = 7 * 24 * 60
+
+
+@dataclass
+class MerchantConfig:
+    """A further Clover merchant whose stock feeds one BigCommerce inventory location (its
+    token is in the keyring under storage.secrets.merchant_token_name(merchant_id))."""
+
+    merchant_id: str
+    location_id: int
+    name: str = ""
+    region: str = "na"
+    base_url: str | None = None
+
+
+@dataclass
+class BufferRule:
+    """Units kept back from the web store: at one location (None: every location), for one
+    Clover category or one SKU (both None: every item there). The most specific rule wins."""
+
+    units: int
+    location_id: int | None = None
+    category: str | None = None
+    sku: str | None = None
+
+
+@dataclass
+class StockSettings:
+    """Safety buffers, reserved web orders and the stale-stock guard (docs/ENGINE.md)."""
+
+    buffers: list[BufferRule] = field(default_factory=list)
+    # Web orders placed within this many hours and not yet in Clover hold their units back
+    # (0: off).
+    reserve_hours: int = 48
+    # A location whose Clover stock was not read for this long is published per stale_mode
+    # (0: the guard is off).
+    stale_after_minutes: int = 0
+    stale_mode: str = "buffer"
+
+
 @dataclass
 class Settings:
     """Everything the owner configures. Secrets are never here (they live in the keyring)."""
@@ -102,6 +150,9 @@ class Settings:
     category_map: dict[str, str] = field(default_factory=dict)
     location_id: int = 1
     demo: bool = False
+    # Further Clover merchants (the first is `clover`, feeding `location_id`).
+    merchants: list[MerchantConfig] = field(default_factory=list)
+    stock: StockSettings = field(default_factory=StockSettings)
     # Window geometry, column widths and other view state: the UI's own, kept as JSON.
     ui: dict[str, Any] = field(default_factory=dict)
     # Field -> owner (domain/ownership.py), and Clover tax rate name -> BigCommerce tax class id.
@@ -112,3 +163,14 @@ class Settings:
         """The task with this name (case-insensitive), if any."""
         wanted = name.strip().casefold()
         return next((t for t in self.tasks if t.name.strip().casefold() == wanted), None)
+
+    def stock_merchants(self) -> list[MerchantConfig]:
+        """Every Clover merchant with its location, the first (`clover`) first."""
+        first = MerchantConfig(
+            merchant_id=self.clover.merchant_id,
+            location_id=self.location_id,
+            name=self.clover.name,
+            region=self.clover.region,
+            base_url=self.clover.base_url,
+        )
+        return [first, *self.merchants]

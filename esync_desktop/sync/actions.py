@@ -46,6 +46,8 @@ from esync_desktop.sync.sales_orders.apply import apply_pull_sales_any
 from esync_desktop.sync.sales_orders.plan import plan_sales_as_orders
 from esync_desktop.sync.sales_orders.read import read_pull_sales
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.stock.plan import plan_stock_by_location
+from esync_desktop.sync.stock.read import STOCK_READING, StockReading
 from esync_desktop.sync.true_up import DEFAULTS as TRUE_UP_DEFAULTS
 from esync_desktop.sync.true_up import TRUE_UP, plan_true_up, read_link_view, without_doubles
 
@@ -95,6 +97,10 @@ def _read_products(ctx: ReadContext) -> Any:
 
 def _inventory(action: str) -> Planner:
     def planner(s: Snapshot, o: Mapping[str, Any], c: Cursor, r: Rules) -> ActionPlan:
+        # Read by location (the app reads each merchant): one row per SKU and location.
+        reading = s.extras.get(STOCK_READING)
+        if isinstance(reading, StockReading):
+            return plan_stock_by_location(action, s, o, c, reading)
         return plan_send_inventory(action, s, o, c, r)
 
     return planner

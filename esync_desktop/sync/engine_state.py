@@ -57,6 +57,13 @@ class EngineState:
             return None
         return entry.result or {}
 
+    def journal_confirmed_at(self, key: str) -> datetime | None:
+        """When the write under `key` was confirmed or found applied (None: it was not)."""
+        entry = self.db.journal_get(key)
+        if entry is None or entry.status not in ("confirmed", "resolved_applied"):
+            return None
+        return entry.updated_at
+
     # -- cursors ---------------------------------------------------------------------------
 
     def get_cursor(self, name: str) -> Mapping[str, Any] | None:

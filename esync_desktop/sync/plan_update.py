@@ -94,6 +94,64 @@ def _inventory_row(
     clover_name: str | None,
     mark: dict[str, Any],
 ) -> PlanRow:
+    checked = inventory_checks(action, item, snapshot, require_name, clover_name, mark)
+    if isinstance(checked, PlanRow):
+        return checked
+    match = checked
+    matrix = action == SEND_INVENTORY_MATRIX
+    assert item.stock is not None
+    level = stock_to_level(item.stock)
+    current = match.variant.inventory_level if match.variant else match.product.inventory_level
+    tracking = match.product.inventory_tracking
+    wanted_tracking = "variant" if matrix else "product"
+    # Stock of a non-default location cannot be read from the catalogue: always set it.
+    if current == level and tracking == wanted_tracking and rules.location_id == 1:
+        return _row(
+            action,
+            item,
+            Outcome.UNCHANGED,
+            Reason.UNCHANGED,
+            match,
+            detail="already equal",
+            **mark,
+        )
+    changes: dict[str, tuple[Any, Any]] = {"inventory_level": (current, level)}
+    payload: dict[str, Any] = {"location_id": rules.location_id, "quantity": level}
+    if match.variant is not None:
+        payload["variant_id"] = match.variant.id
+    else:
+        payload["product_id"] = match.product.id
+    if tracking != wanted_tracking:
+        # Stock of an untracked product cannot be set; tracking is switched on first.
+        changes["inventory_tracking"] = (tracking, wanted_tracking)
+        payload["tracking"] = {"id": match.product.id, "inventory_tracking": wanted_tracking}
+    detail = ""
+    if item.stock != level:
+        detail = f"Clover stock {item.stock} sent as {level} (whole units, not below 0)"
+    return _row(
+        action,
+        item,
+        Outcome.UPDATE,
+        None,
+        match,
+        changes=changes,
+        payload=payload,
+        key=f"{action}:{item.sku_key}",
+        detail=detail,
+        **mark,
+    )
+
+
+def inventory_checks(
+    action: str,
+    item: CloverItem,
+    snapshot: Snapshot,
+    require_name: bool,
+    clover_name: str | None,
+    mark: dict[str, Any],
+) -> PlanRow | BcMatch:
+    """The stock actions' checks of one Clover item (docs/ENGINE.md): the skip row, or the
+    BigCommerce product or variant whose stock it sets."""
     matrix = action == SEND_INVENTORY_MATRIX
     key = item.sku_key
     if key is None:
@@ -140,46 +198,7 @@ def _inventory_row(
             detail=f"Clover {clover_name!r} vs BigCommerce {match.product.name!r}",
             **mark,
         )
-    level = stock_to_level(item.stock)
-    current = match.variant.inventory_level if match.variant else match.product.inventory_level
-    tracking = match.product.inventory_tracking
-    wanted_tracking = "variant" if matrix else "product"
-    # Stock of a non-default location cannot be read from the catalogue: always set it.
-    if current == level and tracking == wanted_tracking and rules.location_id == 1:
-        return _row(
-            action,
-            item,
-            Outcome.UNCHANGED,
-            Reason.UNCHANGED,
-            match,
-            detail="already equal",
-            **mark,
-        )
-    changes: dict[str, tuple[Any, Any]] = {"inventory_level": (current, level)}
-    payload: dict[str, Any] = {"location_id": rules.location_id, "quantity": level}
-    if match.variant is not None:
-        payload["variant_id"] = match.variant.id
-    else:
-        payload["product_id"] = match.product.id
-    if tracking != wanted_tracking:
-        # Stock of an untracked product cannot be set; tracking is switched on first.
-        changes["inventory_tracking"] = (tracking, wanted_tracking)
-        payload["tracking"] = {"id": match.product.id, "inventory_tracking": wanted_tracking}
-    detail = ""
-    if item.stock != level:
-        detail = f"Clover stock {item.stock} sent as {level} (whole units, not below 0)"
-    return _row(
-        action,
-        item,
-        Outcome.UPDATE,
-        None,
-        match,
-        changes=changes,
-        payload=payload,
-        key=f"{action}:{item.sku_key}",
-        detail=detail,
-        **mark,
-    )
+    return match
 
 
 def plan_send_prices(

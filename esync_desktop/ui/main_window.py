@@ -28,6 +28,7 @@ from esync_desktop.ui.pages.fields import FieldsPage
 from esync_desktop.ui.pages.history import HistoryPage
 from esync_desktop.ui.pages.home import HomePage
 from esync_desktop.ui.pages.preview import PreviewPage
+from esync_desktop.ui.pages.stock_rules import StockRulesPage
 from esync_desktop.ui.pages.sync_page import SyncPage
 from esync_desktop.ui.pages.tasks import TasksPage
 from esync_desktop.ui.pages.weights import WeightsPage
@@ -38,9 +39,10 @@ from esync_desktop.ui.resources import app_icon
 log = logging.getLogger(__name__)
 
 PAGES = (
-    "Home", "Connections", "Tasks", "Weight rules", "Preview", "Sync", "History & Logs", "Fields",
+    "Home", "Connections", "Tasks", "Weight rules", "Stock rules", "Preview", "Sync",
+    "History & Logs", "Fields",
 )  # fmt: skip
-HOME, CONNECTIONS, TASKS, WEIGHTS, PREVIEW, SYNC, HISTORY, FIELDS = range(len(PAGES))
+HOME, CONNECTIONS, TASKS, WEIGHTS, STOCK, PREVIEW, SYNC, HISTORY, FIELDS = range(len(PAGES))
 GEOMETRY_KEY = "window_geometry"
 
 
@@ -73,13 +75,14 @@ class MainWindow(QMainWindow):
         self.connections = ConnectionsPage(controller)
         self.tasks = TasksPage(controller)
         self.weights = WeightsPage(controller)
+        self.stock = StockRulesPage(controller)
         self.preview = PreviewPage(controller)
         self.sync = SyncPage(controller)
         self.history = HistoryPage(controller)
         self.fields = FieldsPage(controller)
         for page in (
-            self.home, self.connections, self.tasks, self.weights, self.preview, self.sync,
-            self.history, self.fields,
+            self.home, self.connections, self.tasks, self.weights, self.stock, self.preview,
+            self.sync, self.history, self.fields,
         ):  # fmt: skip
             self.stack.addWidget(page)
         self.welcome = WelcomePage()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from esync_desktop.app import Services
 from esync_desktop.paths import ENV_HOME
 from esync_desktop.storage.secrets import SecretStore
-from esync_desktop.storage.settings import ActionConfig, Schedule, TaskConfig
+from esync_desktop.storage.settings import ActionConfig, BufferRule, Schedule, TaskConfig
 from esync_desktop.sync.model import Reason
 from esync_desktop.ui.app import GuiApp, apply_style, create_application
 from esync_desktop.ui.main_window import (
@@ -28,6 +28,7 @@ from esync_desktop.ui.main_window import (
     HISTORY,
     HOME,
     PREVIEW,
+    STOCK,
     SYNC,
     TASKS,
     WEIGHTS,
@@ -140,6 +141,19 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         controller.save_settings()
         shoot(window, out / "04-weight-rules.png")
         services.settings.category_map = {}
+        controller.save_settings()
+        # Stock rules with a buffer at each level, the guard on (taken out before the preview).
+        services.settings.stock.buffers = [
+            BufferRule(1, 2),
+            BufferRule(2, 2, category="Mugs"),
+            BufferRule(3, None, sku="MUG-002"),
+        ]
+        services.settings.stock.stale_after_minutes = 60
+        controller.save_settings()
+        window.show_page(STOCK)
+        shoot(window, out / "16-stock-rules.png")
+        services.settings.stock.buffers = []
+        services.settings.stock.stale_after_minutes = 0
         controller.save_settings()
         # Who owns each field, and the tax classes once both stores' lists are read.
         wait_for(controller.tax_choices_loaded, lambda: window.show_page(FIELDS))

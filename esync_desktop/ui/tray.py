@@ -91,6 +91,9 @@ def tray_status(
             f"no sync has succeeded since {since}" if since else "no sync has succeeded yet"
         )
         state = TrayState.STALE
+    for message in stale_stock(controller, now):
+        lines.append(message)
+        state = TrayState.STALE if state is TrayState.IDLE else state
     if alerts.attention:
         need = wording.verb(alerts.attention, "needs", "need")
         lines.append(f"{wording.plural(alerts.attention, 'item')} {need} you")
@@ -105,6 +108,14 @@ def tray_status(
         lines.insert(0, f"syncing “{running}”…" if running else "syncing…")
         state = TrayState.RUNNING
     return state, f"{APP_NAME}: " + ("\n".join(lines) if lines else "all good")
+
+
+def stale_stock(controller: AppController, now: datetime) -> list[str]:
+    """The stale-stock guard's words for each location it holds (Services.stock_status)."""
+    status = getattr(controller.services, "stock_status", None)
+    if status is None:
+        return []
+    return [s.message for s in status(now) if s.stale]
 
 
 def describe_since(when: datetime, now: datetime) -> str:

@@ -34,6 +34,7 @@ def served() -> Iterator[dict[str, Any]]:
 
 def test_serve_prints_the_json_line_and_answers_as_the_vendors(served: dict[str, Any]) -> None:
     keys = {"url", "clover_merchant_id", "clover_token", "bc_store_hash", "bc_token"}
+    keys |= {"warehouse_merchant_id", "warehouse_token"}  # the demo's second Clover merchant
     assert set(served) == keys
     url = served["url"]
     assert url.startswith("http://127.0.0.1:")

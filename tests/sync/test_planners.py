@@ -164,7 +164,9 @@ def test_all_reason_codes_are_exercised() -> None:
     drift = {Reason.DRIFT, Reason.RELINKED}
     # Field ownership's (tests/sync/test_ownership.py and test_update_products.py).
     owned = {Reason.NOT_OWNED, Reason.CONFLICT}
-    covered = LIMITS_AND_BAD_DATA | ORDER_REASONS | VARIANTS | drift | owned
+    # Stock by location (tests/sync/test_stock_locations.py exercises it).
+    by_location = {Reason.STALE_STOCK}
+    covered = LIMITS_AND_BAD_DATA | ORDER_REASONS | VARIANTS | drift | owned | by_location
     assert (seen - {None}) | at_write | covered == set(Reason)
 
 

@@ -101,3 +101,20 @@ def test_the_notice_after_a_scheduled_run_names_the_items_not_the_skips() -> Non
     assert title == "“Stock”: 16 items need you"
     assert "History" in text
     assert scheduled_notice("Stock", _result(0)) is None  # "nothing to do" skips are no news
+
+
+def test_a_location_held_by_the_stale_stock_guard_is_named(qtbot) -> None:
+    from esync_desktop.app import LocationStatus
+
+    now = [T0]
+    tray, controller = _tray(qtbot, now)
+    held = LocationStatus(
+        "WH1", "Warehouse", 2, "Back room", T0 - timedelta(hours=2), True, "zero", 60
+    )
+    fresh = LocationStatus("M1", "Main Street", 1, "Shop", T0, False, "zero", 60)
+    controller.services.stock_status = lambda when=None: [fresh, held]
+    tray.update_state()
+    assert tray.state is TrayState.STALE
+    assert "Stock at Back room is stale: Clover merchant Warehouse" in tray.icon.toolTip()
+    assert "the web store shows 0 there" in tray.icon.toolTip()
+    assert "Shop" not in tray.icon.toolTip()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from esync_desktop.sandbox.clover import seed
+from esync_desktop.sandbox.clover.admin import PREFIX as ADMIN_PREFIX
 from esync_desktop.sandbox.clover.admin import Admin
 from esync_desktop.sandbox.clover.atomic import AtomicOrders
 from esync_desktop.sandbox.clover.common import BASE, ok
@@ -39,42 +41,45 @@ class CloverApi:
     def __init__(self, store: Store, credentials: SandboxCredentials) -> None:
         self.store = store
         self.credentials = credentials
-        self.db = CloverDb(store, credentials.clover_merchant_id)
         self.limits = LimitSettings()
         self.limiter = TokenLimiter(self.limits)
         self.require_user_agent = True
-        self.router = Router()
-        self.router.add("GET", BASE, self._merchant)
-        self.router.add("GET", f"{BASE}/properties", self._properties)
-        modules: list[Any] = [
-            Items(self.db),
-            *(Resource(self.db, kind) for kind in KINDS),
-            Options(self.db),
-            Links(self.db),
-            Orders(self.db),
-            Payments(self.db),
-            ReadOnly(self.db, "refunds", "refundId", "Refund"),
-            ReadOnly(self.db, "credits", "creditId", "Credit"),
-            Tenders(self.db),
-            AtomicOrders(self.db),
-        ]
-        for module in modules:
-            module.register(self.router)
-        self._admin = Admin(self.db)
+        main = Merchant(
+            CloverDb(store, credentials.clover_merchant_id),
+            credentials.clover_token,
+            seed.MERCHANT_NAME,
+        )
+        # The second demo merchant (the warehouse): its own id, token and tables.
+        warehouse = Merchant(
+            CloverDb(store, credentials.warehouse_merchant_id, prefix="clover-warehouse"),
+            credentials.warehouse_token,
+            seed.WAREHOUSE_NAME,
+        )
+        self.merchants: dict[str, Merchant] = {m.db.merchant_id: m for m in (main, warehouse)}
+        # The first merchant: the one the admin routes and the demo links speak of.
+        self.db = main.db
+        self.router = main.router
+
+    def merchant(self, merchant_id: str) -> Merchant:
+        """A served merchant by id (KeyError when not served)."""
+        return self.merchants[merchant_id]
 
     # -- EmulatedApi ---------------------------------------------------------------------------
 
     def owns(self, path: str) -> bool:
         return path.startswith(PREFIX)
 
+    def _served(self, request: Request) -> Merchant | None:
+        return self.merchants.get(request.path[len(PREFIX) :].split("/", 1)[0])
+
     def admit(self, request: Request) -> Response | None:
         matched = self.router.match(request.method, request.path.rstrip("/"))
         if isinstance(matched, tuple):
             request.route = f"{request.method} {matched[0].pattern}"
         token = bearer_token(request)
-        merchant_id = request.path[len(PREFIX) :].split("/", 1)[0]
+        merchant = self._served(request)
         # A bad token, a missing scope and another merchant's id all look the same: 401.
-        if token != self.credentials.clover_token or merchant_id != self.db.merchant_id:
+        if merchant is None or token != merchant.token:
             return Response.json(401, UNAUTHORIZED)
         if self.require_user_agent and not (request.header("User-Agent") or "").strip():
             return Response.json(
@@ -99,12 +104,14 @@ class CloverApi:
 
     def handle(self, request: Request) -> Response:
         path = request.path.rstrip("/")
-        matched = self.router.match(request.method, path)
+        merchant = self._served(request)
+        router = self.router if merchant is None else merchant.router
+        matched = router.match(request.method, path)
         if matched is None:
             return Response.json(404, {"message": "404 Not Found"})
         if matched == "405":
             request.route = f"{request.method} (method not allowed)"
-            allow = {"Allow": self.router.allowed(path)}
+            allow = {"Allow": router.allowed(path)}
             return Response.json(405, {"message": "405 Method Not Allowed"}, allow)
         assert isinstance(matched, tuple)
         route, params = matched
@@ -125,7 +132,16 @@ class CloverApi:
 
     def seed(self, seed_name: str, items: int) -> None:
         seed.seed(self.db, seed_name, items)
+        for merchant in self.merchants.values():
+            if merchant.db is not self.db:
+                seed.seed_second(merchant.db, seed_name, items, merchant.name)
         self.limiter.reset()
+
+    def seed_missing(self, seed_name: str) -> None:
+        """Seed a merchant whose tables are empty (a data file saved before it was served)."""
+        for merchant in self.merchants.values():
+            if merchant.db is not self.db and not merchant.db.t["merchant"].rows:
+                seed.seed_second(merchant.db, seed_name, 0, merchant.name)
 
     def configure(self, changes: dict[str, Any]) -> None:
         known = {"rate_per_second", "concurrency", "retry_after", "require_user_agent"}
@@ -145,12 +161,46 @@ class CloverApi:
             self.require_user_agent = bool(changes["require_user_agent"])
 
     def admin(self, request: Request) -> Response | None:
-        return self._admin.handle(request)
-
-    # -- merchant ------------------------------------------------------------------------------
+        """The first merchant's admin routes; `/_sandbox/clover/merchants/{id}/...` are the
+        same routes for another served merchant (e.g. its stock counted on its device)."""
+        marker = f"{ADMIN_PREFIX}/merchants/"
+        if request.path.startswith(marker):
+            merchant_id, _, rest = request.path[len(marker) :].partition("/")
+            if merchant_id not in self.merchants:
+                raise ValueError(f"no served Clover merchant {merchant_id!r}")
+            inner = replace(request, path=f"{ADMIN_PREFIX}/{rest}")
+            return self.merchants[merchant_id].admin.handle(inner)
+        return self.merchants[self.db.merchant_id].admin.handle(request)
 
     def _too_many(self, headers: dict[str, str]) -> Response:
         return Response.json(429, {"message": "429 Too Many Requests"}, headers)
+
+
+class Merchant:
+    """One served merchant: its tables, token, routes and admin routes."""
+
+    def __init__(self, db: CloverDb, token: str, name: str) -> None:
+        self.db = db
+        self.token = token
+        self.name = name
+        self.router = Router()
+        self.router.add("GET", BASE, self._merchant)
+        self.router.add("GET", f"{BASE}/properties", self._properties)
+        modules: list[Any] = [
+            Items(db),
+            *(Resource(db, kind) for kind in KINDS),
+            Options(db),
+            Links(db),
+            Orders(db),
+            Payments(db),
+            ReadOnly(db, "refunds", "refundId", "Refund"),
+            ReadOnly(db, "credits", "creditId", "Credit"),
+            Tenders(db),
+            AtomicOrders(db),
+        ]
+        for module in modules:
+            module.register(self.router)
+        self.admin = Admin(db)
 
     def _merchant(self, request: Request) -> Response:
         doc = self.db.get("merchant", self.db.merchant_id)

@@ -73,7 +73,7 @@ class Links:
     """One association table (e.g. category <-> item) with in-memory indexes both ways."""
 
     def __init__(self, db: CloverDb, name: str, left: str, right: str) -> None:
-        self.table = db.store.table(f"clover.{name}")
+        self.table = db.store.table(f"{db.prefix}.{name}")
         self.name = name
         self.left = left
         self.right = right
@@ -116,14 +116,16 @@ class Links:
 class CloverDb:
     """Typed access to the "clover.*" tables plus the indexes that make 100k-item lists fast."""
 
-    def __init__(self, store: Store, merchant_id: str) -> None:
+    def __init__(self, store: Store, merchant_id: str, prefix: str = "clover") -> None:
         self.store = store
         self.merchant_id = merchant_id
+        # Each merchant's tables apart: the first merchant's under "clover.*" (as before).
+        self.prefix = prefix
         self.clock: Callable[[], float] = time.time
         self._rng = random.Random()
         # Set while seeding historic sales, whose effect on stock is already in the catalogue.
         self.seeding = False
-        self.t: dict[str, Table] = {name: store.table(f"clover.{name}") for name in TABLES}
+        self.t: dict[str, Table] = {name: store.table(f"{prefix}.{name}") for name in TABLES}
         self._versions: dict[str, int] = {}
         self._views: dict[tuple[Any, ...], tuple[tuple[int, ...], list[Doc]]] = {}
         self.rebuild()

@@ -15,6 +15,8 @@ from esync_desktop.sandbox.clover.query import Expand, Query, created, select
 from esync_desktop.sandbox.clover.render import stock_count
 
 MERCHANT_NAME = "eSync Demo Gift Shop"
+# The demo's second merchant: the same catalogue (its own ids) with its own stock counts.
+WAREHOUSE_NAME = "eSync Demo Gift Shop Warehouse"
 TAX_RATES = (
     # name, rate (percent x 100 000), default
     ("NO_TAX_APPLIED", 0, False),
@@ -51,6 +53,33 @@ def seed(db: CloverDb, name: str, items: int) -> None:
     finally:
         db.clock = clock
         db.unseeded_random()
+    _sort_listings(db)
+
+
+def seed_second(db: CloverDb, name: str, items: int, merchant_name: str) -> None:
+    """A second merchant. In the demo it sells the same catalogue (its own item ids) and
+    counts its own stock; other seeds give it no items (a large generated catalogue is made
+    once, for the first merchant)."""
+    db.rebuild()
+    db.reseed_random(f"second:{name}:{items}")
+    try:
+        now = db.now()
+        _merchant(db, now, merchant_name)
+        if name == "demo" and items == 0:
+            _basics(db, now)
+            _catalog(db, catalog.demo_catalog(), now, random.Random(20261123))
+            for stock in db.t["item_stocks"].rows.values():
+                # The back room holds other counts than the shop floor, never the same.
+                quantity = (int(stock["quantity"]) * 7 + 3) % 13
+                stock["quantity"] = float(quantity)
+                stock["stockCount"] = stock_count(quantity)
+            db.bump("item_stocks")
+    finally:
+        db.unseeded_random()
+    _sort_listings(db)
+
+
+def _sort_listings(db: CloverDb) -> None:
     # Sort the default listing and the incremental-sync order now, so first pages are fast too.
     listing = item_collection(db)
     select(
@@ -64,12 +93,12 @@ def seed(db: CloverDb, name: str, items: int) -> None:
     )
 
 
-def _merchant(db: CloverDb, now: int) -> None:
+def _merchant(db: CloverDb, now: int, name: str = MERCHANT_NAME) -> None:
     db.put(
         "merchant",
         {
             "id": db.merchant_id,
-            "name": MERCHANT_NAME,
+            "name": name,
             "website": "https://demo.esync.invalid",
             "phoneNumber": "212-555-0142",
             "defaultCurrency": "USD",

@@ -32,6 +32,13 @@ def _tooltip(row: PlanRow) -> str:
     return row.detail
 
 
+def _step(row: PlanRow) -> str:
+    """The step, with the location for the stock rows (one row per SKU and location)."""
+    step = wording.action_short_label(row.action)
+    location = row.facts.get("location")
+    return f"{step} · {location}" if location else step
+
+
 COLUMNS: list[Column[PlanRow]] = [
     Column(
         "SKU",
@@ -43,8 +50,8 @@ COLUMNS: list[Column[PlanRow]] = [
     ),
     Column(
         "Step",
-        lambda r: wording.action_short_label(r.action),
-        lambda r: r.action,
+        _step,
+        lambda r: (r.action, str(r.facts.get("location", ""))),
         tooltip=lambda r: wording.action_label(r.action),
     ),
     Column(

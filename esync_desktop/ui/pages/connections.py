@@ -25,6 +25,7 @@ from esync_desktop.ui import connection_formats as formats
 from esync_desktop.ui import error_dialog, widgets
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import TEST, AppController
+from esync_desktop.ui.pages.merchants import MerchantsBox
 from esync_desktop.ui.secrets_bridge import SecretsState
 
 REGIONS = (
@@ -232,6 +233,8 @@ class ConnectionsPage(widgets.Page):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.body.addWidget(self.status)
+        self.merchants = MerchantsBox(controller)
+        self.body.addWidget(self.merchants)
         self.body.addStretch(1)
 
         controller.secrets_loaded.connect(self._on_secrets)
@@ -452,6 +455,7 @@ class ConnectionsPage(widgets.Page):
         self.clover_status.show_message(kind, text)
         kind, text = _status_text(report.bc_ok, report.bc_name, report.bc_error, "BigCommerce")
         self.bc_status.show_message(kind, text)
+        self.merchants.show_checks(getattr(report, "merchants", ()))
         if not (report.clover_ok and report.bc_ok):
             saved = "Nothing was saved. " if candidate is not None else ""
             self.status.setText(f"{saved}Fix what is marked above, then test again.")

@@ -1,0 +1,181 @@
+"""Stock by location for the facade: the merchants of the profile (or of the demo) read for the
+stock actions, and each location's stock status for the tray and the home page."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from esync_desktop.connectors.clover import CloverClient
+from esync_desktop.connectors.errors import ApiError
+from esync_desktop.demo_stores import DemoStores
+from esync_desktop.storage.secrets import ENV_BC_STORE_HASH, ENV_CLOVER_MERCHANT_ID
+from esync_desktop.store_credentials import (
+    ConfigurationError,
+    MerchantCredentials,
+    StoreCredentials,
+    merchant_credentials,
+)
+from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.stock.read import MINUTE_MS, LastRead, MerchantSource, read_key, read_stock
+
+
+@dataclass(frozen=True)
+class LocationStatus:
+    """One merchant's location: when its Clover stock was last read (confirmed), and whether
+    the stale-stock guard now holds it (`stale`, with `mode` "buffer" or "zero")."""
+
+    merchant_id: str
+    merchant: str
+    location_id: int
+    location: str
+    last_read: datetime | None
+    stale: bool
+    mode: str
+    limit_minutes: int
+
+    @property
+    def message(self) -> str:
+        """The owner's words for a stale location (empty when it is not)."""
+        if not self.stale:
+            return ""
+        since = (
+            "never"
+            if self.last_read is None
+            else self.last_read.astimezone().strftime("%Y-%m-%d %H:%M")
+        )
+        shown = "0" if self.mode == "zero" else "the last count less the buffers"
+        return (
+            f"Stock at {self.location} is stale: Clover merchant {self.merchant} not read since "
+            f"{since} (limit {self.limit_minutes} min); the web store shows {shown} there."
+        )
+
+
+class StockByLocation:
+    def __init__(self, services: Any) -> None:
+        # The facade (app.Services), which holds this: its settings, keyring, demo and state.
+        self._services = services
+
+    def merchants(self, creds: StoreCredentials) -> list[MerchantCredentials]:
+        services = self._services
+        demo = services._demo
+        if demo.credentials is not None:
+            return list(demo.merchants)
+        return merchant_credentials(services.settings, services.secrets, services.environ, creds)
+
+    def read(
+        self,
+        snapshot: Snapshot,
+        clover: CloverClient,
+        bc: Any,
+        creds: StoreCredentials,
+        scope: str,
+        groups: bool,
+        cancel: threading.Event | None,
+        started_ms: int,
+    ) -> tuple[Snapshot, int]:
+        """The snapshot with the stock by location, and the calls the further merchants took."""
+        services = self._services
+        merchants = self.merchants(creds)
+        hook = services._engine_state.exchange_hook(lambda: None)
+        clients = [
+            CloverClient(m.base_url, m.merchant_id, m.token, on_exchange=hook)
+            for m in merchants[1:]
+        ]
+        sources = [
+            MerchantSource(m.merchant_id, m.title, m.location_id, client)
+            for m, client in zip(merchants, [clover, *clients], strict=True)
+        ]
+        try:
+            read = read_stock(
+                snapshot,
+                sources,
+                bc,
+                services._engine_state,
+                scope,
+                services.settings.stock,
+                groups=groups,
+                cancel=cancel,
+                started_ms=started_ms,
+            )
+        finally:
+            calls = sum(c.request_count for c in clients)
+            for client in clients:
+                client.close()
+        return read, calls
+
+    def probe(self, creds: StoreCredentials) -> tuple[tuple[str, str | None, str | None], ...]:
+        """Each further merchant reached on its own token: (its name here, its name in Clover
+        or None, what is wrong or None)."""
+        try:
+            merchants = self.merchants(creds)[1:]
+        except ConfigurationError as exc:
+            return (("Clover merchants", None, str(exc)),)
+        found: list[tuple[str, str | None, str | None]] = []
+        for merchant in merchants:
+            client = CloverClient(merchant.base_url, merchant.merchant_id, merchant.token)
+            try:
+                name = str(client.merchant().get("name") or "")
+                found.append((merchant.title, name, None))
+            except ApiError as exc:
+                found.append((merchant.title, None, f"{exc.title}: {exc.message}"))
+            finally:
+                client.close()
+        return tuple(found)
+
+    def listed(self) -> list[tuple[str, str, int]]:
+        """(merchant id, name, location id) of each merchant, the first first: the demo's
+        while the demo stores run, else the settings' (no keyring, no network)."""
+        demo = self._services._demo
+        if demo.credentials is not None:
+            return [(m.merchant_id, m.title, m.location_id) for m in demo.merchants]
+        return [
+            (m.merchant_id, m.name, m.location_id)
+            for m in self._services.settings.stock_merchants()
+        ]
+
+    def status(self, now: datetime | None = None) -> list[LocationStatus]:
+        """From the settings and the state database only: no network, no keyring (the tray
+        asks on the window's thread)."""
+        services = self._services
+        demo = services._demo
+        if demo.credentials is not None:
+            scope = DemoStores.scope()
+            merchants = [(m.merchant_id, m.title, m.location_id) for m in demo.merchants]
+        else:
+            env = services.environ
+            first = env.get(ENV_CLOVER_MERCHANT_ID) or services.settings.clover.merchant_id
+            store = env.get(ENV_BC_STORE_HASH) or services.settings.bigcommerce.store_hash
+            if not first or not store:
+                return []
+            scope = f"{first}>{store}"
+            # The first merchant's id as the run resolves it (the environment wins).
+            merchants = [
+                (first if n == 0 else m.merchant_id, m.name, m.location_id)
+                for n, m in enumerate(services.settings.stock_merchants())
+            ]
+            merchants = [(i, name or f"Clover {i}", loc) for i, name, loc in merchants]
+        stock = services.settings.stock
+        moment = now or datetime.now(UTC)
+        found = []
+        for merchant_id, title, location_id in merchants:
+            raw = services._engine_state.get_cursor(read_key(scope, merchant_id))
+            last = LastRead.from_json(raw)
+            limit = stock.stale_after_minutes
+            age_ms = None if last is None else moment.timestamp() * 1000 - last.read_ms
+            stale = limit > 0 and age_ms is not None and age_ms >= limit * MINUTE_MS
+            found.append(
+                LocationStatus(
+                    merchant_id,
+                    title,
+                    location_id,
+                    str((raw or {}).get("location") or f"Location {location_id}"),
+                    None if last is None else datetime.fromtimestamp(last.read_ms / 1000, UTC),
+                    stale,
+                    stock.stale_mode,
+                    limit,
+                )
+            )
+        return found
