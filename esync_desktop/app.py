@@ -507,7 +507,7 @@ class Services:
                 if needs_tax_rates(self.settings.tax_class_map, [s.id for s in specs]):
                     snapshot = with_tax_rates(snapshot, clover)
                 extra_calls = 0
-                if needs.stocks:
+                if needs.stocks and self._stock.by_location(creds):
                     snapshot, extra_calls = self._stock.read(
                         snapshot, clover, bc, creds, scope, needs.groups, cancel, started_ms
                     )

@@ -12,6 +12,7 @@ from esync_desktop.connectors.clover import CloverClient
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.storage.secrets import ENV_BC_STORE_HASH, ENV_CLOVER_MERCHANT_ID
+from esync_desktop.storage.settings import StockSettings
 from esync_desktop.store_credentials import (
     ConfigurationError,
     MerchantCredentials,
@@ -64,6 +65,11 @@ class StockByLocation:
         if demo.credentials is not None:
             return list(demo.merchants)
         return merchant_credentials(services.settings, services.secrets, services.environ, creds)
+
+    def by_location(self, creds: StoreCredentials) -> bool:
+        """Whether the stock actions plan per location (see StockSettings.by_location)."""
+        settings: StockSettings = self._services.settings.stock
+        return settings.by_location(len(self.merchants(creds)))
 
     def read(
         self,

@@ -129,12 +129,24 @@ class StockSettings:
 
     buffers: list[BufferRule] = field(default_factory=list)
     # Web orders placed within this many hours and not yet in Clover hold their units back
-    # (0: off).
-    reserve_hours: int = 48
+    # (0: off). Off until the owner turns it on: it reads BigCommerce's recent orders on every
+    # run, where a run without it reads nothing from BigCommerce that it remembers.
+    reserve_hours: int = 0
     # A location whose Clover stock was not read for this long is published per stale_mode
     # (0: the guard is off).
     stale_after_minutes: int = 0
     stale_mode: str = "buffer"
+
+    def by_location(self, merchants: int) -> bool:
+        """Whether stock is planned per location (buffers, reservations, the guard), which
+        reads BigCommerce's levels at each location; one merchant with none of these keeps the
+        catalogue's own stock planning."""
+        return (
+            merchants > 1
+            or bool(self.buffers)
+            or self.reserve_hours > 0
+            or (self.stale_after_minutes > 0)
+        )
 
 
 @dataclass

@@ -78,4 +78,4 @@ def test_bad_merchants_and_buffers_are_dropped_by_name(tmp_path: Path) -> None:
     assert "already in the list" in text and "letters and digits" in text
     assert settings.stock.buffers == [BufferRule(1)]
     assert "not both" in text and "stock.stale_mode" in text and "stock.reserve_hours" in text
-    assert settings.stock.stale_mode == "buffer" and settings.stock.reserve_hours == 48
+    assert settings.stock.stale_mode == "buffer" and settings.stock.reserve_hours == 0

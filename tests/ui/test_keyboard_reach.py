@@ -112,7 +112,12 @@ def test_tab_reaches_every_control_of_every_page(demo_window, qtbot) -> None:
         page = window.stack.currentWidget()
         candidates = _usable(page)
         checked += len(candidates)
-        reached = _walk(window, qtbot, candidates)
+        try:
+            reached = _walk(window, qtbot, candidates)
+        except AssertionError as stuck:
+            focused = QApplication.focusWidget()
+            where = _name(focused) if focused is not None else "nothing"
+            raise AssertionError(f"{name}: {stuck} (at {where})") from None
         left_out = [_name(w) for w in candidates if id(w) not in reached]
         if left_out:
             missed[name] = left_out

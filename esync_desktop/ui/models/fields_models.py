@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QStyledItemDelegate,
@@ -218,6 +219,15 @@ class ComboDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         if isinstance(editor, QComboBox) and editor.currentIndex() >= 0:
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The drop-downs stay open on every row: Tab moves on to the next control (the next
+        # row's drop-down, then out of the table) instead of the delegate's "edit the next
+        # cell", which never lets the focus leave the table.
+        tab = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            return False if event.key() in tab else super().eventFilter(watched, event)
+        return super().eventFilter(watched, event)
 
     def _picked(self, box: QComboBox) -> None:
         self.commitData.emit(box)
