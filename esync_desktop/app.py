@@ -13,10 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from esync_desktop.connectors import admin_urls
-from esync_desktop.connectors.bigcommerce import BIGCOMMERCE_URL, BigCommerceClient
-from esync_desktop.connectors.clover import CLOVER_REGIONS, CloverClient
-from esync_desktop.connectors.errors import ApiError
+from esync_desktop.connectors.bigcommerce import BigCommerceClient
+from esync_desktop.connectors.clover import CloverClient
 from esync_desktop.connectors.pacing import QuotaState
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.domain.plan import PlanRow, TaskPlan
@@ -32,20 +30,26 @@ from esync_desktop.store_credentials import (
     StoreCredentials,
     configured_credentials,
 )
+from esync_desktop.store_lists import (
+    StockLocation,
+    StoreCategories,
+    StoreLists,
+    TaxChoices,
+    TenderChoices,
+    probe,
+)
 from esync_desktop.sync import defaults, report
 from esync_desktop.sync.actions import ACTIONS, plan_actions, read_extras, spec_for
 from esync_desktop.sync.apply import RowResult
-from esync_desktop.sync.categories import CategoryChoice, bc_category_choices, category_choices
+from esync_desktop.sync.categories import CategoryChoice
 from esync_desktop.sync.category_create import CATEGORY_TASK, CREATE_CATEGORIES
 from esync_desktop.sync.delta import read_stores
 from esync_desktop.sync.engine_state import EngineState
 from esync_desktop.sync.last_synced import choose
-from esync_desktop.sync.orders.choices import clover_tender_labels, recent_payment_methods
 from esync_desktop.sync.plan_products import UPDATE_PRODUCTS
 from esync_desktop.sync.reading import (
     ReadNeeds,
     read_bc_categories,
-    read_clover_categories,
 )
 from esync_desktop.sync.replan import focus_keys, merge_plans
 from esync_desktop.sync.report import run_document
@@ -55,11 +59,7 @@ from esync_desktop.sync.schedule import next_due
 from esync_desktop.sync.snapshot import Snapshot
 from esync_desktop.sync.task_check import TaskProblem, check_task, task_problems
 from esync_desktop.sync.tax_classes import (
-    CloverTaxRate,
-    TaxClass,
     needs_tax_rates,
-    read_bc_tax_classes,
-    read_clover_tax_rates,
     with_tax_rates,
 )
 from esync_desktop.sync.true_up import TRUE_UP, DriftCheck, steps_due
@@ -82,22 +82,12 @@ __all__ = [
     "StalePlan",
     "StockLocation",
     "StoreCategories",
+    "TaxChoices",
     "TenderChoices",
 ]
 
 ProgressCallback = Callable[[Progress], None]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class TaxChoices:
-    """Clover's tax rates and BigCommerce's tax classes (None and why when a store could not
-    be read)."""
-
-    clover: list[CloverTaxRate] | None
-    bigcommerce: list[TaxClass] | None
-    clover_error: str | None = None
-    bc_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,47 +105,6 @@ class ConnectionReport:
     @property
     def ok(self) -> bool:
         return self.clover_ok and self.bc_ok
-
-
-@dataclass(frozen=True)
-class StockLocation:
-    """A BigCommerce inventory location, as the owner picks one for the stock steps."""
-
-    id: int
-    label: str
-    code: str = ""
-    is_default: bool = False
-    is_active: bool = True
-
-    @property
-    def title(self) -> str:
-        name = self.label or f"Location {self.id}"
-        notes = [
-            n for n, on in (("default", self.is_default), ("inactive", not self.is_active)) if on
-        ]
-        return f"{name} ({', '.join(notes)})" if notes else name
-
-
-@dataclass(frozen=True)
-class StoreCategories:
-    """Both stores' categories for the rules' pick lists. A side that could not be read is None,
-    with the owner's message (what is wrong, what to do) in its error."""
-
-    clover: tuple[CategoryChoice, ...] | None
-    bigcommerce: tuple[CategoryChoice, ...] | None
-    clover_error: str | None = None
-    bc_error: str | None = None
-
-
-@dataclass(frozen=True)
-class TenderChoices:
-    """What push-orders' tender map offers: the Clover merchant's tenders and the payment
-    methods of recent web orders. A side that could not be read is None, with the message."""
-
-    tenders: tuple[str, ...] | None
-    methods: tuple[str, ...] | None
-    tenders_error: str | None = None
-    methods_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,7 +144,7 @@ class _TypedTokens:
         return typed if typed else self._secrets.get(name)
 
 
-class Services:
+class Services(StoreLists):
     """Settings, secrets, state, the demo stores and the engine, behind one object."""
 
     settings: Settings
@@ -305,8 +254,8 @@ class Services:
         except ConfigurationError as exc:
             return ConnectionReport(False, None, str(exc), False, None, str(exc))
         try:
-            clover_name, clover_error = _probe(lambda: clover.merchant().get("name"))
-            bc_name, bc_error = _probe(lambda: bc.store_info().get("name"))
+            clover_name, clover_error = probe(lambda: clover.merchant().get("name"))
+            bc_name, bc_error = probe(lambda: bc.store_info().get("name"))
         finally:
             clover.close()
             bc.close()
@@ -320,112 +269,6 @@ class Services:
             bc_error,
             merchants,
         )
-
-    def stock_locations(self) -> list[StockLocation]:
-        """The store's inventory locations, default first; raises ConfigurationError or an
-        ApiError (the owner's message) when the store cannot be read."""
-        clover, bc, _ = self._clients()
-        try:
-            found = [
-                StockLocation(
-                    id=int(doc["id"]),
-                    label=str(doc.get("label") or ""),
-                    code=str(doc.get("code") or ""),
-                    # The location document has no default flag: the store's first one is.
-                    is_default=int(doc["id"]) == 1,
-                    is_active=bool(doc.get("enabled", True)),
-                )
-                for doc in bc.iter_locations()
-                if isinstance(doc.get("id"), int)
-            ]
-        finally:
-            clover.close()
-            bc.close()
-        return sorted(found, key=lambda loc: (not loc.is_default, loc.id))
-
-    def store_weight_unit(self) -> tuple[str | None, str]:
-        """The BigCommerce store's weight unit (store_info's `weight_units`, e.g. "KGS"), or
-        None and why it could not be read (not set up, not reachable)."""
-        try:
-            clover, bc, _ = self._clients()
-        except ConfigurationError:
-            return None, "the store is not set up (Connections page, or the ESYNC_BC_* variables)"
-        try:
-            unit, error = _probe(lambda: bc.store_info().get("weight_units"))
-        finally:
-            clover.close()
-            bc.close()
-        return (unit, "") if unit else (None, error or "the store did not say")
-
-    def admin_url(
-        self,
-        store: str,
-        *,
-        clover_id: str | None = None,
-        bc_id: int | None = None,
-        sku: str | None = None,
-    ) -> str:
-        """The page where the owner edits the item by hand: `store` "clover" (by item id) or
-        "bigcommerce" (by product id, else a search for the SKU). Needs no token."""
-        demo = self._demo.credentials
-        if store == "clover":
-            clover = self.settings.clover
-            base = CLOVER_REGIONS.get(clover.region, CLOVER_REGIONS["na"])
-            base, merchant = (
-                (demo.clover_base_url, demo.clover_merchant_id)
-                if demo is not None
-                else (clover.base_url or base, clover.merchant_id)
-            )
-            return admin_urls.clover_item_url(base, merchant, clover_id)
-        store_hash = self.settings.bigcommerce.store_hash
-        base = self.settings.bigcommerce.base_url or BIGCOMMERCE_URL
-        if demo is not None:
-            base, store_hash = demo.bc_base_url, demo.bc_store_hash
-        return admin_urls.bigcommerce_product_url(base, store_hash, bc_id, sku)
-
-    def store_categories(self) -> StoreCategories:
-        """The categories of both stores, by name as the rules match them (trim, any case),
-        sorted; raises ConfigurationError when the stores are not set up."""
-
-        clover, bc, _ = self._clients()
-        try:
-            clover_names, clover_error = _attempt(lambda: read_clover_categories(clover))
-            bc_found, bc_error = _attempt(lambda: read_bc_categories(bc))
-        finally:
-            clover.close()
-            bc.close()
-        return StoreCategories(
-            clover=None
-            if clover_names is None
-            else category_choices((name, "") for name in clover_names),
-            bigcommerce=None if bc_found is None else bc_category_choices(bc_found),
-            clover_error=clover_error,
-            bc_error=bc_error,
-        )
-
-    def tender_choices(self) -> TenderChoices:
-        """Clover's tenders and the recent web orders' payment methods (2 calls); raises
-        ConfigurationError when the stores are not set up."""
-        clover, bc, _ = self._clients()
-        try:
-            tenders, tenders_error = _attempt(lambda: clover_tender_labels(clover))
-            methods, methods_error = _attempt(lambda: recent_payment_methods(bc))
-        finally:
-            clover.close()
-            bc.close()
-        return TenderChoices(tenders, methods, tenders_error, methods_error)
-
-    def tax_choices(self) -> TaxChoices:
-        """Both stores' lists for the tax-class map; raises ConfigurationError when the stores
-        are not set up, and says per store when one could not be read."""
-        clover, bc, _ = self._clients()
-        try:
-            rates, clover_error = _attempt(lambda: read_clover_tax_rates(clover))
-            classes, bc_error = _attempt(lambda: read_bc_tax_classes(bc))
-        finally:
-            clover.close()
-            bc.close()
-        return TaxChoices(rates, classes, clover_error, bc_error)
 
     def choose_conflicts(self, rows: list[PlanRow], side: str) -> int:
         """Settle conflict rows of a preview: keep the web's values ("bigcommerce") or have
@@ -732,21 +575,6 @@ def _with_quota(
         progress(replace(last[0], quota=state))
 
     return told, bc.http.pacer.watch(quota)
-
-
-def _attempt(call: Callable[[], T]) -> tuple[T | None, str | None]:
-    """The call's result, or None and the store's message when it could not be reached/read."""
-    try:
-        return call(), None
-    except ApiError as exc:
-        return None, f"{exc.title}: {exc.message}"
-
-
-def _probe(call: Callable[[], object]) -> tuple[str | None, str | None]:
-    try:
-        return str(call() or ""), None
-    except ApiError as exc:
-        return None, f"{exc.title}: {exc.message}"
 
 
 __all__ += ["DriftCheck", "RowResult"]

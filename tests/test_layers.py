@@ -69,6 +69,7 @@ RANKS = {
     "demo_stores": 4,
     "store_credentials": 4,
     "stock_locations": 4,
+    "store_lists": 4,
     "diagnostics": 4,
     "preview_csv": 4,
     "wording": 4,
