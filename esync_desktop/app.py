@@ -291,11 +291,15 @@ class Services(StoreLists):
             tax_class_map=self.settings.tax_class_map,
         )
 
+    def _stock_locations(self) -> list[int]:
+        """Every BigCommerce location the stock steps write: each Clover merchant's."""
+        return [location or 1 for _, _, location in self._stock.listed()]
+
     def task_problems(self, task: TaskConfig) -> list[TaskProblem]:
         """Why the task may not run as it is (empty: it may). The Tasks page shows these
         when a step is added or changed; plan_task refuses such a task."""
         actions = [(a.action, dict(a.options)) for a in task.actions]
-        return task_problems(actions, self.settings.location_id or 1)
+        return task_problems(actions, self.settings.location_id or 1, self._stock_locations())
 
     def plan_task(
         self,
@@ -315,7 +319,7 @@ class Services(StoreLists):
             actions = [(a, o) for a, o in actions if spec_for(a).reader is None]
         for action, _ in actions:
             spec_for(action)
-        check_task(task.name, actions, self.settings.location_id or 1)
+        check_task(task.name, actions, self.settings.location_id or 1, self._stock_locations())
         with self.state.run_lock(task.name):
             clover, bc, creds = self._clients()
             progress, unwatch = _with_quota(bc, progress)

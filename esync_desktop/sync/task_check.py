@@ -5,7 +5,7 @@ level to Clover's, which counts them), so the two together would count each sale
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,10 +44,14 @@ class TaskRefused(ValueError):
 
 
 def task_problems(
-    actions: Sequence[tuple[str, Mapping[str, Any]]], location_id: int
+    actions: Sequence[tuple[str, Mapping[str, Any]]],
+    location_id: int,
+    stock_locations: Collection[int] = (),
 ) -> list[TaskProblem]:
     """What is wrong with this list of (action, options), `location_id` being the store pair's
-    stock location (where the absolute stock actions write)."""
+    stock location (pull-sales' default) and `stock_locations` every location the absolute
+    stock actions write (each Clover merchant's; none given: `location_id` alone)."""
+    written = set(stock_locations) or {location_id}
     absolute = [a for a, _ in actions if a in ABSOLUTE_STOCK]
     problems: list[TaskProblem] = []
     if not absolute:
@@ -56,7 +60,7 @@ def task_problems(
         if action != PULL_SALES:
             continue
         location = SalesOptions.parse(options).location(location_id)
-        if location != location_id:
+        if location not in written:
             continue
         names = tuple(dict.fromkeys([PULL_SALES, *absolute]))
         problems.append(
@@ -75,9 +79,12 @@ def task_problems(
 
 
 def check_task(
-    name: str, actions: Sequence[tuple[str, Mapping[str, Any]]], location_id: int
+    name: str,
+    actions: Sequence[tuple[str, Mapping[str, Any]]],
+    location_id: int,
+    stock_locations: Collection[int] = (),
 ) -> None:
     """Raises TaskRefused when the task may not run."""
-    problems = task_problems(actions, location_id)
+    problems = task_problems(actions, location_id, stock_locations)
     if problems:
         raise TaskRefused(name, problems)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from esync_desktop.app import Services
+from esync_desktop.storage.settings import MerchantConfig
 from esync_desktop.storage.state import RESOLVED_APPLIED
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
 from esync_desktop.sync.sales.options import PULL_SALES, SALE, journal_key
@@ -147,6 +148,21 @@ def test_pull_sales_with_an_absolute_stock_step_for_the_same_location_is_refused
     # Another location is fine: the stock step does not carry those sales.
     apart = task(PULL_SALES, "send-inventory-matrix", pull_sales={"location_id": 2})
     assert services.task_problems(apart) == []
+
+
+def test_pull_sales_at_a_further_merchants_location_beside_a_stock_step_is_refused(
+    services: Services,
+) -> None:
+    # With a second Clover merchant feeding location 2, the stock steps write location 2 too.
+    services.settings.merchants = [MerchantConfig("ESYNCDEMO0002", 2, "Warehouse")]
+    apart = task(PULL_SALES, "send-inventory-matrix", pull_sales={"location_id": 2})
+    (problem,) = services.task_problems(apart)
+    assert problem.code == STOCK_TWICE and problem.location_id == 2
+    with pytest.raises(TaskRefused):
+        services.plan_task(apart)
+    # A location no merchant feeds is still fine.
+    elsewhere = task(PULL_SALES, "send-inventory-matrix", pull_sales={"location_id": 3})
+    assert services.task_problems(elsewhere) == []
 
 
 def test_the_command_line_refuses_the_same_combination(sandbox: Any) -> None:
