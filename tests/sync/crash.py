@@ -16,15 +16,20 @@ from esync_desktop.paths import app_paths
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def start_sync(action: str, env: dict[str, str]) -> subprocess.Popen[str]:
+def start_cli(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """The command line as its own process, from the checkout."""
     return subprocess.Popen(
-        [sys.executable, "-m", "esync_desktop", "sync", "--action", action, "--json"],
+        [sys.executable, "-m", "esync_desktop", *args],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def start_sync(action: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    return start_cli(env, "sync", "--action", action, "--json")
 
 
 def open_intents(path: str, action: str) -> set[tuple[str, str]]:
@@ -43,15 +48,18 @@ def open_intents(path: str, action: str) -> set[tuple[str, str]]:
     return {(str(k), str(t)) for k, t in rows}
 
 
-def kill_mid_write(action: str, env: dict[str, str], kills: int) -> tuple[int, set[str]]:
+def kill_mid_write(
+    action: str, env: dict[str, str], kills: int, sync_args: tuple[str, ...] = ()
+) -> tuple[int, set[str]]:
     """Up to `kills` runs, each killed as soon as it journals a write: how many were killed
-    (fewer when a run finished first: nothing left to write) and the keys they left open."""
+    (fewer when a run finished first: nothing left to write) and the keys they left open.
+    `sync_args`: the command run instead of `sync --action ACTION --json` (a task's sync)."""
     state = str(app_paths().state_db)
     killed_at: set[str] = set()
     done = 0
     while done < kills:
         left_open = open_intents(state, action)
-        run = start_sync(action, env)
+        run = start_cli(env, *sync_args) if sync_args else start_sync(action, env)
         deadline = time.monotonic() + 90
         # Kill the moment this run journals a write of its own (settling the last run's open
         # intent is not enough: that one is looked up, not sent).
