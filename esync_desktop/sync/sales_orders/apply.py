@@ -18,10 +18,9 @@ from esync_desktop.connectors.errors import (
     ValidationError,
 )
 from esync_desktop.domain.money import cents_to_decimal, decimal_to_cents
-from esync_desktop.sync.action_hooks import ApplyContext
+from esync_desktop.sync.action_hooks import ApplyContext, apply_rows, never_sent
 from esync_desktop.sync.apply import RowResult, describe_error
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
-from esync_desktop.sync.reading import Cancelled
 from esync_desktop.sync.sales.apply import apply_pull_sales
 from esync_desktop.sync.sales_orders.keys import ACTION, BC_ORDER, order_key
 from esync_desktop.sync.sales_orders.settle import Found, look_up, settle
@@ -61,7 +60,7 @@ class OrderWriter:
             detail = f"BigCommerce refused the order: {describe_error(exc)}"
             return self._fail(row, Reason.REJECTED, detail)
         except (TransportError, ServerError) as exc:
-            if isinstance(exc, TransportError) and not exc.maybe_applied:
+            if never_sent(exc):
                 journal.journal_fail(key, describe_error(exc))
                 raise
             found, bc_id, why = look_up(self.orders, sale_id)
@@ -109,17 +108,7 @@ def apply_sales_as_orders(plan: ActionPlan, ctx: ApplyContext) -> list[RowResult
     ctx.partial) and ApiError when BigCommerce cannot be reached."""
     writer = OrderWriter(ctx)
     writer.undecided = settle(ctx.journal, writer.orders, ctx.scope)
-    done = [RowResult(r, r.outcome, r.reason, r.bc_id, r.detail) for r in plan.rows]
-    ctx.partial = list(done)
-    for i, row in enumerate(plan.rows):
-        if not row.writes:
-            continue
-        if ctx.cancel is not None and ctx.cancel.is_set():
-            raise Cancelled
-        done[i] = writer.sale(row)
-        ctx.tick(row, 1)
-        ctx.partial = list(done)
-    return done
+    return apply_rows(plan, ctx, writer.sale)
 
 
 def apply_pull_sales_any(plan: ActionPlan, ctx: ApplyContext) -> list[RowResult]:
