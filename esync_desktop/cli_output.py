@@ -80,6 +80,10 @@ def _sku(row: Any) -> str:
 def _row_line(row: Any, fix: str) -> list[str]:
     label = wording.OUTCOME_LABELS.get(row.outcome, row.outcome)
     head = f"  {label:<12} {_sku(row):<{SKU_COLUMN}} {_name(row)}"
+    # A stock step has a row per SKU and location: the location tells the two apart.
+    location = (getattr(row, "facts", None) or {}).get("location")
+    if location and row.outcome in (Outcome.CREATE, Outcome.UPDATE):
+        head += f" at {printable(location)}"
     lines = []
     if row.outcome in (Outcome.CREATE, Outcome.UPDATE):
         changes = wording.changes_text(row.changes or {}, limit=None, skip=("name", "sku"))

@@ -64,3 +64,32 @@ def test_a_held_back_group_and_a_missing_category_in_words() -> None:
     assert "1 item needs your attention" not in out and "2 items need your attention" in out
     every = _report(rows, show_all=True)
     assert "Skipped      TEE-M            Tee M — Category missing in BigCommerce" in every
+
+
+def test_a_stock_update_names_its_location() -> None:
+    rows = [
+        PlanRow(
+            "send-inventory-standard",
+            "MUG-1",
+            Outcome.UPDATE,
+            clover_name="Mug",
+            changes={"inventory_level": (0, 8)},
+            facts={"location": "Warehouse"},
+        ),
+        PlanRow(
+            "send-inventory-standard",
+            "MUG-1",
+            Outcome.UPDATE,
+            clover_name="Mug",
+            changes={"inventory_level": (1, 10)},
+            facts={"location": "Main Street"},
+        ),
+    ]
+    plan = TaskPlan("t", (ActionPlan("send-inventory-standard", tuple(rows)),))
+    out = io.StringIO()
+    print_report(
+        plan_document(plan, {}), Heading("t", False, False, False), show_all=False, out=out
+    )
+    text = out.getvalue()
+    assert "MUG-1            Mug at Warehouse — Stock: 0 → 8" in text
+    assert "MUG-1            Mug at Main Street — Stock: 1 → 10" in text
