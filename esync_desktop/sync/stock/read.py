@@ -122,10 +122,13 @@ def read_stock(
     cancel: threading.Event | None = None,
     clock: Callable[[], float] = time.time,
     started_ms: int | None = None,
+    first_error: str | None = None,
 ) -> Snapshot:
     """The snapshot with a StockReading under STOCK_READING. The first merchant's items are
     `main` (read with the catalogue, which began at `started_ms`); each other merchant is read
-    on its own client."""
+    on its own client. With `first_error` the first merchant did not answer: `main` holds only
+    BigCommerce's catalogue (and the Clover records last read, for the buffers' categories),
+    and its location follows the stale-stock guard like any other's."""
     now = int(clock() * 1000)
     started = now if started_ms is None else min(started_ms, now)
     stock = BcStock(bc)
@@ -134,8 +137,8 @@ def read_stock(
     for n, source in enumerate(merchants):
         location = names.get(source.location_id) or f"Location {source.location_id}"
         last = LastRead.from_json(state.get_cursor(read_key(scope, source.merchant_id)))
-        snap: Snapshot | None = main
-        error = None
+        snap: Snapshot | None = main if first_error is None else None
+        error = first_error if n == 0 else None
         if n > 0:
             needs = ReadNeeds(groups=groups, categories=False, stocks=True, bigcommerce=False)
             try:
