@@ -14,7 +14,7 @@ from esync_desktop.storage.state.links import Link, LinkChange, LinkRead
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.journal import OpenIntent
-from esync_desktop.sync.last_synced import TableLastSynced
+from esync_desktop.sync.last_synced import LinkTableLastSynced
 from esync_desktop.sync.link_records import BC_PRODUCT
 from esync_desktop.sync.links import written_change
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
@@ -128,8 +128,8 @@ class EngineState:
 
     # -- field values (update-products' conflicts) -------------------------------------------
 
-    def last_synced(self, scope: str) -> TableLastSynced:
-        return TableLastSynced(self.db, scope)
+    def last_synced(self, scope: str) -> LinkTableLastSynced:
+        return LinkTableLastSynced(self.db, scope)
 
     # -- runs, items, log ------------------------------------------------------------------
 

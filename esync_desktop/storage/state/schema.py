@@ -160,7 +160,8 @@ _LINKS = _statements(
     ) WITHOUT ROWID""",
 )
 
-# Field values each store had when a field was last synced (update-products' conflicts).
+# Field values each store had when a field was last synced (update-products' conflicts);
+# _LINK_BASELINES moves them onto the link table.
 _FIELD_VALUES = _statements(
     """CREATE TABLE field_values (
         scope TEXT NOT NULL,
@@ -174,9 +175,26 @@ _FIELD_VALUES = _statements(
     ) WITHOUT ROWID""",
 )
 
+# The conflict baselines move onto the link table's field rows (storage/state/link_baselines.py):
+# both stores' values at the last sync, when, and the owner's pick; the field_values rows are
+# carried over (an item is a SKU key or `group:<id>`, the same keys) and the table dropped.
+_LINK_BASELINES = _statements(
+    "ALTER TABLE link_fields ADD COLUMN clover_value TEXT",
+    "ALTER TABLE link_fields ADD COLUMN web_value TEXT",
+    "ALTER TABLE link_fields ADD COLUMN values_at TEXT",
+    "ALTER TABLE link_fields ADD COLUMN choice TEXT NOT NULL DEFAULT ''",
+    """INSERT INTO link_fields (scope, sku_key, field, location_id, clover_value, web_value,
+        values_at, choice)
+    SELECT scope, item, field, 0, clover_value, web_value, at, choice FROM field_values WHERE 1
+    ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET
+        clover_value = excluded.clover_value, web_value = excluded.web_value,
+        values_at = excluded.values_at, choice = excluded.choice""",
+    "DROP TABLE field_values",
+)
+
 # Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
 # one; append a new one.
-MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS, _LINKS, _FIELD_VALUES]
+MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS, _LINKS, _FIELD_VALUES, _LINK_BASELINES]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
