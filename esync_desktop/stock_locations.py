@@ -26,7 +26,7 @@ from esync_desktop.sync import link_records as rec
 from esync_desktop.sync.delta import Read
 from esync_desktop.sync.reading import ReadNeeds, read_snapshot
 from esync_desktop.sync.snapshot import Snapshot
-from esync_desktop.sync.stock.read import MINUTE_MS, LastRead, MerchantSource, read_key, read_stock
+from esync_desktop.sync.stock.read import MINUTE_MS, MerchantSource, read_stock
 
 Steps = list[tuple[str, Mapping[str, Any]]]
 
@@ -235,8 +235,7 @@ class StockByLocation:
         moment = now or datetime.now(UTC)
         found = []
         for merchant_id, title, location_id in merchants:
-            raw = services._engine_state.get_cursor(read_key(scope, merchant_id))
-            last = LastRead.from_json(raw)
+            last = services._engine_state.last_stock_read(scope, merchant_id, levels=False)
             limit = stock.stale_after_minutes
             age_ms = None if last is None else moment.timestamp() * 1000 - last.read_ms
             stale = limit > 0 and age_ms is not None and age_ms >= limit * MINUTE_MS
@@ -245,7 +244,7 @@ class StockByLocation:
                     merchant_id,
                     title,
                     location_id,
-                    str((raw or {}).get("location") or f"Location {location_id}"),
+                    (last.location if last else "") or f"Location {location_id}",
                     None if last is None else datetime.fromtimestamp(last.read_ms / 1000, UTC),
                     stale,
                     stock.stale_mode,

@@ -5,6 +5,7 @@ stale-stock guard."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,6 @@ from esync_desktop.connectors.bigcommerce_stock import BcStock
 from esync_desktop.storage.secrets import merchant_token_env
 from esync_desktop.storage.settings import BufferRule, MerchantConfig
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
-from esync_desktop.sync.stock.read import read_key
 from tests.sync.live import admin, endpoint_count, sandbox_env, task
 from tests.sync.orders_live import Stores
 
@@ -220,9 +220,10 @@ def _all(plan: Any) -> list[PlanRow]:
 def _age_last_read(services: Services, merchant: str, *, minutes: int) -> None:
     state = services._engine_state
     scope = services._scope(services._credentials())
-    record = dict(state.get_cursor(read_key(scope, merchant)) or {})
-    record["read_ms"] -= minutes * 60_000
-    state.set_cursor(read_key(scope, merchant), record)
+    record = state.last_stock_read(scope, merchant)
+    assert record is not None
+    older = replace(record, read_ms=record.read_ms - minutes * 60_000)
+    state.save_stock_read(scope, merchant, older, merchant="", location_id=0)
 
 
 def test_the_connection_test_reaches_each_further_merchant(
