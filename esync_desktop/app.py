@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from esync_desktop.connectors.bigcommerce import BigCommerceClient
 from esync_desktop.connectors.clover import CloverClient
+from esync_desktop.connectors.errors import ApiError
 from esync_desktop.connectors.pacing import QuotaState
 from esync_desktop.demo_stores import DemoStores
 from esync_desktop.domain.plan import PlanRow, TaskPlan
@@ -340,23 +341,43 @@ class Services(StoreLists):
                     fresh_web=any(s.id == UPDATE_PRODUCTS for s in specs),
                 )
                 started_ms = int(time.time() * 1000)
-                # Only what can have changed, unless the drift check reads both stores in full.
-                read = read_stores(
-                    clover,
-                    bc,
-                    needs,
-                    self.state,
-                    scope,
-                    full=any(s.id == TRUE_UP for s in specs),
-                    cancel=cancel,
-                )
+                down = None
+                try:
+                    # Only what can have changed, unless the drift check reads both in full.
+                    read = read_stores(
+                        clover,
+                        bc,
+                        needs,
+                        self.state,
+                        scope,
+                        full=any(s.id == TRUE_UP for s in specs),
+                        cancel=cancel,
+                    )
+                except ApiError as exc:
+                    # The first merchant's location follows the stale-stock guard too.
+                    down = self._stock.first_down(
+                        exc, actions, bc, creds, scope, needs.groups, cancel
+                    )
+                    if down is None:
+                        raise
+                    read, actions = down.read, down.steps
+                    waiting += down.waiting
+                    specs = [ACTIONS[a] for a, _ in actions]
                 snapshot = read.snapshot
                 if needs_tax_rates(self.settings.tax_class_map, [s.id for s in specs]):
                     snapshot = with_tax_rates(snapshot, clover)
                 extra_calls = 0
                 if needs.stocks and self._stock.by_location(creds):
                     snapshot, extra_calls = self._stock.read(
-                        snapshot, clover, bc, creds, scope, needs.groups, cancel, started_ms
+                        snapshot,
+                        clover,
+                        bc,
+                        creds,
+                        scope,
+                        needs.groups,
+                        cancel,
+                        started_ms,
+                        first_error=None if down is None else down.error,
                     )
                 cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
                 # Actions with a read hook (the order actions) read what they need themselves.

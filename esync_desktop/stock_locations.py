@@ -4,6 +4,7 @@ stock actions, and each location's stock status for the tray and the home page."
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,16 +12,39 @@ from typing import Any
 from esync_desktop.connectors.clover import CloverClient
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.demo_stores import DemoStores
+from esync_desktop.domain.plan import ActionPlan
 from esync_desktop.storage.secrets import ENV_BC_STORE_HASH, ENV_CLOVER_MERCHANT_ID
 from esync_desktop.storage.settings import StockSettings
+from esync_desktop.storage.state.links import LinkChange
 from esync_desktop.store_credentials import (
     ConfigurationError,
     MerchantCredentials,
     StoreCredentials,
     merchant_credentials,
 )
+from esync_desktop.sync import link_records as rec
+from esync_desktop.sync.delta import Read
+from esync_desktop.sync.reading import ReadNeeds, read_snapshot
 from esync_desktop.sync.snapshot import Snapshot
-from esync_desktop.sync.stock.read import MINUTE_MS, LastRead, MerchantSource, read_key, read_stock
+from esync_desktop.sync.stock.read import MINUTE_MS, MerchantSource, read_stock
+
+Steps = list[tuple[str, Mapping[str, Any]]]
+
+
+def stock_step(action: str) -> bool:
+    return action.startswith("send-inventory")
+
+
+@dataclass(frozen=True)
+class FirstDown:
+    """The plan's read when the first Clover merchant did not answer: BigCommerce's catalogue,
+    the stock steps to plan (the guard covers that merchant's location) and the other steps,
+    which wait for the next sync (they need that merchant's catalogue)."""
+
+    read: Read
+    error: str
+    steps: Steps
+    waiting: list[ActionPlan]
 
 
 @dataclass(frozen=True)
@@ -81,8 +105,10 @@ class StockByLocation:
         groups: bool,
         cancel: threading.Event | None,
         started_ms: int,
+        first_error: str | None = None,
     ) -> tuple[Snapshot, int]:
-        """The snapshot with the stock by location, and the calls the further merchants took."""
+        """The snapshot with the stock by location, and the calls the further merchants took
+        (`first_error`: the first merchant did not answer, see first_down)."""
         services = self._services
         merchants = self.merchants(creds)
         hook = services._engine_state.exchange_hook(lambda: None)
@@ -105,12 +131,54 @@ class StockByLocation:
                 groups=groups,
                 cancel=cancel,
                 started_ms=started_ms,
+                first_error=first_error,
             )
         finally:
             calls = sum(c.request_count for c in clients)
             for client in clients:
                 client.close()
         return read, calls
+
+    def first_down(
+        self,
+        exc: ApiError,
+        steps: Steps,
+        bc: Any,
+        creds: StoreCredentials,
+        scope: str,
+        groups: bool,
+        cancel: threading.Event | None,
+    ) -> FirstDown | None:
+        """When the first (the connection's) merchant does not answer the catalogue read and the
+        task has a stock step planned per location, what the plan goes on with; None when the
+        error ends the plan (BigCommerce failed, or no stock step could use the guard)."""
+        if exc.api != "clover" or not any(stock_step(a) for a, _ in steps):
+            return None
+        if not self.by_location(creds):
+            return None
+        error = f"{exc.title}: {exc.message}"
+        title = self.merchants(creds)[0].title
+        kept = [(a, o) for a, o in steps if stock_step(a)]
+        note = (
+            f"not planned: Clover merchant {title} did not answer ({error}); "
+            "it runs at the next sync"
+        )
+        waiting = [ActionPlan(a, (), note=note) for a, _ in steps if not stock_step(a)]
+        return FirstDown(self._catalogue(bc, scope, groups, cancel), error, kept, waiting)
+
+    def _catalogue(self, bc: Any, scope: str, groups: bool, cancel: threading.Event | None) -> Read:
+        """BigCommerce's products as a delta run knows them (remembered), or read when the link
+        table has none yet; Clover's side is its records as last read, which only give the
+        guard's buffers their categories. Nothing is recorded in the link table."""
+        store = self._services.state
+        group_kinds = (rec.CLOVER_GROUP, rec.CLOVER_ATTRIBUTE, rec.CLOVER_OPTION)
+        grouped = [store.link_records(scope, k) if groups else {} for k in group_kinds]
+        clover = rec.ReplayClover(store.link_records(scope, rec.CLOVER_ITEM), None, *grouped)
+        web: Any = bc
+        if store.link_read(scope, rec.PART_BC_PRODUCTS) is not None:
+            web = rec.ReplayBigCommerce(store.link_records(scope, rec.BC_PRODUCT), {})
+        needs = ReadNeeds(groups=groups, categories=False, stocks=False, bigcommerce=True)
+        return Read(read_snapshot(clover, web, needs, cancel), LinkChange(), full=False)
 
     def probe(self, creds: StoreCredentials) -> tuple[tuple[str, str | None, str | None], ...]:
         """Each further merchant reached on its own token: (its name here, its name in Clover
@@ -167,8 +235,7 @@ class StockByLocation:
         moment = now or datetime.now(UTC)
         found = []
         for merchant_id, title, location_id in merchants:
-            raw = services._engine_state.get_cursor(read_key(scope, merchant_id))
-            last = LastRead.from_json(raw)
+            last = services._engine_state.last_stock_read(scope, merchant_id, levels=False)
             limit = stock.stale_after_minutes
             age_ms = None if last is None else moment.timestamp() * 1000 - last.read_ms
             stale = limit > 0 and age_ms is not None and age_ms >= limit * MINUTE_MS
@@ -177,7 +244,7 @@ class StockByLocation:
                     merchant_id,
                     title,
                     location_id,
-                    str((raw or {}).get("location") or f"Location {location_id}"),
+                    (last.location if last else "") or f"Location {location_id}",
                     None if last is None else datetime.fromtimestamp(last.read_ms / 1000, UTC),
                     stale,
                     stock.stale_mode,

@@ -25,7 +25,12 @@ from esync_desktop.sync.ownership import enforce
 from esync_desktop.sync.plan_create import SEND_MATRIX, SEND_STANDARD
 from esync_desktop.sync.plan_create import plan_send_standard as _plan_standard
 from esync_desktop.sync.plan_names import settle_names
-from esync_desktop.sync.plan_products import UPDATE_PRODUCTS, ProductsRead, plan_update_products
+from esync_desktop.sync.plan_products import (
+    UPDATE_PRODUCTS,
+    ProductsRead,
+    fold_missing,
+    plan_update_products,
+)
 from esync_desktop.sync.plan_update import (
     SEND_INVENTORY_MATRIX,
     SEND_INVENTORY_STANDARD,
@@ -250,6 +255,9 @@ def plan_actions(
         if stop_when_empty and not plan.has_work and n < len(actions) - 1:
             stopped_after = action
             break
+    # Items missing on the web store are the create step's: update-products lists them once.
+    creates = any(action == SEND_STANDARD for action, _ in actions)
+    plans = [fold_missing(p, creates) if p.action == UPDATE_PRODUCTS else p for p in plans]
     settled = without_doubles(settle_names(plans, snapshot))
     return TaskPlan(task=task_name, actions=tuple(settled), stopped_after=stopped_after)
 

@@ -14,10 +14,11 @@ from esync_desktop.storage.state.links import Link, LinkChange, LinkRead
 from esync_desktop.sync.apply import RowResult
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.journal import OpenIntent
-from esync_desktop.sync.last_synced import TableLastSynced
+from esync_desktop.sync.last_synced import LinkTableLastSynced
 from esync_desktop.sync.link_records import BC_PRODUCT
 from esync_desktop.sync.links import written_change
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
+from esync_desktop.sync.stock.last_read import LastRead, last_read, save_last_read
 from esync_desktop.sync.true_up import DRIFT_PART, DriftCheck, drift_summary
 
 log = logging.getLogger(__name__)
@@ -126,10 +127,24 @@ class EngineState:
             change.records.setdefault(BC_PRODUCT, {})[product_id] = None
         self.db.links_write(scope, change)
 
+    # -- each merchant's last stock read (the stale-stock guard) --------------------------
+
+    def last_stock_read(
+        self, scope: str, merchant_id: str, *, levels: bool = True
+    ) -> LastRead | None:
+        return last_read(self.db, scope, merchant_id, levels=levels)
+
+    def save_stock_read(
+        self, scope: str, merchant_id: str, record: LastRead, *, merchant: str, location_id: int
+    ) -> None:
+        save_last_read(
+            self.db, scope, merchant_id, record, merchant=merchant, location_id=location_id
+        )
+
     # -- field values (update-products' conflicts) -------------------------------------------
 
-    def last_synced(self, scope: str) -> TableLastSynced:
-        return TableLastSynced(self.db, scope)
+    def last_synced(self, scope: str) -> LinkTableLastSynced:
+        return LinkTableLastSynced(self.db, scope)
 
     # -- runs, items, log ------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 """What each store had in a field when it was last synced, and the conflict rule built on it.
 
 `LastSynced` is all the planners and the writer know of where those values live; the one
-implementation here keeps them in the state database's `field_values` table (per store pair,
-item and field). Values are compared in their plain form (`plain`): text, whole numbers,
-decimals as normalised text, sorted lists.
+implementation here keeps them on the link table's field rows (`link_fields`, per store pair,
+item and field, beside the values last written and confirmed). Values are compared in their
+plain form (`plain`): text, whole numbers, decimals as normalised text, sorted lists.
 
 The rule, per field where the stores differ now:
 - no value recorded yet: Clover's is written (the owner's rule decides whether it may be);
@@ -61,14 +61,14 @@ class LastSynced(Protocol):
 
 
 class StateDbLike(Protocol):
-    def field_values(self, scope: str) -> list[Any]: ...
-    def set_field_values(
+    def link_baselines(self, scope: str) -> list[Any]: ...
+    def set_link_baselines(
         self, scope: str, values: Iterable[tuple[str, str, Any, Any, str]]
     ) -> None: ...
 
 
-class TableLastSynced:
-    """LastSynced over the state database's field_values table."""
+class LinkTableLastSynced:
+    """LastSynced over the link table (storage/state/link_baselines.py)."""
 
     def __init__(self, db: StateDbLike, scope: str) -> None:
         self.db = db
@@ -77,13 +77,13 @@ class TableLastSynced:
     def baselines(self) -> dict[tuple[str, str], Baseline]:
         return {
             (v.item, v.field): Baseline(v.clover_value, v.web_value, v.at, v.choice)
-            for v in self.db.field_values(self.scope)
+            for v in self.db.link_baselines(self.scope)
         }
 
     def record(self, values: Iterable[tuple[str, str, Any, Any]], choice: str = "") -> None:
         rows = [(item, name, plain(c), plain(w), choice) for item, name, c, w in values]
         if rows:
-            self.db.set_field_values(self.scope, rows)
+            self.db.set_link_baselines(self.scope, rows)
 
 
 def item_key(sku: str | None, clover_id: str | None) -> str:

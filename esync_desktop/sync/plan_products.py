@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,6 +63,42 @@ def plan_update_products(
         if items:
             rows.extend(_group(group, items, snapshot, rules, baselines, truncate, names))
     return ActionPlan(UPDATE_PRODUCTS, tuple(rows))
+
+
+# SKUs a folded not_in_bigcommerce row names in its detail (its facts list them all).
+FOLD_SHOWN = 10
+
+
+def fold_missing(plan: ActionPlan, task_creates: bool) -> ActionPlan:
+    """The items with no simple product on the web store are the create step's to make, not
+    this step's to list one by one on every run. When the task creates products (it holds
+    send-standard, whose rows say for each item whether it is made and why not), update-products
+    drops its rows for them; otherwise they are one row (facts: `skus`, `count`) that says once
+    how many there are and how to create them."""
+    missing = [r for r in plan.rows if r.reason is Reason.NOT_IN_BIGCOMMERCE]
+    if not missing or (len(missing) == 1 and not task_creates):
+        return plan
+    kept = tuple(r for r in plan.rows if r.reason is not Reason.NOT_IN_BIGCOMMERCE)
+    if task_creates:
+        return replace(plan, rows=kept)
+    skus = [r.sku or r.clover_name or "" for r in missing]
+    shown = ", ".join(skus[:FOLD_SHOWN]) + (
+        f" and {len(skus) - FOLD_SHOWN} more" if len(skus) > FOLD_SHOWN else ""
+    )
+    folded = PlanRow(
+        action=UPDATE_PRODUCTS,
+        sku=None,
+        outcome=Outcome.SKIP,
+        reason=Reason.NOT_IN_BIGCOMMERCE,
+        clover_name=f"{len(skus)} Clover items",
+        detail=(
+            f"{len(skus)} Clover items have no simple product with their SKU on the web store; "
+            f"this step updates existing products only (a 'Create products' step makes them): "
+            f"{shown}"
+        ),
+        facts={"skus": skus, "count": len(skus)},
+    )
+    return replace(plan, rows=(folded, *kept))
 
 
 def _base(item: CloverItem, product: BcProduct | None) -> dict[str, Any]:

@@ -42,6 +42,7 @@ HISTORY, ITEMS, LOG, DUE, SECRETS_LOAD, SECRETS_SAVE, LOCATIONS, EXPORT, CATEGOR
 WEIGHT_UNIT = "weight_unit"
 TENDERS = "tenders"
 TAX_CHOICES = "tax_choices"
+MERCHANT_TOKEN = "merchant_token"
 # A scheduled run that failed before it was recorded (store unreachable) is tried again after
 # this long, not on every one-minute check.
 RETRY_AFTER = timedelta(minutes=5)
@@ -93,6 +94,8 @@ class AppController(QObject):
     # (connectors.pacing.QuotaState); emitted from the worker's thread, delivered queued.
     quota_changed = Signal(object)
     tax_choices_loaded = Signal(object)  # app.TaxChoices
+    # A further merchant's token kept or deleted: (its MerchantConfig, None or the exception).
+    merchant_token_done = Signal(object, object)
 
     def __init__(
         self,
@@ -349,6 +352,16 @@ class AppController(QObject):
 
         self.reads.submit(Job(SECRETS_SAVE, job))
 
+    def keep_merchant_token(self, merchant: Any, token: str) -> None:
+        """A further merchant's token to the keyring ("" deletes it), off the window's thread
+        (a locked keyring can block while it asks to be unlocked); merchant_token_done says
+        how it went."""
+
+        def job(progress: ProgressFn, cancel: threading.Event) -> Any:
+            secrets_bridge.save_merchant_token(self.services, merchant.merchant_id, token)
+
+        self.reads.submit(Job(MERCHANT_TOKEN, job, merchant=merchant))
+
     # -- results ---------------------------------------------------------------------------------
 
     @Slot(object)
@@ -407,6 +420,8 @@ class AppController(QObject):
             self.secrets_loaded.emit(result)
         elif kind == SECRETS_SAVE:
             self.secrets_saved.emit(result)
+        elif kind == MERCHANT_TOKEN:
+            self.merchant_token_done.emit(job.info["merchant"], None)
 
     @Slot(object, object)
     def _on_failed(self, job: Job, error: object) -> None:
@@ -420,6 +435,8 @@ class AppController(QObject):
             self.scheduler.check()
         if job.kind in (SECRETS_LOAD, SECRETS_SAVE):
             self.secrets_failed.emit(error)
+        elif job.kind == MERCHANT_TOKEN:
+            self.merchant_token_done.emit(job.info["merchant"], error)
         else:
             self.job_failed.emit(job.kind, error)
 

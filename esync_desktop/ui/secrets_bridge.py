@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN, SecretsUnavailable
+from esync_desktop.storage.secrets import (
+    BC_TOKEN,
+    CLOVER_TOKEN,
+    SecretsUnavailable,
+    merchant_token_name,
+)
 from esync_desktop.ui.window_services import WindowServices
 
 
@@ -36,3 +41,13 @@ def save(services: WindowServices, clover_token: str | None, bc_token: str | Non
             secrets.set(name, value)
         else:
             secrets.delete(name)
+
+
+def save_merchant_token(services: WindowServices, merchant_id: str, token: str) -> None:
+    """A further Clover merchant's token ("" deletes it); raises SecretsUnavailable or
+    ValueError, never falls back."""
+    name = merchant_token_name(merchant_id)
+    if token.strip():
+        services.secrets.set(name, token.strip())
+    else:
+        services.secrets.delete(name)

@@ -5,6 +5,7 @@ stale-stock guard."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,6 @@ from esync_desktop.connectors.bigcommerce_stock import BcStock
 from esync_desktop.storage.secrets import merchant_token_env
 from esync_desktop.storage.settings import BufferRule, MerchantConfig
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
-from esync_desktop.sync.stock.read import read_key
 from tests.sync.live import admin, endpoint_count, sandbox_env, task
 from tests.sync.orders_live import Stores
 
@@ -220,9 +220,10 @@ def _all(plan: Any) -> list[PlanRow]:
 def _age_last_read(services: Services, merchant: str, *, minutes: int) -> None:
     state = services._engine_state
     scope = services._scope(services._credentials())
-    record = dict(state.get_cursor(read_key(scope, merchant)) or {})
-    record["read_ms"] -= minutes * 60_000
-    state.set_cursor(read_key(scope, merchant), record)
+    record = state.last_stock_read(scope, merchant)
+    assert record is not None
+    older = replace(record, read_ms=record.read_ms - minutes * 60_000)
+    state.save_stock_read(scope, merchant, older, merchant="", location_id=0)
 
 
 def test_the_connection_test_reaches_each_further_merchant(
@@ -239,3 +240,59 @@ def test_the_connection_test_reaches_each_further_merchant(
         assert title == "Warehouse" and name is None and error
     finally:
         wrong.stop()
+
+
+def test_the_stale_stock_guard_covers_the_first_merchant(services: Services, sandbox: Any) -> None:
+    """The connection's own merchant (Main Street) stops answering: its location follows the
+    guard like any other's, the warehouse is still read and written, and the steps that need
+    the first merchant's catalogue wait for the next sync."""
+    main = sandbox.describe()["clover_merchant_id"]
+    services.settings.stock.stale_after_minutes = 30
+    services.settings.stock.stale_mode = "zero"
+    whole = task("send-prices", *STOCK, stop_when_empty=False)
+    services.run_plan(services.plan_task(whole))
+    fault = {"error_rate": 1.0, "error_status": 503, "path_contains": f"/{main}/"}
+    admin(sandbox, "/_sandbox/faults", {"clover": fault})
+    admin(
+        sandbox,
+        f"/_sandbox/clover/merchants/{sandbox.describe()['warehouse_merchant_id']}/stock",
+        {"sku": "MUG-002", "quantity": 3},
+    )
+    plan = services.plan_task(whole)
+    prices = next(a for a in plan.actions if a.action == "send-prices")
+    assert prices.rows == () and "did not answer" in prices.note
+    failed = [r for r in _all(plan) if r.outcome is Outcome.FAIL]
+    assert {(r.reason, r.facts["location_id"]) for r in failed} == {(Reason.STORE_ERROR, 1)}
+    assert failed[0].facts["stale"] is False and "left as it is" in failed[0].detail
+    writes = [(r.sku, r.facts["location_id"]) for r in _all(plan) if r.writes]
+    assert writes == [("MUG-002", WAREHOUSE)]  # the warehouse goes on
+    services.run_plan(plan)
+
+    # Past the limit the first merchant's location is guarded: zero there, the tray says so.
+    _age_last_read(services, main, minutes=31)
+    status = {s.location_id: s for s in services.stock_status()}
+    assert status[1].stale and not status[WAREHOUSE].stale
+    assert "Main Street" in status[1].message
+    stale = services.plan_task(whole)
+    guarded = [r for r in _all(stale) if r.reason is Reason.STALE_STOCK]
+    assert guarded and {r.facts["location_id"] for r in guarded} == {1}
+    assert {r.action for r in guarded} == set(STOCK)
+    assert all(r.payload["quantity"] == 0 for r in guarded if r.writes)
+    result = services.run_plan(stale)
+    assert result.counts["update"] == len([r for r in guarded if r.writes])
+    assert _web_levels(sandbox, "MUG-002")["MUG-002"] == {1: 0, WAREHOUSE: 3}
+
+    # "buffer": the last count less the buffers, the categories from the records last read.
+    services.settings.stock.stale_mode = "buffer"
+    services.settings.stock.buffers = [BufferRule(2, location_id=1, category="Mugs")]
+    buffered = services.plan_task(whole)
+    mug = _rows(buffered, "MUG-002")[1]
+    assert mug.reason is Reason.STALE_STOCK and mug.facts["buffer"] == 2
+    assert mug.payload["quantity"] == max(0, int(Decimal(mug.facts["clover_stock"])) - 2)
+
+    # It answers again: every step is planned from its catalogue once more.
+    admin(sandbox, "/_sandbox/faults", {"clover": {"error_rate": 0.0}})
+    back = services.plan_task(whole)
+    assert not any(r.reason is Reason.STALE_STOCK for r in _all(back))
+    assert all(not a.note for a in back.actions)
+    assert not any(s.stale for s in services.stock_status())

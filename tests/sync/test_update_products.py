@@ -180,3 +180,24 @@ def test_a_product_with_variants_follows_its_item_group(
         stores.clover.update_item(item["id"], {"hidden": True})
     (row,) = [r for r in _rows(services.plan_task(JOB)) if r.clover_id == pocket["id"]]
     assert row.changes == {"is_visible": (True, False)}
+
+
+def test_items_missing_on_the_web_are_the_create_steps_not_a_row_each(services: Any) -> None:
+    """The demo has Clover items no product holds yet. Alone, update-products says so once (one
+    row carrying their SKUs); beside send-standard it leaves them to that step's rows."""
+    alone = services.plan_task(JOB)
+    missing = [r for r in _rows(alone) if r.reason is Reason.NOT_IN_BIGCOMMERCE]
+    assert len(missing) == 1
+    (row,) = missing
+    skus = row.facts["skus"]
+    assert row.sku is None and row.outcome is Outcome.SKIP
+    assert row.facts["count"] == len(skus) > 1 and len(set(skus)) == len(skus)
+    assert f"{len(skus)} Clover items" in row.detail and skus[0] in row.detail
+    assert any(r.outcome is Outcome.UPDATE for r in _rows(alone))  # the rest is planned as before
+
+    both = services.plan_task(task("send-standard", "update-products", stop_when_empty=False))
+    create, update = both.actions
+    assert not [r for r in update.rows if r.reason is Reason.NOT_IN_BIGCOMMERCE]
+    covered = {r.sku.casefold() for r in create.rows if r.sku}
+    assert {s.casefold() for s in skus} <= covered  # each is in the create step's rows
+    assert len(update.rows) == len(_rows(alone)) - 1

@@ -3,10 +3,13 @@ the Stock rules page (buffers, reserved web orders, the stale-stock guard)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
+import keyring.backends.fail
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
 from esync_desktop.storage.secrets import SecretStore, merchant_token_name
@@ -43,15 +46,9 @@ def test_merchants_are_listed_added_moved_and_removed(
     qtbot.addWidget(box)
     assert box.table.rowCount() == 1 and box.table.item(0, 0).text() == "Main Street"
 
-    class Filled(MerchantDialog):
-        def exec(self) -> int:
-            self.name.setText("Warehouse")
-            self.merchant_id.setText("WH0001")
-            self.token.setText("wh-token")
-            return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(merchants_module, "MerchantDialog", Filled)
-    box.add_merchant()
+    _filled(monkeypatch)
+    with qtbot.waitSignal(controller.merchant_token_done, timeout=5000):
+        box.add_merchant()
     assert services.settings.merchants == [MerchantConfig("WH0001", 2, "Warehouse", "na")]
     assert services.secrets.get(merchant_token_name("WH0001")) == "wh-token"
     assert services.saved == 1 and box.table.rowCount() == 2
@@ -61,9 +58,78 @@ def test_merchants_are_listed_added_moved_and_removed(
     assert not box.remove_button.isEnabled() and box.locate_button.isEnabled()
     box.table.selectRow(1)
     assert box.remove_button.isEnabled()
-    box.remove_merchant()
+    with qtbot.waitSignal(controller.merchant_token_done, timeout=5000):
+        box.remove_merchant()
     assert services.settings.merchants == [] and box.table.rowCount() == 1
     assert services.secrets.get(merchant_token_name("WH0001")) is None
+    assert box.message.text() == "Warehouse removed."
+
+
+class SlowKeyring(MemoryKeyring):
+    """A keyring that holds each write until the test lets it go (one waiting to be unlocked)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.writing = threading.Event()
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.writing.set()
+        assert self.release.wait(10), "the test never let the keyring answer"
+        super().set_password(service, username, password)
+
+
+def _filled(monkeypatch: Any) -> None:
+    class Filled(MerchantDialog):
+        def exec(self) -> int:
+            self.name.setText("Warehouse")
+            self.merchant_id.setText("WH0001")
+            self.token.setText("wh-token")
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(merchants_module, "MerchantDialog", Filled)
+
+
+def test_a_slow_keyring_never_holds_the_window(qtbot: Any, monkeypatch: Any, own: Any) -> None:
+    """The token is written on a worker: the window keeps answering while the keyring waits,
+    and the merchant is added once its token is kept."""
+    services, controller = own
+    slow = SlowKeyring()
+    services.secrets = SecretStore(backend=slow)
+    box = MerchantsBox(controller)
+    qtbot.addWidget(box)
+    _filled(monkeypatch)
+    box.add_merchant()  # returns while the keyring still holds the write
+    assert slow.writing.wait(5)
+    assert services.settings.merchants == [] and services.saved == 0
+    assert box.message.kind == "info" and "Keeping Warehouse's token" in box.message.text()
+    assert not box.add_button.isEnabled()  # one at a time: its location is not taken yet
+    ticks: list[int] = []
+    timer = QTimer(box)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 3, timeout=5000)  # the event loop runs meanwhile
+    with qtbot.waitSignal(controller.merchant_token_done, timeout=5000):
+        slow.release.set()
+    timer.stop()
+    assert services.settings.merchants == [MerchantConfig("WH0001", 2, "Warehouse", "na")]
+    assert services.secrets.get(merchant_token_name("WH0001")) == "wh-token"
+    assert box.add_button.isEnabled() and box.message.kind == "ok"
+
+
+def test_a_token_the_keyring_refuses_adds_no_merchant(
+    qtbot: Any, monkeypatch: Any, own: Any
+) -> None:
+    services, controller = own
+    services.secrets = SecretStore(backend=keyring.backends.fail.Keyring())
+    box = MerchantsBox(controller)
+    qtbot.addWidget(box)
+    _filled(monkeypatch)
+    with qtbot.waitSignal(controller.merchant_token_done, timeout=5000):
+        box.add_merchant()
+    assert services.settings.merchants == [] and services.saved == 0
+    assert box.message.kind == "error" and "The token was not kept" in box.message.text()
+    assert box.table.rowCount() == 1 and box.add_button.isEnabled()
 
 
 def test_the_merchant_dialog_names_what_is_missing(qtbot: Any) -> None:

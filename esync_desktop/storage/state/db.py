@@ -10,9 +10,9 @@ from pathlib import Path
 
 from esync_desktop.storage.state.base import to_text
 from esync_desktop.storage.state.cursors import CursorsMixin
-from esync_desktop.storage.state.field_values import FieldValuesMixin
 from esync_desktop.storage.state.intlog import IntegrationLogMixin
 from esync_desktop.storage.state.journal import JournalMixin
+from esync_desktop.storage.state.link_baselines import LinkBaselinesMixin
 from esync_desktop.storage.state.links import LinksMixin
 from esync_desktop.storage.state.lock import RunLock
 from esync_desktop.storage.state.records import INTENT
@@ -25,7 +25,7 @@ KEEP_JOURNAL_DAYS = 90
 
 
 class StateDb(
-    RunsMixin, JournalMixin, CursorsMixin, IntegrationLogMixin, LinksMixin, FieldValuesMixin
+    RunsMixin, JournalMixin, CursorsMixin, IntegrationLogMixin, LinksMixin, LinkBaselinesMixin
 ):
     """Runs and their items, the write journal, cursors and hashes, the integration log, and
     the run lock (a file beside the database). Safe to use from several threads; several

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from esync_desktop.storage.state.records import StateError
 
@@ -160,7 +162,8 @@ _LINKS = _statements(
     ) WITHOUT ROWID""",
 )
 
-# Field values each store had when a field was last synced (update-products' conflicts).
+# Field values each store had when a field was last synced (update-products' conflicts);
+# _LINK_BASELINES moves them onto the link table.
 _FIELD_VALUES = _statements(
     """CREATE TABLE field_values (
         scope TEXT NOT NULL,
@@ -174,9 +177,80 @@ _FIELD_VALUES = _statements(
     ) WITHOUT ROWID""",
 )
 
+# The conflict baselines move onto the link table's field rows (storage/state/link_baselines.py):
+# both stores' values at the last sync, when, and the owner's pick; the field_values rows are
+# carried over (an item is a SKU key or `group:<id>`, the same keys) and the table dropped.
+_BASELINES_TO_LINKS = _statements(
+    "ALTER TABLE link_fields ADD COLUMN clover_value TEXT",
+    "ALTER TABLE link_fields ADD COLUMN web_value TEXT",
+    "ALTER TABLE link_fields ADD COLUMN values_at TEXT",
+    "ALTER TABLE link_fields ADD COLUMN choice TEXT NOT NULL DEFAULT ''",
+    """INSERT INTO link_fields (scope, sku_key, field, location_id, clover_value, web_value,
+        values_at, choice)
+    SELECT scope, item, field, 0, clover_value, web_value, at, choice FROM field_values WHERE 1
+    ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET
+        clover_value = excluded.clover_value, web_value = excluded.web_value,
+        values_at = excluded.values_at, choice = excluded.choice""",
+    "DROP TABLE field_values",
+)
+
+# Cursor names of the merchants' last stock reads before they moved to the link table.
+_STOCK_READ_CURSOR = ":stock-read:"
+
+
+def _stock_reads_to_links(conn: sqlite3.Connection) -> None:
+    """Each merchant's last stock read, kept as a cursor `<scope>:stock-read:<merchant>`, moves
+    to the link table (sync/stock/last_read.py): its time in link_reads, each SKU's level in
+    link_records, both under `clover_stock:<merchant>`. An unreadable one is dropped (the next
+    read of that merchant records it again)."""
+    rows = conn.execute(
+        "SELECT name, value FROM cursors WHERE instr(name, ?) > 0", (_STOCK_READ_CURSOR,)
+    ).fetchall()
+    for name, value in rows:
+        scope, _, merchant = name.partition(_STOCK_READ_CURSOR)
+        conn.execute("DELETE FROM cursors WHERE name = ?", (name,))
+        parsed = _stock_read(value)
+        if parsed is None:
+            continue
+        read_ms, summary, docs = parsed
+        part = f"clover_stock:{merchant}"
+        read_at = datetime.fromtimestamp(read_ms / 1000, UTC).isoformat(timespec="milliseconds")
+        conn.execute(
+            "INSERT OR REPLACE INTO link_reads (scope, part, read_at, watermark_ms, summary) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (scope, part, read_at, read_ms, json.dumps(summary, sort_keys=True)),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO link_records (scope, kind, record_id, doc) VALUES (?, ?, ?, ?)",
+            [(scope, part, key, json.dumps(doc, separators=(",", ":"))) for key, doc in docs],
+        )
+
+
+def _stock_read(
+    value: str,
+) -> tuple[int, dict[str, object], list[tuple[str, dict[str, str]]]] | None:
+    try:
+        record = json.loads(value)
+        read_ms = record["read_ms"]
+        if type(read_ms) is not int:
+            return None
+        levels = record.get("levels") or {}
+        docs = [(str(k), {"sku": str(v[0]), "level": str(v[1])}) for k, v in levels.items()]
+        summary = {k: record.get(k) for k in ("merchant", "location_id", "location")}
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return None
+    return read_ms, summary, docs
+
+
+def _link_moves(conn: sqlite3.Connection) -> None:
+    """What the link table now keeps: the conflict baselines and the last stock reads."""
+    _BASELINES_TO_LINKS(conn)
+    _stock_reads_to_links(conn)
+
+
 # Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
 # one; append a new one.
-MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS, _LINKS, _FIELD_VALUES]
+MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS, _LINKS, _FIELD_VALUES, _link_moves]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
@@ -21,6 +21,7 @@ from esync_desktop.storage.settings_model import StockSettings
 from esync_desktop.sync.orders.options import DEFAULT_STATUSES, ORDER, journal_key
 from esync_desktop.sync.reading import ReadNeeds, read_snapshot
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.stock.last_read import LastRead
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,13 @@ MINUTE_MS = 60_000
 
 
 class StockState(Protocol):
-    """Where the last confirmed read of each merchant is kept (the engine's cursor store) and
-    when push-orders confirmed an order (its journal)."""
+    """Where each merchant's last confirmed read is kept (the link table, see last_read.py)
+    and when push-orders confirmed an order (its journal)."""
 
-    def get_cursor(self, name: str) -> Mapping[str, Any] | None: ...
-    def set_cursor(self, name: str, value: Mapping[str, Any]) -> None: ...
+    def last_stock_read(self, scope: str, merchant_id: str) -> LastRead | None: ...
+    def save_stock_read(
+        self, scope: str, merchant_id: str, record: LastRead, *, merchant: str, location_id: int
+    ) -> None: ...
     def journal_confirmed_at(self, key: str) -> datetime | None: ...
 
 
@@ -46,35 +49,6 @@ class MerchantSource:
     title: str
     location_id: int
     client: Any
-
-
-@dataclass(frozen=True)
-class LastRead:
-    """A merchant's last confirmed stock read: when, and each SKU's level then."""
-
-    read_ms: int
-    levels: dict[str, tuple[str, Decimal]] = field(default_factory=dict)  # key -> (SKU, level)
-
-    def to_json(self, merchant: str, location_id: int, location: str) -> dict[str, Any]:
-        return {
-            "read_ms": self.read_ms,
-            "merchant": merchant,
-            "location_id": location_id,
-            "location": location,
-            "levels": {k: [sku, str(level)] for k, (sku, level) in self.levels.items()},
-        }
-
-    @staticmethod
-    def from_json(value: Mapping[str, Any] | None) -> LastRead | None:
-        if not value or not isinstance(value.get("read_ms"), int):
-            return None
-        levels: dict[str, tuple[str, Decimal]] = {}
-        for key, entry in (value.get("levels") or {}).items():
-            try:
-                levels[str(key)] = (str(entry[0]), Decimal(str(entry[1])))
-            except (ArithmeticError, IndexError, TypeError, ValueError):
-                continue
-        return LastRead(int(value["read_ms"]), levels)
 
 
 @dataclass(frozen=True)
@@ -105,11 +79,6 @@ class StockReading:
     read_ms: int
 
 
-def read_key(scope: str, merchant_id: str) -> str:
-    """The cursor-store name of a merchant's last confirmed read (forgotten with the scope)."""
-    return f"{scope}:stock-read:{merchant_id}"
-
-
 def read_stock(
     main: Snapshot,
     merchants: Sequence[MerchantSource],
@@ -122,10 +91,13 @@ def read_stock(
     cancel: threading.Event | None = None,
     clock: Callable[[], float] = time.time,
     started_ms: int | None = None,
+    first_error: str | None = None,
 ) -> Snapshot:
     """The snapshot with a StockReading under STOCK_READING. The first merchant's items are
     `main` (read with the catalogue, which began at `started_ms`); each other merchant is read
-    on its own client."""
+    on its own client. With `first_error` the first merchant did not answer: `main` holds only
+    BigCommerce's catalogue (and the Clover records last read, for the buffers' categories),
+    and its location follows the stale-stock guard like any other's."""
     now = int(clock() * 1000)
     started = now if started_ms is None else min(started_ms, now)
     stock = BcStock(bc)
@@ -133,9 +105,9 @@ def read_stock(
     reads: list[MerchantRead] = []
     for n, source in enumerate(merchants):
         location = names.get(source.location_id) or f"Location {source.location_id}"
-        last = LastRead.from_json(state.get_cursor(read_key(scope, source.merchant_id)))
-        snap: Snapshot | None = main
-        error = None
+        last = state.last_stock_read(scope, source.merchant_id)
+        snap: Snapshot | None = main if first_error is None else None
+        error = first_error if n == 0 else None
         if n > 0:
             needs = ReadNeeds(groups=groups, categories=False, stocks=True, bigcommerce=False)
             try:
@@ -145,10 +117,13 @@ def read_stock(
                 snap, error = None, f"{exc.title}: {exc.message}"
                 log.warning("Clover merchant %s not read: %s", source.title, error)
         if snap is not None:
-            record = LastRead(now, _levels(snap))
-            state.set_cursor(
-                read_key(scope, source.merchant_id),
-                record.to_json(source.title, source.location_id, location),
+            record = LastRead(now, _levels(snap), location)
+            state.save_stock_read(
+                scope,
+                source.merchant_id,
+                record,
+                merchant=source.title,
+                location_id=source.location_id,
             )
         limit = settings.stale_after_minutes * MINUTE_MS
         stale = snap is None and limit > 0 and (last is None or now - last.read_ms >= limit)

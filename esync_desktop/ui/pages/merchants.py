@@ -1,5 +1,7 @@
 """The Connections page's list of Clover merchants, each with the BigCommerce location its stock
-feeds: add one (its token goes to the keyring), change its location, remove it."""
+feeds: add one (its token goes to the keyring), change its location, remove it. The keyring is
+written in the background (a locked one can block while it asks to be unlocked): a merchant is
+added once its token is kept."""
 
 from __future__ import annotations
 
@@ -26,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esync_desktop.storage.secrets import SecretsUnavailable, merchant_token_name
 from esync_desktop.storage.settings import MerchantConfig
 from esync_desktop.ui import widgets
 from esync_desktop.ui.controller import AppController
@@ -138,7 +139,11 @@ class MerchantsBox(QGroupBox):
         layout.addLayout(row)
         self.message = widgets.Banner()
         outer.addWidget(self.message)
+        # Merchants whose token is being kept (added once it is) or deleted, by id (casefolded).
+        self._adding: dict[str, MerchantConfig] = {}
+        self._removing: set[str] = set()
         controller.settings_changed.connect(self.load)
+        controller.merchant_token_done.connect(self._token_done)
         self.load()
 
     @property
@@ -163,7 +168,6 @@ class MerchantsBox(QGroupBox):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, merchant_id)
                 self.table.setItem(n, column, item)
-        self.add_button.setEnabled(not self.demo)
         self._update_buttons()
         # As tall as its rows (up to four), so the page keeps room at 768 pixels high.
         self.table.resizeRowsToContents()
@@ -187,6 +191,8 @@ class MerchantsBox(QGroupBox):
 
     @Slot()
     def _update_buttons(self) -> None:
+        # One merchant added at a time: its location is taken once its token is kept.
+        self.add_button.setEnabled(not self.demo and not self._adding)
         row = self._selected()
         self.locate_button.setEnabled(not self.demo and row >= 0)
         # The first merchant is the connection's: it is changed in the fields above.
@@ -204,18 +210,33 @@ class MerchantsBox(QGroupBox):
         if merchant.merchant_id.casefold() in {m.casefold() for m, _, _ in self.rows()}:
             self.message.show_message("error", f"{merchant.merchant_id} is already listed.")
             return
-        try:
-            secret = merchant_token_name(merchant.merchant_id)
-            self.controller.services.secrets.set(secret, dialog.token.text().strip())
-        except (SecretsUnavailable, ValueError) as exc:
-            self.message.show_message("error", f"The token was not kept: {exc}")
-            return
-        self.settings.merchants.append(merchant)
-        self.controller.save_settings()
         title = merchant.name or merchant.merchant_id
-        self.message.show_message(
-            "ok", f"{title} added: its stock feeds location {merchant.location_id}."
-        )
+        self._adding[merchant.merchant_id.casefold()] = merchant
+        self._update_buttons()
+        self.message.show_message("info", f"Keeping {title}'s token in your keyring…")
+        self.controller.keep_merchant_token(merchant, dialog.token.text().strip())
+
+    @Slot(object, object)
+    def _token_done(self, merchant: MerchantConfig, error: BaseException | None) -> None:
+        key = merchant.merchant_id.casefold()
+        title = merchant.name or merchant.merchant_id
+        if key in self._adding:
+            del self._adding[key]
+            self._update_buttons()
+            if error is not None:
+                self.message.show_message("error", f"The token was not kept: {error}")
+                return
+            self.settings.merchants.append(merchant)
+            self.controller.save_settings()
+            self.message.show_message(
+                "ok", f"{title} added: its stock feeds location {merchant.location_id}."
+            )
+        elif key in self._removing:
+            self._removing.discard(key)
+            if error is not None:
+                self.message.show_message("warning", f"Removed; its token is still kept: {error}")
+            else:
+                self.message.show_message("ok", f"{title} removed.")
 
     @Slot()
     def change_location(self) -> None:
@@ -251,10 +272,6 @@ class MerchantsBox(QGroupBox):
         if row <= 0:
             return
         merchant = self.settings.merchants.pop(row - 1)
-        try:
-            self.controller.services.secrets.delete(merchant_token_name(merchant.merchant_id))
-        except SecretsUnavailable as exc:
-            self.message.show_message("warning", f"Removed; its token is still kept: {exc}")
-        else:
-            self.message.show_message("ok", f"{merchant.name or merchant.merchant_id} removed.")
         self.controller.save_settings()
+        self._removing.add(merchant.merchant_id.casefold())
+        self.controller.keep_merchant_token(merchant, "")
