@@ -212,6 +212,10 @@ def _quoted(name: str | None) -> str:
 def _item(row: Any) -> str:
     if row.sku:
         return f"SKU {row.sku}"
+    facts = getattr(row, "facts", None) or {}
+    if facts.get("count"):
+        # A row that stands for several items (update-products' missing ones): name them so.
+        return f"these {facts['count']} items"
     return f"'{row.clover_name}'" if row.clover_name else "this item"
 
 

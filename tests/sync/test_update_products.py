@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from esync_desktop import wording
 from esync_desktop.domain.plan import Outcome, Reason
 from esync_desktop.storage.settings import WeightRules
 from esync_desktop.sync.last_synced import item_key
@@ -193,6 +194,7 @@ def test_items_missing_on_the_web_are_the_create_steps_not_a_row_each(services: 
     assert row.sku is None and row.outcome is Outcome.SKIP
     assert row.facts["count"] == len(skus) > 1 and len(set(skus)) == len(skus)
     assert f"{len(skus)} Clover items" in row.detail and skus[0] in row.detail
+    assert wording.fix_for(row).startswith(f"Create these {len(skus)} items in BigCommerce first")
     assert any(r.outcome is Outcome.UPDATE for r in _rows(alone))  # the rest is planned as before
 
     both = services.plan_task(task("send-standard", "update-products", stop_when_empty=False))
