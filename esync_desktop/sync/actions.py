@@ -90,13 +90,13 @@ def _read_refunds(ctx: ReadContext) -> Any:
     )
 
 
-class _KeepsFieldValues(Protocol):
+class _KeepsBaselines(Protocol):
     def last_synced(self, scope: str) -> LastSynced: ...
 
 
 def _read_products(ctx: ReadContext) -> Any:
-    # The engine's journal (EngineState) also keeps the last synced field values.
-    store = cast(_KeepsFieldValues, ctx.journal)
+    # The engine's journal (EngineState) also keeps the link table's conflict baselines.
+    store = cast(_KeepsBaselines, ctx.journal)
     return ProductsRead(store.last_synced(ctx.scope).baselines())
 
 
