@@ -56,7 +56,8 @@ def test_no_control_moves_when_another_step_is_selected(gui, qtbot) -> None:
     window.show()
     qtbot.waitExposed(window)
     page = window.tasks
-    window.show_page(1)
+    window.show_page(TASKS)
+    assert page.isVisible()
     task = page.current_task()
     assert task is not None and len(task.actions) > 2
 
