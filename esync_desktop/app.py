@@ -498,6 +498,8 @@ class Services(StoreLists):
     ) -> RunResult:
         """Apply exactly `plan` (from plan_task) and record the run."""
         started = time.monotonic()
+        # A run makes the task's snapshot old: its memory goes before the run takes its own.
+        self._held.pop(plan.task, None)
         with self.state.run_lock(plan.task):
             run_id = self._engine_state.start_run(plan.task, trigger)
             report.log_run_start(plan, run_id, trigger)
