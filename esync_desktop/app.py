@@ -417,7 +417,7 @@ class Services(StoreLists):
         plan = plan_actions(
             task.name,
             actions,
-            replace(snapshot, focus=focus),
+            snapshot.with_focus(focus),
             cursors,
             self.rules(),
             stop_when_empty=task.stop_when_empty and focus is None,
@@ -448,7 +448,7 @@ class Services(StoreLists):
             with self.state.run_lock(task.name):
                 snapshot = held.snapshot
                 calls = {"clover": 0, "bigcommerce": 0}
-                if categories_stale(replace(snapshot, focus=focus), self.rules(), fixed):
+                if categories_stale(snapshot.with_focus(focus), self.rules(), fixed):
                     snapshot, calls["bigcommerce"] = self._read_categories(snapshot)
                 actions, waiting = self._due(actions, scope)
                 cursors = self._cursors(actions, scope)
