@@ -111,13 +111,17 @@ def _fix(services: Any, task: Any, kind: str, plan: Any) -> tuple[set[str], Fixe
     groups = analysis.fix_groups([r for a in plan.actions for r in a.rows])
     settings = services.settings
     fixed = Fixed.RULE
-    if kind in ("create", "map"):
+    if kind in ("create", "map", "map-to-new"):
         [group] = [g for g in groups if g.category == "Bags"]
         if kind == "create":
             assert services.run_plan(services.plan_category_creates(["Bags"])).counts["create"]
             fixed = Fixed.BC_CATEGORIES
-        else:
+        elif kind == "map":
             settings.category_map = {"Bags": "Stationery"}
+        else:
+            # A category made in BigCommerce after the preview, then chosen from the list.
+            assert services.run_plan(services.plan_category_creates(["Totes"])).counts["create"]
+            settings.category_map = {"Bags": "Totes"}
     elif kind.startswith("weight"):
         [group] = [g for g in groups if g.reason == Reason.MISSING_WEIGHT]
         first = group.rows[0]
@@ -136,6 +140,7 @@ def _fix(services: Any, task: Any, kind: str, plan: Any) -> tuple[set[str], Fixe
 REPLAN_CALLS = {
     "create": (0, 1),
     "map": (0, 0),
+    "map-to-new": (0, 1),  # the snapshot lacks the category mapped to: the categories are read
     "weight-sku": (0, 0),
     "weight-default": (0, 0),
     "names": (0, 0),
