@@ -18,7 +18,7 @@ from esync_desktop.connectors.clover import CloverClient
 from esync_desktop.connectors.errors import ApiError
 from esync_desktop.connectors.pacing import QuotaState
 from esync_desktop.demo_stores import DemoStores
-from esync_desktop.domain.plan import PlanRow, TaskPlan
+from esync_desktop.domain.plan import ActionPlan, PlanRow, TaskPlan
 from esync_desktop.paths import AppPaths, app_paths
 from esync_desktop.stock_locations import LocationStatus, StockByLocation
 from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN, SecretStore
@@ -52,7 +52,7 @@ from esync_desktop.sync.reading import (
     ReadNeeds,
     read_bc_categories,
 )
-from esync_desktop.sync.replan import focus_keys, merge_plans
+from esync_desktop.sync.replan import Fixed, Held, categories_stale, focus_keys, merge_plans
 from esync_desktop.sync.report import run_document
 from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import Cancelled, Progress, StalePlan, run_task_plan
@@ -169,6 +169,8 @@ class Services(StoreLists):
         self._engine_state = EngineState(self.state)
         self._demo = DemoStores(self.paths.sandbox_db)
         self._stock = StockByLocation(self)
+        # Per task, the snapshot its last plan was made from (a fix re-plans from it).
+        self._held: dict[str, Held] = {}
 
     # -- settings and connections ----------------------------------------------------------
 
@@ -310,17 +312,35 @@ class Services(StoreLists):
         skus: Iterable[str] | None = None,
     ) -> TaskPlan:
         """Read both stores and plan every action of the task. Writes nothing to the stores.
-        With `skus`, only the catalogue steps, and only for those items (the re-plan after a
-        fix: see replan_items)."""
+        With `skus`, only the catalogue steps, and only for those items (see replan_items)."""
+        focus = None if skus is None else focus_keys(skus)
+        plan, held = self._read_and_plan(task, progress, cancel, focus)
+        if focus is None:
+            self._held[task.name] = held
+        return plan
+
+    def _task_actions(
+        self, task: TaskConfig, focus: frozenset[str] | None
+    ) -> list[tuple[str, Mapping[str, Any]]]:
         actions: list[tuple[str, Mapping[str, Any]]] = [
             (a.action, dict(a.options)) for a in task.actions
         ]
-        focus = None if skus is None else focus_keys(skus)
         if focus is not None:
             actions = [(a, o) for a, o in actions if spec_for(a).reader is None]
         for action, _ in actions:
             spec_for(action)
         check_task(task.name, actions, self.settings.location_id or 1, self._stock_locations())
+        return actions
+
+    def _read_and_plan(
+        self,
+        task: TaskConfig,
+        progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+        focus: frozenset[str] | None,
+    ) -> tuple[TaskPlan, Held]:
+        """The plan, and the snapshot it was made from (kept for a fix's re-plan)."""
+        actions = self._task_actions(task, focus)
         with self.state.run_lock(task.name):
             clover, bc, creds = self._clients()
             progress, unwatch = _with_quota(bc, progress)
@@ -328,9 +348,7 @@ class Services(StoreLists):
                 if progress is not None:
                     progress(Progress(0, 0, None, "reading both stores"))
                 scope = self._scope(creds)
-                last = self._engine_state.last_drift(scope)
-                now = datetime.now().astimezone()
-                actions, waiting = steps_due(actions, last.at if last else None, now)
+                actions, waiting = self._due(actions, scope)
                 specs = [ACTIONS[a] for a, _ in actions]
                 needs = ReadNeeds(
                     groups=any(s.needs_groups for s in specs),
@@ -379,27 +397,12 @@ class Services(StoreLists):
                         started_ms,
                         first_error=None if down is None else down.error,
                     )
-                cursors = {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
+                cursors = self._cursors(actions, scope)
                 # Actions with a read hook (the order actions) read what they need themselves.
                 snapshot = read_extras(
-                    replace(snapshot, focus=focus),
-                    actions,
-                    clover,
-                    bc,
-                    self._engine_state,
-                    scope,
-                    cursors,
-                    cancel,
+                    snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
                 )
-                plan = plan_actions(
-                    task.name,
-                    actions,
-                    snapshot,
-                    cursors,
-                    self.rules(),
-                    stop_when_empty=task.stop_when_empty and focus is None,
-                )
-                plan = replace(plan, actions=plan.actions + tuple(waiting))
+                plan = self._plan_from(task, actions, waiting, snapshot, cursors, focus)
                 # What was read is what the stores hold: the next delta run starts from it.
                 self.state.links_write(scope, read.change)
                 calls = {
@@ -412,7 +415,35 @@ class Services(StoreLists):
                 bc.close()
         plan = replace(plan, api_calls=calls, plan_id=uuid.uuid4().hex)
         report.log_plan(plan)
-        return plan
+        return plan, Held(plan.plan_id, scope, frozenset(a for a, _ in actions), snapshot)
+
+    def _due(
+        self, actions: list[tuple[str, Mapping[str, Any]]], scope: str
+    ) -> tuple[list[tuple[str, Mapping[str, Any]]], list[ActionPlan]]:
+        last = self._engine_state.last_drift(scope)
+        return steps_due(actions, last.at if last else None, datetime.now().astimezone())
+
+    def _cursors(self, actions: list[tuple[str, Mapping[str, Any]]], scope: str) -> dict[str, Any]:
+        return {a: self._engine_state.cursor(f"{scope}:{a}") for a, _ in actions}
+
+    def _plan_from(
+        self,
+        task: TaskConfig,
+        actions: list[tuple[str, Mapping[str, Any]]],
+        waiting: list[ActionPlan],
+        snapshot: Snapshot,
+        cursors: Mapping[str, Any],
+        focus: frozenset[str] | None,
+    ) -> TaskPlan:
+        plan = plan_actions(
+            task.name,
+            actions,
+            snapshot.with_focus(focus),
+            cursors,
+            self.rules(),
+            stop_when_empty=task.stop_when_empty and focus is None,
+        )
+        return replace(plan, actions=plan.actions + tuple(waiting))
 
     def replan_items(
         self,
@@ -421,10 +452,43 @@ class Services(StoreLists):
         skus: Iterable[str],
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        fixed: Fixed = Fixed.RULE,
     ) -> TaskPlan:
-        """`plan` with the items of these SKUs planned again (after a fix changed a rule, an
-        option or the store); every other row stays as previewed."""
-        return merge_plans(plan, self.plan_task(task, progress, cancel, skus=skus))
+        """`plan` with the items of these SKUs planned again after a fix changed a rule, an
+        option or (`fixed`) the store; every other row stays as previewed. The items are
+        planned from the snapshot the preview read, with only what the fix changed read again
+        (the categories after one was created); a plan whose snapshot is not held (made
+        elsewhere, or the task gained a step since) has its items read again in full."""
+        focus = focus_keys(skus)
+        actions = self._task_actions(task, focus)
+        scope = self._scope(self._credentials())
+        held = self._held.get(task.name)
+        if held is None or not held.serves(plan, scope, (a for a, _ in actions)):
+            new, held = self._read_and_plan(task, progress, cancel, focus)
+        else:
+            with self.state.run_lock(task.name):
+                snapshot = held.snapshot
+                calls = {"clover": 0, "bigcommerce": 0}
+                if categories_stale(snapshot.with_focus(focus), self.rules(), fixed):
+                    snapshot, calls["bigcommerce"] = self._read_categories(snapshot)
+                actions, waiting = self._due(actions, scope)
+                cursors = self._cursors(actions, scope)
+                new = self._plan_from(task, actions, waiting, snapshot, cursors, focus)
+            new = replace(new, api_calls=calls)
+            held = replace(held, snapshot=snapshot)
+        merged = merge_plans(plan, new)
+        self._held[task.name] = replace(held, plan_id=merged.plan_id)
+        return merged
+
+    def _read_categories(self, snapshot: Snapshot) -> tuple[Snapshot, int]:
+        """The snapshot with the store's categories read again, and the calls that took."""
+        clover, bc, _ = self._clients()
+        try:
+            categories = tuple(read_bc_categories(bc))
+            return replace(snapshot, bc_categories=categories), bc.request_count
+        finally:
+            clover.close()
+            bc.close()
 
     def plan_category_creates(self, names: Iterable[str]) -> TaskPlan:
         """The creation of these BigCommerce categories as a plan to preview and confirm, then
@@ -455,6 +519,8 @@ class Services(StoreLists):
     ) -> RunResult:
         """Apply exactly `plan` (from plan_task) and record the run."""
         started = time.monotonic()
+        # A run makes the task's snapshot old: its memory goes before the run takes its own.
+        self._held.pop(plan.task, None)
         with self.state.run_lock(plan.task):
             run_id = self._engine_state.start_run(plan.task, trigger)
             report.log_run_start(plan, run_id, trigger)

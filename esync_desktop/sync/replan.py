@@ -5,12 +5,53 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
-from esync_desktop.domain.sku import sku_key
+from esync_desktop.domain.sku import name_key, sku_key
 from esync_desktop.sync.analysis import item_key
 from esync_desktop.sync.model import ActionPlan, TaskPlan
+from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.runner import StalePlan
+from esync_desktop.sync.snapshot import Snapshot
+
+
+class Fixed(StrEnum):
+    """What a fix changed, so that only that is read again before its items are planned."""
+
+    # A weight, a category map or a task option: the stores are as previewed.
+    RULE = "rule"
+    # A BigCommerce category was created: the store's categories are read again.
+    BC_CATEGORIES = "bc-categories"
+
+
+@dataclass(frozen=True)
+class Held:
+    """The snapshot a plan was made from, kept so a fix plans its items again from what the
+    preview read instead of reading both stores again."""
+
+    plan_id: str
+    scope: str
+    # The steps planned from it: a step added since may need a part it lacks.
+    actions: frozenset[str]
+    snapshot: Snapshot
+
+    def serves(self, plan: TaskPlan, scope: str, actions: Iterable[str]) -> bool:
+        return plan.plan_id == self.plan_id and scope == self.scope and self.actions >= {*actions}
+
+
+def categories_stale(snapshot: Snapshot, rules: Rules, fixed: Fixed) -> bool:
+    """Whether the store's categories must be read again before planning the focused items:
+    after a category was created, or when the category map sends one of them to a category the
+    snapshot does not hold (one made in BigCommerce after the preview)."""
+    if fixed is Fixed.BC_CATEGORIES:
+        return True
+    for item in snapshot.planned_items:
+        for name in item.categories:
+            key = name_key(name)
+            if key in rules.category_map and not snapshot.categories.match([name], rules):
+                return True
+    return False
 
 
 def focus_keys(skus: Iterable[str]) -> frozenset[str]:

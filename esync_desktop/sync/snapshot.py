@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -34,6 +34,17 @@ class Snapshot:
     focus: frozenset[str] | None = None
     # The names of the merchant's default Clover tax rates (read only for the tax-class map).
     clover_default_tax_rates: tuple[str, ...] = ()
+
+    def with_focus(self, focus: frozenset[str] | None) -> Snapshot:
+        """This snapshot planning only the items of `focus` (see there), keeping the indexes
+        already built over the whole catalogue (they do not depend on the focus)."""
+        if focus == self.focus:
+            return self
+        copy = replace(self, focus=focus)
+        for name in _WHOLE_CATALOGUE:
+            if name in self.__dict__:
+                copy.__dict__[name] = self.__dict__[name]
+        return copy
 
     @cached_property
     def simple_items(self) -> tuple[CloverItem, ...]:
@@ -103,3 +114,15 @@ class Snapshot:
         """The one BigCommerce object with this SKU key (None when none, or ambiguous)."""
         matches = self.bc_by_sku.get(key, [])
         return matches[0] if len(matches) == 1 else None
+
+
+# The cached indexes that see every item whatever the focus (Snapshot.with_focus keeps them).
+_WHOLE_CATALOGUE = (
+    "simple_items",
+    "items_by_id",
+    "items_by_group",
+    "clover_duplicates",
+    "bc_by_sku",
+    "bc_by_name",
+    "categories",
+)

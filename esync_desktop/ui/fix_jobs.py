@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from esync_desktop.domain.plan import TaskPlan
 from esync_desktop.storage.settings import TaskConfig
 from esync_desktop.sync.category_create import CATEGORY_TASK
+from esync_desktop.sync.replan import Fixed
 from esync_desktop.ui.controller import RUN, AppController
 from esync_desktop.ui.controller import _engine_progress as engine_progress
 from esync_desktop.ui.workers import Job, ProgressFn
@@ -32,12 +33,17 @@ class FixJobs(QObject):
         controller.engine.finished.connect(self._on_finished)
         controller.engine.failed.connect(self._on_failed)
 
-    def replan(self, plan: TaskPlan, task: TaskConfig, skus: Iterable[str]) -> bool:
+    def replan(
+        self, plan: TaskPlan, task: TaskConfig, skus: Iterable[str], fixed: Fixed = Fixed.RULE
+    ) -> bool:
+        """Plan these items again from the preview's snapshot, reading only what `fixed` says
+        the fix changed in the stores."""
         wanted = sorted(set(skus))
         services = self.controller.services
 
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return services.replan_items(plan, task, wanted, engine_progress(progress), cancel)
+            report = engine_progress(progress)
+            return services.replan_items(plan, task, wanted, report, cancel, fixed)
 
         return self.controller.engine.submit(
             Job(REPLAN, job, "Planning the fixed items again", task=task.name), wait=True

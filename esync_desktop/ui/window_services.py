@@ -26,6 +26,7 @@ from esync_desktop.storage.secrets import SecretStore
 from esync_desktop.storage.settings import Settings, TaskConfig
 from esync_desktop.storage.state import ItemResult, LogEntry, RunRecord, StateDb
 from esync_desktop.storage.weights_csv import WeightImport
+from esync_desktop.sync.replan import Fixed
 from esync_desktop.sync.task_check import TaskProblem
 from esync_desktop.sync.true_up import DriftCheck
 
@@ -66,6 +67,7 @@ class WindowServices(Protocol):
         skus: Iterable[str],
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        fixed: Fixed = Fixed.RULE,
     ) -> TaskPlan: ...
     def plan_category_creates(self, names: Iterable[str]) -> TaskPlan: ...
     def admin_url(

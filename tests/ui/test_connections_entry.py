@@ -3,6 +3,8 @@ field, the API address, and nothing saved until both stores answer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -60,16 +62,21 @@ def test_every_field_says_where_to_find_it(gui, notices) -> None:
         assert notices.shown[-1] == ("info", title, text)
 
 
+def _type_stores(page: Any, info: dict[str, Any], clover_token: str) -> None:
+    """The sandbox's details typed in, as the owner's own stores (at their API addresses)."""
+    QTest.keyClicks(page.merchant_id, info["clover_merchant_id"])
+    QTest.keyClicks(page.clover_url, info["url"])
+    QTest.keyClicks(page.clover_token, clover_token)
+    QTest.keyClicks(page.store_hash, info["bc_store_hash"])
+    QTest.keyClicks(page.bc_url, info["url"])
+    QTest.keyClicks(page.bc_token, info["bc_token"])
+
+
 def test_nothing_is_saved_until_both_stores_answer(gui, qtbot, sandbox) -> None:
     info = sandbox.describe()
     page = gui.window.connections
     secrets = gui.services.secrets
-    QTest.keyClicks(page.merchant_id, info["clover_merchant_id"])
-    QTest.keyClicks(page.clover_url, info["url"])
-    QTest.keyClicks(page.clover_token, WRONG_TOKEN)
-    QTest.keyClicks(page.store_hash, info["bc_store_hash"])
-    QTest.keyClicks(page.bc_url, info["url"])
-    QTest.keyClicks(page.bc_token, info["bc_token"])
+    _type_stores(page, info, WRONG_TOKEN)
     with qtbot.waitSignal(gui.controller.connections_tested, timeout=30_000):
         page.test_button.click()
     assert page.clover_status.kind == "error" and page.bc_status.kind == "ok"
@@ -91,6 +98,29 @@ def test_nothing_is_saved_until_both_stores_answer(gui, qtbot, sandbox) -> None:
     assert page.status.text() == "Saved. Both stores answer; the tokens are in your keyring."
     # The saved details test as they were typed.
     assert gui.services.test_connections().ok
+
+
+def test_leaving_the_demo_reaches_the_own_stores_without_a_restart(gui, qtbot, sandbox) -> None:
+    """From the demo stores to the owner's own (the sandbox stands in for them): the very next
+    test goes to the stores typed in, not to the demo's."""
+    window, controller = gui.window, gui.controller
+    with qtbot.waitSignal(controller.connections_tested, timeout=60_000):
+        window.welcome.demo_button.click()
+    page = window.connections
+    assert page.clover_status.kind == "ok" and not page.merchant_id.isEnabled()
+    page.leave_demo_button.click()
+    assert not page.clover_status.isVisibleTo(page)  # what was said of the demo stores
+    sandbox.reset_counters()
+    info = sandbox.describe()
+    _type_stores(page, info, info["clover_token"])
+    with qtbot.waitSignal(controller.connections_tested, timeout=30_000):
+        page.test_button.click()
+    reached = sandbox.counter_snapshot()
+    assert reached["clover"]["total"] > 0 and reached["bigcommerce"]["total"] > 0
+    assert page.clover_status.kind == "ok" and page.bc_status.kind == "ok"
+    qtbot.waitUntil(lambda: page.status.text().startswith("Saved."), timeout=30_000)
+    assert not gui.services.demo_running and gui.services.settings.demo is False
+    assert gui.services.settings.clover.merchant_id == info["clover_merchant_id"]
 
 
 def test_save_clears_what_was_said_about_the_old_details(gui, qtbot) -> None:

@@ -28,6 +28,7 @@ from esync_desktop.domain.bigcommerce_limits import WEIGHT_MAX
 from esync_desktop.domain.plan import PlanRow, Reason, TaskPlan
 from esync_desktop.domain.sku import name_key
 from esync_desktop.sync import analysis
+from esync_desktop.sync.replan import Fixed
 from esync_desktop.ui import errors as ui_errors
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.fix_jobs import FIX, FixJobs
@@ -264,7 +265,7 @@ class FixPanel(QFrame):
         creates = [r for r in rows if r.writes]
         if not creates:
             self._say("info", "BigCommerce already has it: planning the items again…")
-            self._replan()
+            self._replan(Fixed.BC_CATEGORIES)
             return
         names = ", ".join(f"“{html.escape(r.bc_name or '')}”" for r in creates)
         self._pending_run = plan
@@ -297,7 +298,7 @@ class FixPanel(QFrame):
             self._say("error", f"The category was not created: {html.escape(why)}")
             return
         self._say("ok", "Category created. Planning its items again…")
-        self._replan()
+        self._replan(Fixed.BC_CATEGORIES)
 
     @Slot(object)
     def _on_categories(self, found: Any) -> None:
@@ -379,11 +380,11 @@ class FixPanel(QFrame):
 
     # -- planning again --------------------------------------------------------------------------
 
-    def _replan(self) -> None:
+    def _replan(self, fixed: Fixed = Fixed.RULE) -> None:
         task = self.controller.task(self.plan.task) if self.plan else None
         if task is None or self.plan is None:
             return
-        if self.jobs.replan(self.plan, task, self.skus()):
+        if self.jobs.replan(self.plan, task, self.skus(), fixed):
             self._say("info", f"Planning {wording.plural(len(self.skus()), 'item')} again…")
 
     @Slot(object)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTime, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QRadioButton,
@@ -30,7 +30,10 @@ class ScheduleBox(TaskBox):
     def build(self) -> None:
         controller = self.controller
         self._edited = False  # until the scheduler answers with the new due time
-        grid = QFormLayout(self)
+        # Two choices a row (three rows with the next run, not four): the Tasks page fits a
+        # 1366x768 screen with its title bar.
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(24)
         self.schedule_off = QRadioButton("&Only when I press Sync now")
         self.schedule_interval = QRadioButton("E&very")
         self.schedule_daily = QRadioButton("Every da&y at")
@@ -46,21 +49,22 @@ class ScheduleBox(TaskBox):
         self.daily_at = QTimeEdit()
         self.daily_at.setDisplayFormat("HH:mm")
         self.daily_at.setAccessibleName("Time of the daily run")
-        grid.addRow(self.schedule_off)
-        for button, field in (
-            (self.schedule_interval, self.every_minutes),
-            (self.schedule_daily, self.daily_at),
+        grid.addWidget(self.schedule_off, 0, 0)
+        for (row, column), button, field in (
+            ((0, 1), self.schedule_interval, self.every_minutes),
+            ((1, 0), self.schedule_daily, self.daily_at),
         ):
-            row = QHBoxLayout()
-            row.addWidget(button)
-            row.addWidget(field)
-            row.addStretch(1)
-            grid.addRow(row)
+            pair = QHBoxLayout()
+            pair.addWidget(button)
+            pair.addWidget(field)
+            pair.addStretch(1)
+            grid.addLayout(pair, row, column)
+        grid.setColumnStretch(2, 1)
         # When the selected task runs next, as the scheduler (and the tray menu) has it.
         self.next_run = QLabel()
         self.next_run.setObjectName("next_run")
         self.next_run.setWordWrap(True)
-        grid.addRow(self.next_run)
+        grid.addWidget(self.next_run, 2, 0, 1, 3)
         self.schedule_group.idToggled.connect(self._on_mode)
         self.every_minutes.valueChanged.connect(self._on_value)
         self.daily_at.timeChanged.connect(self._on_value)

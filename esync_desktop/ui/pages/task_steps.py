@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from esync_desktop import wording
@@ -38,6 +41,8 @@ from esync_desktop.ui.pages.order_options import (
 from esync_desktop.ui.pages.task_box import TaskBox
 
 STOCK_ACTIONS = ("send-inventory-standard", "send-inventory-matrix")
+# The most a step's options take before they scroll, in lines of text.
+OPTIONS_MAX_LINES = 8
 
 
 def duplicate_step_text(action_id: str, position: int) -> str:
@@ -88,7 +93,24 @@ class StepsEditor(TaskBox):
         order.addStretch(1)
         layout.addLayout(order)
         self.options_box = QGroupBox("Options of the selected step")
-        self.options_form = QFormLayout(self.options_box)
+        # The options scroll (rarely: only the tallest step's, in a short window) so that the
+        # page fits a 1366x768 screen.
+        self.options_scroll = QScrollArea()
+        self.options_scroll.setWidgetResizable(True)
+        self.options_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.options_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The box's own background shows through (the viewport would paint a lighter one).
+        self.options_scroll.setObjectName("stepOptions")
+        self.options_scroll.setStyleSheet(
+            "QScrollArea#stepOptions, QScrollArea#stepOptions > QWidget > QWidget "
+            "{ background: transparent; }"
+        )
+        self.options_content = QWidget()
+        self.options_form = QFormLayout(self.options_content)
+        self.options_form.setContentsMargins(0, 0, 0, 0)
+        self.options_scroll.setWidget(self.options_content)
+        box = QVBoxLayout(self.options_box)
+        box.addWidget(self.options_scroll)
         layout.addWidget(self.options_box)
         self.stop_when_empty = QCheckBox(
             "&Stop the task when a step has nothing to do (later steps are skipped)"
@@ -108,15 +130,21 @@ class StepsEditor(TaskBox):
         self._fix_options_height()
 
     def _fix_options_height(self) -> None:
-        """The options box is as tall as the tallest step's options, whichever is selected,
-        so nothing below the step list moves when another step is selected."""
-        tallest = 0
+        """The options are as tall as the tallest step's (at most OPTIONS_MAX_LINES lines),
+        whichever is selected, so nothing below the step list moves when another step is
+        selected; as wide as the widest step's needs."""
+        content = self.options_content
+        tallest = widest = 0
         for action_id, spec in ACTIONS.items():
             if spec.internal:
                 continue
             self._fill_options(ActionConfig(action_id, {}), read_locations=False)
-            tallest = max(tallest, self.options_box.sizeHint().height())
-        self.options_box.setFixedHeight(tallest)
+            tallest = max(tallest, content.sizeHint().height())
+            widest = max(widest, content.minimumSizeHint().width())
+        lines = self.fontMetrics().lineSpacing() * OPTIONS_MAX_LINES
+        self.options_scroll.setFixedHeight(min(tallest, lines))
+        scrollbar = self.options_scroll.verticalScrollBar().sizeHint().width()
+        self.options_scroll.setMinimumWidth(widest + scrollbar)
         self._fill_options(None, read_locations=False)
 
     # -- showing ---------------------------------------------------------------------------------
