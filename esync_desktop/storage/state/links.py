@@ -15,6 +15,7 @@ All writes of one change go in one transaction (`links_write`)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -279,6 +280,8 @@ class LinksMixin(Database):
         if not change:
             return
         now = now_text()
+        # A full read stamps 100k links and fields with one moment: its text is made once.
+        stamp = functools.lru_cache(maxsize=8)(to_text)
         with self._tx() as conn:
             if change.replace_links:
                 conn.execute("DELETE FROM links WHERE scope = ?", (scope,))
@@ -304,7 +307,7 @@ class LinksMixin(Database):
                         link.clover_item_id,
                         link.bc_product_id,
                         link.bc_variant_id,
-                        to_text(link.checked_at) if link.checked_at else now,
+                        stamp(link.checked_at) if link.checked_at else now,
                     )
                     for link in sorted(change.links, key=_link_key)
                 ),
@@ -322,7 +325,7 @@ class LinksMixin(Database):
                             mark.field,
                             mark.location_id,
                             mark.value,
-                            to_text(mark.at) if mark.at else now,
+                            stamp(mark.at) if mark.at else now,
                         )
                         for mark in sorted(change.fields, key=_mark_key)
                         if mark.kind == kind
