@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -149,12 +150,8 @@ def _first(pair: tuple[str, Any]) -> str:
     return pair[0]
 
 
-def _link_key(link: Link) -> str:
-    return link.sku_key
-
-
-def _mark_key(mark: FieldMark) -> tuple[str, str, int]:
-    return (mark.sku_key, mark.field, mark.location_id)
+# Links and fields go in SKU key order (stable: a key's own fields keep theirs).
+_BY_SKU_KEY = operator.attrgetter("sku_key")
 
 
 # json.dumps(doc, separators=(",", ":"), default=_tag), without a new encoder per record.
@@ -309,9 +306,10 @@ class LinksMixin(Database):
                         link.bc_variant_id,
                         stamp(link.checked_at) if link.checked_at else now,
                     )
-                    for link in sorted(change.links, key=_link_key)
+                    for link in sorted(change.links, key=_BY_SKU_KEY)
                 ),
             )
+            fields = sorted(change.fields, key=_BY_SKU_KEY)
             for kind in (WRITTEN, CONFIRMED):
                 conn.executemany(
                     f"INSERT INTO link_fields (scope, sku_key, field, location_id, {kind}, "
@@ -327,7 +325,7 @@ class LinksMixin(Database):
                             mark.value,
                             stamp(mark.at) if mark.at else now,
                         )
-                        for mark in sorted(change.fields, key=_mark_key)
+                        for mark in fields
                         if mark.kind == kind
                     ),
                 )
