@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from esync_desktop.domain.sku import clean_name, clean_sku, sku_key
@@ -33,7 +33,7 @@ class CloverOption:
     option: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CloverItem:
     """A Clover inventory item. `stock` is None when stock was never set (untracked), which is
     not the same as 0. Times are epoch milliseconds."""
@@ -58,18 +58,16 @@ class CloverItem:
     # rates linked to the item (read only when a task needs them).
     default_tax_rates: bool = True
     tax_rates: tuple[str, ...] = ()
+    # The SKU and name as matched and sent, worked out once: every planner asks for them.
+    clean_sku: str | None = field(init=False, compare=False, repr=False)
+    sku_key: str | None = field(init=False, compare=False, repr=False)
+    clean_name: str | None = field(init=False, compare=False, repr=False)
 
-    @property
-    def clean_sku(self) -> str | None:
-        return clean_sku(self.sku)
-
-    @property
-    def sku_key(self) -> str | None:
-        return sku_key(self.sku)
-
-    @property
-    def clean_name(self) -> str | None:
-        return clean_name(self.name)
+    def __post_init__(self) -> None:
+        cleaned = clean_sku(self.sku)
+        object.__setattr__(self, "clean_sku", cleaned)
+        object.__setattr__(self, "sku_key", sku_key(cleaned))
+        object.__setattr__(self, "clean_name", clean_name(self.name))
 
     @property
     def active(self) -> bool:
@@ -100,7 +98,7 @@ class BcCategory:
     parent_id: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BcVariant:
     """A BigCommerce variant. `price` None means the product's price applies."""
 
@@ -118,7 +116,7 @@ class BcVariant:
         return not self.option_values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BcProduct:
     id: int
     name: str
@@ -139,8 +137,8 @@ class BcProduct:
     tax_class_id: int = 0
     sale_price: Decimal = Decimal(0)
     date_modified: str = ""
+    # True for a product with option variants (a "matrix" product); worked out once.
+    has_options: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def has_options(self) -> bool:
-        """True for a product with option variants (a "matrix" product)."""
-        return any(not v.is_base for v in self.variants)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "has_options", any(not v.is_base for v in self.variants))

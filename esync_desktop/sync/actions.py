@@ -13,6 +13,7 @@ from esync_desktop.sync.category_create import (
     apply_create_categories,
     plan_create_categories,
 )
+from esync_desktop.sync.collector import collector_paused
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.last_synced import LastSynced
 from esync_desktop.sync.model import ACTION_IDS, ActionPlan, TaskPlan
@@ -245,20 +246,21 @@ def plan_actions(
     ends the task: the later actions are not planned, and the plan says after which one."""
     plans: list[ActionPlan] = []
     stopped_after: str | None = None
-    for n, (action, options) in enumerate(actions):
-        spec = spec_for(action)
-        merged = {**spec.defaults, **dict(options)}
-        cursor = cursors.get(action, Cursor()) if spec.uses_cursor else Cursor()
-        # Field ownership applies to every action, whatever its planner wrote.
-        plan = enforce(spec.planner(snapshot, merged, cursor, rules), rules.ownership)
-        plans.append(plan)
-        if stop_when_empty and not plan.has_work and n < len(actions) - 1:
-            stopped_after = action
-            break
-    # Items missing on the web store are the create step's: update-products lists them once.
-    creates = any(action == SEND_STANDARD for action, _ in actions)
-    plans = [fold_missing(p, creates) if p.action == UPDATE_PRODUCTS else p for p in plans]
-    settled = without_doubles(settle_names(plans, snapshot))
+    with collector_paused():
+        for n, (action, options) in enumerate(actions):
+            spec = spec_for(action)
+            merged = {**spec.defaults, **dict(options)}
+            cursor = cursors.get(action, Cursor()) if spec.uses_cursor else Cursor()
+            # Field ownership applies to every action, whatever its planner wrote.
+            plan = enforce(spec.planner(snapshot, merged, cursor, rules), rules.ownership)
+            plans.append(plan)
+            if stop_when_empty and not plan.has_work and n < len(actions) - 1:
+                stopped_after = action
+                break
+        # Items missing on the web store are the create step's: update-products lists them once.
+        creates = any(action == SEND_STANDARD for action, _ in actions)
+        plans = [fold_missing(p, creates) if p.action == UPDATE_PRODUCTS else p for p in plans]
+        settled = without_doubles(settle_names(plans, snapshot))
     return TaskPlan(task=task_name, actions=tuple(settled), stopped_after=stopped_after)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from hashlib import blake2b
 from typing import Any
 
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
@@ -79,9 +79,17 @@ def content_hash(*parts: object) -> str:
     20 hex digits in every process. The text hashed is the repr of the parts: fixed for str,
     int, float, bool, None, Decimal and tuples and lists of them (whatever the hash seed);
     a mapping is sorted first and any other object is its str()."""
-    if not all(type(p) in _PLAIN for p in parts):
-        parts = tuple(_canonical(p) for p in parts)
-    return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
+    for part in parts:
+        if type(part) not in _PLAIN:
+            parts = tuple(map(_canonical, parts))
+            break
+    return plain_hash(parts)
+
+
+def plain_hash(parts: tuple[Any, ...]) -> str:
+    """content_hash of parts already plain (values of the types above, and tuples of them),
+    without checking them: the same digest, for the planners' hot loops."""
+    return blake2b(repr(parts).encode(), digest_size=10).hexdigest()
 
 
 _PLAIN = frozenset((str, int, float, bool, type(None), Decimal))

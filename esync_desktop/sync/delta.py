@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from urllib.parse import quote
 from esync_desktop.domain.sku import clean_sku, sku_key
 from esync_desktop.storage.state.links import LinkChange, LinkRead
 from esync_desktop.sync import link_records as rec
+from esync_desktop.sync.collector import collector_paused
 from esync_desktop.sync.cursors import OVERLAP_MS
 from esync_desktop.sync.link_records import Doc
 from esync_desktop.sync.links import LinkStore, confirmed_fields, now, snapshot_links
@@ -66,9 +68,10 @@ def read_stores(
     """A delta read when the link table has every part this task needs, else (or with
     `full`) a full read of both stores."""
     marks = {p: store.link_read(scope, p) for p in _parts(needs)}
-    if full or any(m is None for m in marks.values()):
-        return read_full(clover, bc, needs, cancel)
-    return read_delta(clover, bc, needs, store, scope, marks, cancel)
+    with collector_paused():
+        if full or any(m is None for m in marks.values()):
+            return read_full(clover, bc, needs, cancel)
+        return read_delta(clover, bc, needs, store, scope, marks, cancel)
 
 
 def read_full(clover: Any, bc: Any, needs: ReadNeeds, cancel: threading.Event | None) -> Read:
@@ -76,19 +79,20 @@ def read_full(clover: Any, bc: Any, needs: ReadNeeds, cancel: threading.Event | 
     rc, rb = rec.RecordingClover(clover), rec.RecordingBigCommerce(bc)
     snapshot = read_snapshot(rc, rb, needs, cancel)
     change = LinkChange()
-    items = rec.by_id(rc.seen.get(rec.CLOVER_ITEM, []), rec.trim_item)
+    items = rc.kept(rec.CLOVER_ITEM)
     _replace(change, rec.CLOVER_ITEM, items)
-    change.reads.append(LinkRead(rec.PART_CLOVER_ITEMS, at, _watermark(items.values(), 0), {}))
+    newest = rc.newest_ms(rec.CLOVER_ITEM)
+    change.reads.append(LinkRead(rec.PART_CLOVER_ITEMS, at, newest, {}))
     if needs.groups:
         for kind in (rec.CLOVER_GROUP, rec.CLOVER_ATTRIBUTE, rec.CLOVER_OPTION):
-            _replace(change, kind, rec.by_id(rc.seen.get(kind, [])))
+            _replace(change, kind, rc.kept(kind))
         change.reads.append(LinkRead(rec.PART_CLOVER_GROUPS, at, None, {}))
     if needs.bigcommerce:
-        products = rec.by_id(rb.seen.get(rec.BC_PRODUCT, []), rec.trim_product)
+        products = rb.kept(rec.BC_PRODUCT)
         _replace(change, rec.BC_PRODUCT, products)
         change.reads.append(LinkRead(rec.PART_BC_PRODUCTS, at, None, {}))
         if needs.categories:
-            _replace(change, rec.BC_CATEGORY, rec.by_id(rb.seen.get(rec.BC_CATEGORY, [])))
+            _replace(change, rec.BC_CATEGORY, rb.kept(rec.BC_CATEGORY))
             change.reads.append(LinkRead(rec.PART_BC_CATEGORIES, at, None, {}))
         change.links = snapshot_links(snapshot, at)
         change.replace_links = True
@@ -96,7 +100,7 @@ def read_full(clover: Any, bc: Any, needs: ReadNeeds, cancel: threading.Event | 
     return Read(snapshot, change, full=True, fresh_items=len(items))
 
 
-def _replace(change: LinkChange, kind: str, docs: dict[str, Doc]) -> None:
+def _replace(change: LinkChange, kind: str, docs: Mapping[str, Any]) -> None:
     change.replace_kinds.add(kind)
     change.records[kind] = dict(docs)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from esync_desktop.storage.state.links import RecordText, record_text
+
 Doc = dict[str, Any]
 
 CLOVER_ITEM = "clover_item"
@@ -130,29 +132,65 @@ def in_order(docs: Mapping[str, Doc]) -> list[Doc]:
 
 def by_id(docs: Iterable[Any], trim: Any = None) -> dict[str, Doc]:
     """Records keyed by id (an unreadable one by its place), numbered in listing order."""
-    found: dict[str, Doc] = {}
-    for n, doc in enumerate(docs):
-        kept = dict(trim(doc) if trim else ({RAW: doc} if record_id(doc) is None else doc))
-        kept[ORDER] = n
-        found[record_id(doc) or f"#{n}"] = kept
-    return found
+    records = _Records(trim)
+    for _ in records.keep(docs):
+        pass
+    return records.found
 
 
-class RecordingClover:
-    """A Clover reader that keeps what it passes on (the full read that fills the records)."""
+class _Records:
+    """What a recording reader keeps of one listing: each record trimmed and numbered as it
+    passes (in the reading thread), keyed as by_id keys them; the document itself goes on to
+    the parser and is not held."""
+
+    def __init__(self, trim: Any = None, as_text: bool = False) -> None:
+        self.trim = trim
+        self.as_text = as_text  # kept as the text they are stored as (RecordText)
+        self.found: dict[str, Any] = {}
+        self.count = 0  # records listed so far (a second listing numbers on)
+        self.newest_ms = 0  # the newest integer `modifiedTime` among them (0: none)
+
+    def keep(self, docs: Iterable[Any]) -> Iterator[Any]:
+        found, trim = self.found, self.trim
+        for doc in docs:
+            n, key = self.count, record_id(doc)
+            self.count += 1
+            # A new dict either way: the listing's own document is not changed.
+            kept = trim(doc) if trim is not None else {RAW: doc} if key is None else dict(doc)
+            kept[ORDER] = n
+            stamp = kept.get("modifiedTime")
+            if type(stamp) is int and stamp > self.newest_ms:
+                self.newest_ms = stamp
+            found[key or f"#{n}"] = record_text(kept) if self.as_text else kept
+            yield doc
+
+
+class _Recording:
+    """A reader that keeps what it passes on (the full read that fills the records):
+    `kept(kind)` is by_id() of what was listed, each record as the text it is stored as."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.seen: dict[str, list[Any]] = {}
+        self._records: dict[str, _Records] = {}
 
-    def _keep(self, kind: str, docs: Iterable[Any]) -> Iterator[Any]:
-        kept = self.seen.setdefault(kind, [])
-        for doc in docs:
-            kept.append(doc)
-            yield doc
+    def kept(self, kind: str) -> dict[str, RecordText]:
+        records = self._records.get(kind)
+        return records.found if records is not None else {}
 
+    def newest_ms(self, kind: str) -> int:
+        """The newest integer `modifiedTime` of the records kept (0: none)."""
+        records = self._records.get(kind)
+        return records.newest_ms if records is not None else 0
+
+    def _keep(self, kind: str, docs: Iterable[Any], trim: Any = None) -> Iterator[Any]:
+        return self._records.setdefault(kind, _Records(trim, as_text=True)).keep(docs)
+
+
+class RecordingClover(_Recording):
     def iter_items(self, modified_since: int | None = None, expand: Any = ()) -> Iterator[Any]:
-        return self._keep(CLOVER_ITEM, self.inner.iter_items(modified_since, expand=expand))
+        return self._keep(
+            CLOVER_ITEM, self.inner.iter_items(modified_since, expand=expand), trim_item
+        )
 
     def iter_item_stocks(self) -> Iterator[Any]:
         return self.inner.iter_item_stocks()  # type: ignore[no-any-return]
@@ -168,22 +206,12 @@ class RecordingClover:
         return self._keep(CLOVER_OPTION, self.inner.iter_options())
 
 
-class RecordingBigCommerce:
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.seen: dict[str, list[Any]] = {}
-
+class RecordingBigCommerce(_Recording):
     def iter_products(self, include: tuple[str, ...] = ("variants",), **filters: Any) -> Any:
-        kept = self.seen.setdefault(BC_PRODUCT, [])
-        for doc in self.inner.iter_products(include, **filters):
-            kept.append(doc)
-            yield doc
+        return self._keep(BC_PRODUCT, self.inner.iter_products(include, **filters), trim_product)
 
     def iter_categories(self) -> Iterator[Any]:
-        kept = self.seen.setdefault(BC_CATEGORY, [])
-        for doc in self.inner.iter_categories():
-            kept.append(doc)
-            yield doc
+        return self._keep(BC_CATEGORY, self.inner.iter_categories())
 
 
 class ReplayClover:

@@ -12,7 +12,7 @@ from esync_desktop.domain import bigcommerce_limits as limits
 from esync_desktop.domain.catalog import BadField, BcCategory, CloverItem, CloverItemGroup
 from esync_desktop.domain.money import cents_to_decimal
 from esync_desktop.domain.sku import clean_name
-from esync_desktop.sync.cursors import Cursor, content_hash
+from esync_desktop.sync.cursors import Cursor, content_hash, plain_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.rules import Rules, stock_to_level
 from esync_desktop.sync.snapshot import Snapshot
@@ -110,16 +110,18 @@ def _value_limits(item: CloverItem, weight: Decimal) -> Refusal | None:
 
 
 def _item_hash(item: CloverItem) -> str:
-    return content_hash(
-        item.name,
-        item.sku,
-        item.price_cents,
-        str(item.stock),
-        item.active,
-        item.description,
-        item.categories,
-        item.group_id,
-        [(o.attribute, o.option) for o in item.options],
+    return plain_hash(
+        (
+            item.name,
+            item.sku,
+            item.price_cents,
+            str(item.stock),
+            item.active,
+            item.description,
+            item.categories,
+            item.group_id,
+            tuple((o.attribute, o.option) for o in item.options),
+        )
     )
 
 

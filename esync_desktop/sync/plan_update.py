@@ -52,8 +52,19 @@ def plan_send_inventory(
     action: str, snapshot: Snapshot, options: Mapping[str, Any], cursor: Cursor, rules: Rules
 ) -> ActionPlan:
     """Stock of existing BigCommerce products (standard) or variants (matrix) from Clover."""
-    matrix = action == SEND_INVENTORY_MATRIX
     require_name = bool(options.get("require_name_match", True))
+    if cursor.since_ms is None and not cursor.hashes:
+        key = (action, require_name)
+        return snapshot.remembered(
+            key, rules, lambda: _plan_inventory(action, snapshot, require_name, cursor, rules)
+        )
+    return _plan_inventory(action, snapshot, require_name, cursor, rules)
+
+
+def _plan_inventory(
+    action: str, snapshot: Snapshot, require_name: bool, cursor: Cursor, rules: Rules
+) -> ActionPlan:
+    matrix = action == SEND_INVENTORY_MATRIX
     groups = {g.id: g for g in snapshot.clover_groups}
     rows: list[PlanRow] = []
     items = [i for i in snapshot.planned_items if (i.group_id is not None) == matrix]
@@ -206,6 +217,10 @@ def plan_send_prices(
 ) -> ActionPlan:
     """Prices of matched products and variants whose BigCommerce price differs. Compared on
     every run (no cursor): a price changed on the web side is put back too."""
+    return snapshot.remembered(SEND_PRICES, rules, lambda: _plan_prices(snapshot, rules))
+
+
+def _plan_prices(snapshot: Snapshot, rules: Rules) -> ActionPlan:
     rows: list[PlanRow] = []
     # Clover has no sale price: owning it means the web store has none either.
     clear_sale = rules.ownership.owner(SALE_PRICE) == CLOVER

@@ -316,7 +316,7 @@ def read_snapshot(
     expand = ("categories", "itemStock", "options")
     stock_records = Ahead(clover.iter_item_stocks, keep, name="stocks") if needs.stocks else None
     # Raw items wait for the stock records: a few pages of them at most.
-    item_docs = Ahead(lambda: clover.iter_items(expand=expand), keep, buffer=5000, name="items")
+    item_docs = Ahead(lambda: clover.iter_items(expand=expand), keep, name="items")
     products = (
         Ahead(
             lambda: bigcommerce.iter_products(include=("variants",)),

@@ -73,7 +73,8 @@ def plan_json_chunks(
         yield f'{", " if n else ""}{{"action": {_dumps(action.action)}, "rows": ['
         rows = action.rows
         for start in range(0, len(rows), _ROWS_PER_CHUNK):
-            chunk = ", ".join(_dumps(r.public()) for r in rows[start : start + _ROWS_PER_CHUNK])
+            # A list's JSON is its items' joined by ", ": one encoding per chunk of rows.
+            chunk = _dumps([r.public() for r in rows[start : start + _ROWS_PER_CHUNK]])[1:-1]
             yield f", {chunk}" if start else chunk
         counts = _counts(r.outcome for r in rows)
         for key, value in counts.items():
@@ -83,8 +84,12 @@ def plan_json_chunks(
     yield f'], "summary": {_dumps(total)}, "api_calls": {_dumps(dict(api_calls))}}}'
 
 
+# json.dumps(value, ensure_ascii=False, default=str), without a new encoder per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _JSON.encode(value)
 
 
 def result_row(result: RowResult) -> dict[str, Any]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from esync_desktop.domain.bigcommerce_limits import product_name_key
 from esync_desktop.domain.catalog import (
@@ -16,6 +16,8 @@ from esync_desktop.domain.catalog import (
     CloverItemGroup,
 )
 from esync_desktop.sync.rules import BcMatch, CategoryIndex, bc_sku_index, clover_duplicates
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,20 @@ class Snapshot:
     focus: frozenset[str] | None = None
     # The names of the merchant's default Clover tax rates (read only for the tax-class map).
     clover_default_tax_rates: tuple[str, ...] = ()
+    # Plans already made from this snapshot (see `remembered`); never copied by replace().
+    _made: dict[Any, tuple[object, Any]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def remembered(self, key: Any, rules: object, make: Callable[[], T]) -> T:
+        """`make()`, once per key and rules object: the drift check plans the prices and the
+        stock again, as send-prices and the stock actions of the same plan just did."""
+        found = self._made.get(key)
+        if found is not None and found[0] is rules:
+            return found[1]  # type: ignore[no-any-return]
+        made = make()
+        self._made[key] = (rules, made)
+        return made
 
     def with_focus(self, focus: frozenset[str] | None) -> Snapshot:
         """This snapshot planning only the items of `focus` (see there), keeping the indexes

@@ -15,7 +15,9 @@ All writes of one change go in one transaction (`links_write`)."""
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +34,7 @@ CONFIRMED: Final = "confirmed"
 NO_LOCATION = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One SKU of one store pair. `bc_product_id` None: not in BigCommerce when last checked."""
 
@@ -44,7 +46,7 @@ class Link:
     checked_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldMark:
     """A value to remember: `kind` WRITTEN (a sync sent it and the store took it) or CONFIRMED
     (a read found both stores holding it). Values are text: prices as decimal strings, stock as
@@ -58,7 +60,7 @@ class FieldMark:
     at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkField:
     """What is remembered of one SKU's field (at one location, for stock)."""
 
@@ -100,7 +102,7 @@ class LinkChange:
 
     links: list[Link] = field(default_factory=list)
     fields: list[FieldMark] = field(default_factory=list)
-    # kind -> {record id -> document, or None to forget it}
+    # kind -> {record id -> document (or its RecordText), or None to forget it}
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Kinds whose records are replaced whole by `records[kind]` (a full read).
     replace_kinds: set[str] = field(default_factory=set)
@@ -122,13 +124,38 @@ _DECIMAL = "$decimal"
 
 def _dump_doc(doc: Any) -> str:
     """A record as JSON; the exact amounts a client parsed as Decimal are kept exact."""
-    return json.dumps(doc, separators=(",", ":"), default=_tag)
+    if type(doc) is RecordText:
+        return doc
+    return _DOC_JSON.encode(doc)
+
+
+class RecordText(str):
+    """A record already in the text it is stored as (`LinkChange.records` takes either): a
+    full read keeps 100k records until the plan is made, and text is a fraction of the dicts."""
+
+    __slots__ = ()
+
+
+def record_text(doc: Any) -> RecordText:
+    return RecordText(_DOC_JSON.encode(doc))
 
 
 def _tag(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {_DECIMAL: str(value)}
     raise TypeError(f"{type(value).__name__} cannot be stored in a record")
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
+# Links and fields go in SKU key order (stable: a key's own fields keep theirs).
+_BY_SKU_KEY = operator.attrgetter("sku_key")
+
+
+# json.dumps(doc, separators=(",", ":"), default=_tag), without a new encoder per record.
+_DOC_JSON = json.JSONEncoder(separators=(",", ":"), default=_tag)
 
 
 def _untag(value: dict[str, Any]) -> Any:
@@ -250,6 +277,8 @@ class LinksMixin(Database):
         if not change:
             return
         now = now_text()
+        # A full read stamps 100k links and fields with one moment: its text is made once.
+        stamp = functools.lru_cache(maxsize=8)(to_text)
         with self._tx() as conn:
             if change.replace_links:
                 conn.execute("DELETE FROM links WHERE scope = ?", (scope,))
@@ -267,7 +296,7 @@ class LinksMixin(Database):
                 "clover_item_id = excluded.clover_item_id, "
                 "bc_product_id = excluded.bc_product_id, "
                 "bc_variant_id = excluded.bc_variant_id, checked_at = excluded.checked_at",
-                [
+                (
                     (
                         scope,
                         link.sku_key,
@@ -275,29 +304,30 @@ class LinksMixin(Database):
                         link.clover_item_id,
                         link.bc_product_id,
                         link.bc_variant_id,
-                        to_text(link.checked_at) if link.checked_at else now,
+                        stamp(link.checked_at) if link.checked_at else now,
                     )
-                    for link in change.links
-                ],
+                    for link in sorted(change.links, key=_BY_SKU_KEY)
+                ),
             )
+            fields = sorted(change.fields, key=_BY_SKU_KEY)
             for kind in (WRITTEN, CONFIRMED):
                 conn.executemany(
                     f"INSERT INTO link_fields (scope, sku_key, field, location_id, {kind}, "
                     f"{kind}_at) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET "
                     f"{kind} = excluded.{kind}, {kind}_at = excluded.{kind}_at",
-                    [
+                    (
                         (
                             scope,
                             mark.sku_key,
                             mark.field,
                             mark.location_id,
                             mark.value,
-                            to_text(mark.at) if mark.at else now,
+                            stamp(mark.at) if mark.at else now,
                         )
-                        for mark in change.fields
+                        for mark in fields
                         if mark.kind == kind
-                    ],
+                    ),
                 )
             for kind in change.replace_kinds:
                 conn.execute("DELETE FROM link_records WHERE scope = ? AND kind = ?", (scope, kind))
@@ -309,11 +339,14 @@ class LinksMixin(Database):
                 conn.executemany(
                     "INSERT INTO link_records (scope, kind, record_id, doc) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (scope, kind, record_id) DO UPDATE SET doc = excluded.doc",
-                    [
+                    # Made one at a time: 100k records' text is never held at once.
+                    (
                         (scope, kind, rid, _dump_doc(doc))
-                        for rid, doc in docs.items()
+                        # In key order: each page of the table is filled once, not split over
+                        # and over by inserts all over it.
+                        for rid, doc in sorted(docs.items(), key=_first)
                         if doc is not None
-                    ],
+                    ),
                 )
             conn.executemany(
                 "INSERT INTO link_reads (scope, part, read_at, watermark_ms, summary) "
