@@ -9,10 +9,13 @@ Works on PlanRow and on a past run's item records (outcome and reason as plain s
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from esync_desktop.sync import analysis
 from esync_desktop.sync.analysis import created_skus, item_key, needs_attention
 from esync_desktop.sync.model import Outcome, Reason
 
@@ -36,7 +39,7 @@ STATE_RANK = {
 }
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class ItemRow:
     """One item: its steps (plan rows or run records) in plan order with a state each
     (an outcome value, ATTENTION or WAITS), the step giving its result and that step's state,
@@ -72,9 +75,19 @@ class ItemRow:
         return self.attention if self.attention is not None else self.result
 
 
+# A step's state by its outcome when it can neither need the owner nor wait (see step_state).
+_PLAIN_STATES = {o: o.value for o in Outcome if o not in (Outcome.SKIP, Outcome.FAIL)}
+
+
 def step_state(row: Any, creating: frozenset[str]) -> str:
     """What the step does for its item: its outcome value, ATTENTION or WAITS."""
-    outcome = str(row.outcome)
+    outcome = row.outcome
+    plain = _PLAIN_STATES.get(outcome)
+    # Writes and unchanged rows never need the owner, but for a return waiting to be restocked
+    # (analysis.needs_attention): the quick answer for most of 400k rows.
+    if plain is not None and row.reason != Reason.NOT_RESTOCKED:
+        return plain
+    outcome = str(outcome)
     if outcome == Outcome.FAIL:
         return outcome
     if needs_attention(row, creating):
@@ -89,15 +102,23 @@ def step_state(row: Any, creating: frozenset[str]) -> str:
     return outcome
 
 
-def _first(steps: Iterable[Any], field: str) -> str | None:
-    return next((v for v in (getattr(s, field, None) for s in steps) if v), None)
-
-
 def _item(key: str, steps: list[Any], states: list[str]) -> ItemRow:
-    best = max(range(len(steps)), key=lambda n: (STATE_RANK.get(states[n], 0), -n))
-    attention = next(
-        (s for s, state in zip(steps, states, strict=True) if state in (ATTENTION, "fail")), None
-    )
+    """One pass over the item's steps: its result (the first of the highest rank), the first
+    step needing the owner, and the first name each store gives."""
+    best = attention = None
+    best_rank = -1
+    sku = clover_name = bc_name = None
+    for n, state in enumerate(states):
+        step = steps[n]
+        rank = STATE_RANK.get(state, 0)
+        if rank > best_rank:
+            best, best_rank = n, rank
+        if attention is None and (state == ATTENTION or state == "fail"):
+            attention = step
+        sku = sku or step.sku
+        clover_name = clover_name or step.clover_name
+        bc_name = bc_name or getattr(step, "bc_name", None)
+    assert best is not None
     return ItemRow(
         key=key,
         steps=tuple(steps),
@@ -105,9 +126,9 @@ def _item(key: str, steps: list[Any], states: list[str]) -> ItemRow:
         result=steps[best],
         state=states[best],
         attention=attention,
-        sku=_first(steps, "sku"),
-        clover_name=_first(steps, "clover_name"),
-        bc_name=_first(steps, "bc_name"),
+        sku=sku,
+        clover_name=clover_name,
+        bc_name=bc_name,
     )
 
 
@@ -118,13 +139,67 @@ def group_items(rows: Sequence[Any], creating: frozenset[str] | None = None) -> 
         creating = created_skus(rows)
     steps: dict[str, list[Any]] = {}
     states: dict[str, list[str]] = {}
+    key_of, state_of = item_key, step_state
     for row in rows:
-        key = item_key(row)
+        key = key_of(row)
+        state = state_of(row, creating)
         found = steps.get(key)
         if found is None:
             steps[key] = [row]
-            states[key] = [step_state(row, creating)]
+            states[key] = [state]
         else:
             found.append(row)
-            states[key].append(step_state(row, creating))
+            states[key].append(state)
     return [_item(key, found, states[key]) for key, found in steps.items()]
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """Steps (plan rows or a run's records) with their items and what the preview shows
+    beside them, computed once: the worker thread that planned or loaded the steps makes
+    this, so the window only shows it (400k steps take a second to group)."""
+
+    steps: tuple[Any, ...]
+    creating: frozenset[str]
+    # SKUs whose create step is skipped for something to fix (analysis.create_skips).
+    create_skips: dict[str, Any]
+    items: tuple[ItemRow, ...]
+
+    @cached_property
+    def tally(self) -> analysis.ItemTally:
+        """analysis.tally_items of the steps, from the items: each counted once, needing the
+        owner first, then new, then updated."""
+        states = [ATTENTION if i.attention is not None else i.state for i in self.items]
+        new, updated = states.count(Outcome.CREATE.value), states.count(Outcome.UPDATE.value)
+        attention = states.count(ATTENTION)
+        return analysis.ItemTally(new, updated, attention, len(states) - new - updated - attention)
+
+    @cached_property
+    def fix_groups(self) -> list[analysis.FixGroup]:
+        return analysis.fix_groups(self.steps)
+
+
+def grouped(steps: Iterable[Any]) -> Grouped:
+    rows = tuple(steps)
+    creating = created_skus(rows)
+    return Grouped(rows, creating, analysis.create_skips(rows), tuple(group_items(rows, creating)))
+
+
+# The last plan grouped, and its Grouped: the preview's worker groups the plan it made, and
+# the window, given that same plan, finds it here (plan objects are never changed).
+_last_plan: tuple[weakref.ref[Any], Grouped] | None = None
+
+
+def plan_grouped(plan: Any, *, ready: bool = False) -> Grouped:
+    """The plan's rows grouped (a TaskPlan's, action after action). `ready`: also work out
+    the headline tally and the fix-it groups now (in the worker, not in the window)."""
+    global _last_plan
+    last = _last_plan
+    if last is not None and last[0]() is plan:
+        found = last[1]
+    else:
+        found = grouped(r for a in plan.actions for r in a.rows)
+        _last_plan = (weakref.ref(plan), found)
+    if ready:
+        _ = found.tally, found.fix_groups
+    return found

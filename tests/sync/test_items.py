@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 from esync_desktop import wording
 from esync_desktop.sync import analysis
-from esync_desktop.sync.items import ATTENTION, WAITS, group_items
-from esync_desktop.sync.model import Outcome, PlanRow, Reason
+from esync_desktop.sync.items import ATTENTION, WAITS, group_items, plan_grouped
+from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason, TaskPlan
 
 
 def _row(
@@ -134,3 +134,15 @@ def test_a_runs_records_group_the_same_way() -> None:
     assert [i.outcome for i in items] == ["create", "skip", "fail", "create", "create", "not_done"]
     assert items[0].states == ("create", WAITS, WAITS, WAITS)
     assert items[1].attention is records[1]
+
+
+def test_a_plan_is_grouped_once_where_it_was_made_and_found_again_by_the_window() -> None:
+    plan = TaskPlan("T", (ActionPlan("send-standard", tuple(_plan())),))
+    first = plan_grouped(plan, ready=True)
+    assert plan_grouped(plan) is first  # the same plan: nothing grouped again
+    assert first.tally == analysis.tally_items(first.steps)
+    assert first.fix_groups == analysis.fix_groups(first.steps)
+    assert [i.sku for i in first.items] == [i.sku for i in group_items(_plan())]
+    other = TaskPlan("T", (ActionPlan("send-standard", tuple(_plan()[:3])),))
+    assert len(plan_grouped(other).items) == 3
+    assert plan_grouped(plan) is not first  # only the last plan is kept
