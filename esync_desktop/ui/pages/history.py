@@ -145,7 +145,7 @@ class HistoryPage(widgets.Page):
                     wording.WAITS_RESULT,
                 ],
             },
-            {1: 0.2, 2: 0.24, 4: 0.14, ITEM_FIX: 0.24, 6: 0.18},
+            {1: 0.26, 2: 0.2, 4: 0.14, ITEM_FIX: 0.22, 6: 0.18},
         )
         self.items_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.items_table.selectionModel().currentRowChanged.connect(self._on_item_selected)
@@ -279,6 +279,9 @@ class HistoryPage(widgets.Page):
         result = self.items_proxy.data(current.siblingAtColumn(ITEM_RESULT)) or ""
         name = item_name(item, short=False)
         self.item_details.setText(item_html(item, result, step_why, self.item_fix, name))
+        # The steps pane takes room from the table: keep the chosen row in sight.
+        table = self.items_table
+        QTimer.singleShot(0, table, lambda: table.scrollTo(table.currentIndex()))
 
     @Slot(object)
     def _on_log(self, entries: list[Any]) -> None:

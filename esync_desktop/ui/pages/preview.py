@@ -342,7 +342,7 @@ class PreviewPage(widgets.Page):
         step = item.focus if item is not None else None
         shown = self.order_view.show_row(step, self.model.fix_for(step) if step else "")
         self.details.setVisible(not shown or (item is not None and len(item.steps) > 1))
-        if shown:  # the pane takes room from the table: keep the chosen row in sight
+        if item is not None:  # the panes take room from the table: keep the chosen row in sight
             QTimer.singleShot(0, self.table, lambda: self.table.scrollTo(self.table.currentIndex()))
         self.fix_panel.set_current_row(step)
         if item is None:
