@@ -569,3 +569,53 @@ def owned_field_label(name: str) -> str:
 
 def owner_label(owner: str) -> str:
     return OWNER_LABELS.get(owner, owner)
+
+
+# An item's steps in one cell ("New product ✓ · Stock (Main Street) next sync · Price —"):
+# a mark per step state (see sync/items.py), and the words the cell's tooltip spells out.
+STEP_MARKS: dict[str, str] = {
+    "create": "✓",
+    "update": "✓",
+    "unchanged": "—",
+    "skip": "—",
+    "waits": "next sync",
+    "attention": "⚠",
+    "fail": "✗",
+    "not_done": "not done",
+}
+STEP_STATE_WORDS: dict[str, str] = {
+    "create": "creates it",
+    "update": "changes it",
+    "unchanged": "nothing to change",
+    "skip": "nothing to do",
+    "waits": "follows once the new product exists (the next sync)",
+    "attention": "skipped: needs you",
+    "fail": "failed",
+    "not_done": "not done (the sync was cancelled)",
+}
+# An item's result when its only steps wait for a product that this sync creates.
+WAITS_RESULT = "With new product"
+
+
+def step_name(row: Any) -> str:
+    """A step in a few words, with its location for the per-location steps."""
+    step = action_short_label(row.action)
+    facts = getattr(row, "facts", None) or {}
+    location = facts.get("location") if isinstance(facts, Mapping) else None
+    return f"{step} ({location})" if location else step
+
+
+def steps_text(item: Any) -> str:
+    """An item's steps in one line (`item` is a sync.items.ItemRow)."""
+    return " · ".join(
+        f"{step_name(s)} {STEP_MARKS.get(state, '')}".strip()
+        for s, state in zip(item.steps, item.states, strict=True)
+    )
+
+
+def steps_words(item: Any) -> str:
+    """The same, a line per step in words (the cell's tooltip)."""
+    return "\n".join(
+        f"{step_name(s)}: {STEP_STATE_WORDS.get(state, state)}"
+        for s, state in zip(item.steps, item.states, strict=True)
+    )

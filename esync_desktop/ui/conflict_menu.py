@@ -1,5 +1,6 @@
-"""The preview's choice for a field changed in both stores: right-click a conflict row to keep
-Clover's or BigCommerce's value, for that row or for every conflict row of the same field. The
+"""The preview's choice for a field changed in both stores: right-click an item with a conflict
+to keep Clover's or BigCommerce's value, for that item or for every conflict of the same field
+(an item with conflicts in several fields gets a submenu per field). The
 choice is remembered at once (the state database) and the preview is read again."""
 
 from __future__ import annotations
@@ -71,18 +72,29 @@ class ConflictChoice(QObject):
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._on_menu)
 
-    def row_at(self, index: QModelIndex) -> PlanRow | None:
-        row = self.table.model().data(index, ROW_ROLE) if index.isValid() else None
-        return row if isinstance(row, PlanRow) and row.reason is Reason.CONFLICT else None
+    def rows_at(self, index: QModelIndex) -> list[PlanRow]:
+        """The conflict steps of the item at `index` (a plan row per field)."""
+        item = self.table.model().data(index, ROW_ROLE) if index.isValid() else None
+        steps = getattr(item, "steps", ())
+        return [s for s in steps if isinstance(s, PlanRow) and s.reason is Reason.CONFLICT]
+
+    def menu_at(self, index: QModelIndex) -> QMenu | None:
+        rows = self.rows_at(index)
+        if len(rows) <= 1:
+            return menu_for(rows[0], self.plan(), self.table) if rows else None
+        menu = QMenu(self.table)
+        for row in rows:
+            sub = menu_for(row, self.plan(), menu)
+            sub.setTitle(wording.owned_field_label(str(row.facts.get("field", ""))))
+            menu.addMenu(sub)
+        return menu
 
     @Slot(QPoint)
     def _on_menu(self, point: QPoint) -> None:
-        row = self.row_at(self.table.indexAt(point))
-        if row is None:
+        menu = self.menu_at(self.table.indexAt(point))
+        if menu is None:
             return
-        picked = menu_for(row, self.plan(), self.table).exec(
-            self.table.viewport().mapToGlobal(point)
-        )
+        picked = menu.exec(self.table.viewport().mapToGlobal(point))
         if picked is not None:
             side, rows = picked.data()
             self.choose(list(rows), side)

@@ -16,6 +16,7 @@ from esync_desktop.app import ConnectionCandidate
 from esync_desktop.domain.plan import PlanRow, TaskPlan
 from esync_desktop.storage.settings import Settings, TaskConfig
 from esync_desktop.storage.weights_csv import WeightImport
+from esync_desktop.sync import items
 from esync_desktop.ui import home_data, secrets_bridge
 from esync_desktop.ui.scheduler import Scheduler
 from esync_desktop.ui.window_services import WindowServices
@@ -77,7 +78,7 @@ class AppController(QObject):
     run_finished = Signal(object, str)  # RunResult, trigger
     job_failed = Signal(str, object)  # kind, exception
     history_loaded = Signal(object)  # list of run summaries
-    items_loaded = Signal(int, object)  # run id, items
+    items_loaded = Signal(int, object)  # run id, its item records grouped: sync.items.Grouped
     log_loaded = Signal(object)  # log entries
     secrets_loaded = Signal(object)  # secrets_bridge.SecretsState
     secrets_saved = Signal(object)  # secrets_bridge.SecretsState
@@ -189,6 +190,7 @@ class AppController(QObject):
     def preview(self, task: TaskConfig) -> bool:
         def job(progress: ProgressFn, cancel: threading.Event) -> TaskPlan:
             plan: TaskPlan = self.services.plan_task(task, _engine_progress(progress), cancel)
+            items.plan_grouped(plan, ready=True)  # here, not in the window: see sync/items.py
             return plan
 
         return self.engine.submit(Job(PLAN, job, "Preview", task=task.name), wait=False)
@@ -256,7 +258,8 @@ class AppController(QObject):
 
     def load_items(self, run_id: int) -> None:
         def job(progress: ProgressFn, cancel: threading.Event) -> Any:
-            return self.services.run_items(run_id)
+            # Grouped as items here, not in the window (see sync/items.py).
+            return items.grouped(self.services.run_items(run_id))
 
         self.reads.submit(Job(ITEMS, job, run_id=run_id))
 

@@ -54,7 +54,7 @@ def _coloured(text: str, colour: str) -> str:
     return f'<span style="color:{colour}">{_e(text)}</span>'
 
 
-def _table(header: list[str], rows: list[list[str]], right: frozenset[int]) -> str:
+def html_table(header: list[str], rows: list[list[str]], right: frozenset[int]) -> str:
     """A small HTML table; cells are already escaped; columns in `right` align right."""
 
     def cell(tag: str, n: int, text: str) -> str:
@@ -127,7 +127,7 @@ def _web_order(row: Any, facts: Mapping[str, Any]) -> str:
             ]
         )
     if lines:
-        left = _table(["SKU", "Item", "Qty", "Amount", "In Clover"], lines, frozenset({2, 3}))
+        left = html_table(["SKU", "Item", "Qty", "Amount", "In Clover"], lines, frozenset({2, 3}))
     else:
         left = _e(
             "Its lines are read only when the order is to be pushed (its status is selected "
@@ -156,7 +156,10 @@ def _web_order(row: Any, facts: Mapping[str, Any]) -> str:
         if facts.get("rounding_cents"):
             totals.append([_e("of it rounding"), _e(money(facts["rounding_cents"]))])
     return "<br>".join(
-        [" · ".join(h for h in head if h), _side_by_side(left, _table([], totals, frozenset({1})))]
+        [
+            " · ".join(h for h in head if h),
+            _side_by_side(left, html_table([], totals, frozenset({1}))),
+        ]
     )
 
 
@@ -180,13 +183,13 @@ def _web_refund(row: Any, facts: Mapping[str, Any]) -> str:
         [_e(str(kind).capitalize()), "", _e(money(cents))]
         for kind, cents in facts.get("other") or []
     ]
-    left = _table(["Item", "SKU", "Qty / amount"], lines, frozenset({2})) if lines else ""
+    left = html_table(["Item", "SKU", "Qty / amount"], lines, frozenset({2})) if lines else ""
     totals = [["<b>Amount</b>", f"<b>{_e(money(facts.get('amount_cents')))}</b>"]]
     if facts.get("tax_cents"):
         totals.append([_e("of it tax"), _e(money(facts["tax_cents"]))])
     parts = [
         " · ".join(h for h in head if h),
-        _side_by_side(left, _table([], totals, frozenset({1}))),
+        _side_by_side(left, html_table([], totals, frozenset({1}))),
     ]
     note = (row.changes or {}).get("note")
     if note and note[1]:
@@ -218,12 +221,12 @@ def _sale(row: Any, facts: Mapping[str, Any]) -> str:
         for field, (old, new) in (row.changes or {}).items()
         if field.startswith("stock ")
     ]
-    left = _table(["SKU", "Web stock now", "After"], stock, frozenset({1, 2})) if stock else ""
+    left = html_table(["SKU", "Web stock now", "After"], stock, frozenset({1, 2})) if stock else ""
     missed = [
         [_e(u.get("line")), _e(u.get("sku") or ""), _coloured(str(u.get("why")), DOUBT)]
         for u in facts.get("unmatched") or []
     ]
-    right = _table(["Not taken off", "SKU", "Why"], missed, frozenset()) if missed else ""
+    right = html_table(["Not taken off", "SKU", "Why"], missed, frozenset()) if missed else ""
     return "<br>".join([" · ".join(h for h in head if h), _side_by_side(left, right)])
 
 
@@ -347,12 +350,14 @@ class OrderDetailPane(QScrollArea):
 
 
 def select_row(table: QTableView, action: str, cursor_key: str) -> bool:
-    """Selects the table's row of this step and item (after a new preview); False if gone."""
+    """Selects the table's item with this step (after a new preview); False if gone."""
     model = table.model()
+    wanted = (action, cursor_key)
     for n in range(model.rowCount()):
         index = model.index(n, 0)
         row = model.data(index, ROW_ROLE)
-        if row is not None and (row.action, row.cursor_key) == (action, cursor_key):
+        steps = getattr(row, "steps", (row,) if row is not None else ())
+        if any((s.action, s.cursor_key) == wanted for s in steps):
             table.setCurrentIndex(index)
             table.scrollTo(index)
             return True

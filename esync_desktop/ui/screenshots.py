@@ -169,6 +169,7 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         window.preview.fix_groups.setCurrentRow(0)
         window.preview.show_attention()
         window.preview.table.selectRow(10)
+        window.preview.table.scrollTo(window.preview.table.currentIndex())
         shoot(window, out / "06-preview-needs-attention.png")
 
         seen: list[int] = []
@@ -186,6 +187,7 @@ def _shoot_all(out: Path, scratch: bool) -> int:
         settle(500)  # the run's items may be read twice; select once they are in
         window.history.item_filter.setCurrentIndex(SKIPPED_ITEMS)
         window.history.items_table.selectRow(10)
+        window.history.items_table.scrollTo(window.history.items_table.currentIndex())
         shoot(window, out / "09-history.png")
         window.history.tabs.setCurrentIndex(1)
         window.history.log_table.selectRow(1)
@@ -201,10 +203,10 @@ def _shoot_all(out: Path, scratch: bool) -> int:
 
 
 def _select(table: Any, wanted: Callable[[Any], bool]) -> None:
-    """Selects the first row of the table whose plan row or run item is `wanted`."""
+    """Selects the first item of the table with a step (plan row or run record) `wanted`."""
     model = table.model()
     for n in range(model.rowCount()):
-        if wanted(model.data(model.index(n, 0), ROW_ROLE)):
+        if any(wanted(step) for step in model.data(model.index(n, 0), ROW_ROLE).steps):
             table.selectRow(n)
             table.scrollTo(model.index(n, 0))
             return

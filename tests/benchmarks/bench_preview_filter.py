@@ -1,4 +1,5 @@
-"""Preview table at 100k rows, as the window does it on the GUI thread, with a table view
+"""Preview table at 100k rows (one step per item; benchmarks/preview_model.py has items of
+several steps), as the window does it on the GUI thread, with a table view
 attached and shown: load, filter by outcome, "Needs attention", search, clear the filters,
 sort by a column, and write the CSV export (which the window does in the background); then
 the History page's items of a 100k-item run: load, filter, search, clear (best of 3 each).
@@ -52,14 +53,14 @@ def main(argv: list[str]) -> int:
         view.resize(1280, 700)
         view.show()
         app.processEvents()
-        timed("load", lambda m=model: m.set_rows(rows))
+        timed("load", lambda m=model: m.set_steps(rows))
         timed("filter", lambda p=proxy: p.set_outcomes(["skip"]))
         timed("search", lambda p=proxy: p.set_search("sku-0999"))
         timed("clear", lambda p=proxy: (p.set_search(""), p.set_outcomes(None)))
         timed("attention", lambda p=proxy: p.set_attention_only(True))
         timed("all again", lambda p=proxy: p.set_attention_only(False))
         timed("sort", lambda v=view: v.sortByColumn(CLOVER_NAME, Qt.SortOrder.DescendingOrder))
-        timed("export", lambda p=proxy, m=model: export_rows(out, p.visible_rows(), m.fix_for))
+        timed("export", lambda p=proxy, m=model: export_rows(out, p.visible_steps(), m.fix_for))
         view.close()
     figures = "  ".join(f"{k} {min(v) * 1000:.0f} ms" for k, v in timings.items())
     print(f"{count} plan rows with a view, best of 3: {figures}")
@@ -85,7 +86,7 @@ def main(argv: list[str]) -> int:
         proxy.setSourceModel(model)
         view.setModel(proxy)
         view.show()
-        timed("load", lambda m=model: m.set_rows(items))
+        timed("load", lambda m=model: m.set_steps(items))
         timed("filter", lambda p=proxy: p.set_values(["skip"]))
         timed("search", lambda p=proxy: p.set_search("item 99"))
         timed("clear", lambda p=proxy: (p.set_search(""), p.set_values(None)))

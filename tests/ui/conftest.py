@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from functools import partial
 
 # Before any Qt import: a machine without a display still runs the widget tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -42,6 +43,58 @@ def make_rows(n: int) -> list[PlanRow]:
             )
         )
     return rows
+
+
+def _item_step(action: str, outcome: Outcome, reason: Reason | None = None, **kw) -> PlanRow:
+    return PlanRow(action, outcome=outcome, reason=reason, **kw)
+
+
+def make_item_rows(n: int) -> list[PlanRow]:
+    """A plan of `n` items with four steps each (create, stock at two locations, price), in
+    plan order (step after step), the items in turn: new (its other steps wait for the create),
+    updated, unchanged, skipped for no weight (its other steps cannot find it), failed price."""
+    steps: dict[str, list[PlanRow]] = {a: [] for a in ITEM_STEPS}
+    for i in range(n):
+        kind, sku, name = i % 5, f"SKU-{i:06d}", f"Item {i}"
+        bc_name = None if kind in (0, 3) else f"Product {i}"
+        row = partial(_item_step, sku=sku, clover_name=name, bc_name=bc_name)
+
+        later = (Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE) if kind in (0, 3) else None
+        if kind == 0:
+            steps["send-standard"].append(row("send-standard", Outcome.CREATE,
+                                              changes={"name": (None, name)}))  # fmt: skip
+        elif kind == 3:
+            steps["send-standard"].append(row("send-standard", Outcome.SKIP,
+                                              Reason.MISSING_WEIGHT))  # fmt: skip
+        else:
+            steps["send-standard"].append(
+                row("send-standard", Outcome.SKIP, Reason.ALREADY_IN_BIGCOMMERCE)
+            )
+        for location, action in (("Main Street", "stock-main"), ("Annex", "stock-annex")):
+            if later:
+                found = row("send-inventory-standard", *later, facts={"location": location})
+            elif kind == 2 or (kind == 1 and location == "Annex"):
+                found = row("send-inventory-standard", Outcome.UNCHANGED, Reason.UNCHANGED,
+                            facts={"location": location})  # fmt: skip
+            else:
+                found = row("send-inventory-standard", Outcome.UPDATE,
+                            changes={"inventory_level": (i % 7, i % 7 + 1)},
+                            facts={"location": location})  # fmt: skip
+            steps[action].append(found)
+        if later:
+            steps["send-prices"].append(row("send-prices", *later))
+        elif kind == 4:
+            steps["send-prices"].append(row("send-prices", Outcome.FAIL, Reason.REJECTED,
+                                            detail="price refused"))  # fmt: skip
+        elif kind == 1:
+            steps["send-prices"].append(row("send-prices", Outcome.UPDATE,
+                                            changes={"price": ("9.00", "9.50")}))  # fmt: skip
+        else:
+            steps["send-prices"].append(row("send-prices", Outcome.UNCHANGED, Reason.UNCHANGED))
+    return [r for action in ITEM_STEPS for r in steps[action]]
+
+
+ITEM_STEPS = ("send-standard", "stock-main", "stock-annex", "send-prices")
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def test_demo_stores_to_history(gui, qtbot) -> None:
         with qtbot.waitSignal(controller.plan_ready, timeout=120_000) as planned:
             window.tasks.preview_button.click()
         plan = planned.args[0]
-        shown = window.preview.model.rows()
+        shown = window.preview.model.step_rows()
         engine_plan = services.plan_task(task)
         assert Counter(map(_key, shown)) == Counter(
             _key(r) for a in engine_plan.actions for r in a.rows
@@ -108,12 +108,18 @@ def test_demo_stores_to_history(gui, qtbot) -> None:
         assert wording.items_headline(tally) in window.preview.counts.text()
         assert f"{counts['skip']} skipped" in window.preview.counts.toolTip()
         assert counts["create"] > 0 and counts["skip"] > 0
-        # Every skipped row says why and what to do, in words.
+        # One row per item, as many as the headline counts.
+        items = window.preview.model.rows()
+        assert len(items) == len({analysis.item_key(r) for r in shown})
+        assert window.preview.model.rowCount() == len(items)
+        # Every item needing attention says why and what to do, in words.
         window.preview.show_attention()
-        for row in window.preview.proxy.visible_rows():
-            assert row.outcome is Outcome.SKIP
-            assert wording.reason_text(row) and "_" not in wording.reason_text(row)
-            assert window.preview.model.fix_for(row), row
+        assert window.preview.proxy.rowCount() == tally.attention
+        for item in window.preview.proxy.visible_rows():
+            assert item.outcome == Outcome.SKIP
+            why = wording.reason_text(item.attention)
+            assert why and "_" not in why
+            assert window.preview.model.item_fix(item), item
 
         # Sync now runs exactly the preview, off the GUI thread.
         heartbeat = Heartbeat()

@@ -14,6 +14,7 @@ from esync_desktop.storage.settings import ActionConfig, TaskConfig
 from esync_desktop.ui.conflict_menu import conflict_rows, menu_for
 from esync_desktop.ui.main_window import FIELDS as FIELDS_PAGE
 from esync_desktop.ui.main_window import PREVIEW
+from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.models.fields_models import NOT_MAPPED, OWNER, TAX_CLASS
 from tests.sync.orders_live import Stores
 
@@ -102,6 +103,17 @@ def test_a_conflict_is_settled_from_the_preview(gui: Any, qtbot: Any) -> None:
         "Keep Clover's name in all 2 conflicts",
         "Keep BigCommerce's name in all 2 conflicts",
     ]
+    # Right-clicking the item's row in the table offers the same (the item has this step).
+    model = preview.table.model()
+    at = next(
+        model.index(n, 0)
+        for n in range(model.rowCount())
+        if model.data(model.index(n, 0), ROW_ROLE).sku == "MUG-001"
+    )
+    assert preview.conflicts.rows_at(at) == [mug]
+    from_table = preview.conflicts.menu_at(at)
+    assert from_table is not None
+    assert [a.text() for a in from_table.actions() if a.text()] == labels
     # Keep the web's name for MUG-001 only: the preview is read again without its conflict.
     side, chosen = menu.actions()[1].data()
     with qtbot.waitSignal(gui.controller.plan_ready, timeout=60_000):

@@ -19,7 +19,8 @@ def test_fix_groups_list_the_causes_and_show_their_items(gui, qtbot) -> None:
     with qtbot.waitSignal(controller.plan_ready, timeout=120_000):
         window.refresh_preview()
     preview = window.preview
-    rows = preview.model.rows()
+    rows = preview.model.step_rows()
+    items = preview.model.rows()
     groups = analysis.fix_groups(rows)
     assert not preview.fix_groups.isHidden()
     titles = [wording.fix_group_title(g) for g in groups]
@@ -32,10 +33,10 @@ def test_fix_groups_list_the_causes_and_show_their_items(gui, qtbot) -> None:
     assert groups[bags].count > 1
 
     preview.fix_groups.setCurrentRow(bags + 1)  # after "Every item"
-    shown = preview.proxy.visible_rows()
-    assert len({analysis.item_key(r) for r in shown}) == groups[bags].count
-    assert {r.sku.casefold() for r in shown} == {r.sku.casefold() for r in groups[bags].rows}
-    assert f"{len(shown):,} of {len(rows):,} shown" == preview.shown.text()
+    shown = preview.proxy.visible_rows()  # one row per item
+    assert len(shown) == groups[bags].count
+    assert {i.sku.casefold() for i in shown} == {r.sku.casefold() for r in groups[bags].rows}
+    assert f"{len(shown):,} of {len(items):,} items shown" == preview.shown.text()
 
     preview.fix_groups.setCurrentRow(0)
-    assert preview.proxy.rowCount() == len(rows)
+    assert preview.proxy.rowCount() == len(items)

@@ -42,7 +42,7 @@ def _choose(preview: Any, reason: Reason, category: str | None = None) -> Any:
 
 
 def _groups(preview: Any) -> list[Any]:
-    return analysis.fix_groups(preview.model.rows())
+    return analysis.fix_groups(preview.model.step_rows())
 
 
 def _still_there(preview: Any, reason: Reason, skus: set[str]) -> set[str]:
@@ -75,7 +75,7 @@ def test_create_the_missing_category(gui, qtbot) -> None:
     task = gui.controller.task(preview.plan.task)
     assert gui.services.plan_task(task).counts() == preview.plan.counts()
     # The bags are now new products in the preview, ready for Sync now.
-    creating = analysis.created_skus(preview.model.rows())
+    creating = analysis.created_skus(preview.model.step_rows())
     assert {s.casefold() for s in skus} & creating
 
 
@@ -151,7 +151,7 @@ def test_stop_requiring_matching_names(gui, qtbot) -> None:
     assert options["send-inventory-standard"]["require_name_match"] is False
     assert not _still_there(preview, Reason.NAME_MISMATCH, skus)
     # The item is now a stock update, or already level.
-    rows = [r for r in preview.model.rows() if r.sku in skus and r.action in options]
+    rows = [r for r in preview.model.step_rows() if r.sku in skus and r.action in options]
     assert rows and all(r.reason is not Reason.NAME_MISMATCH for r in rows)
     assert "group is done" in preview.banner.text()
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from esync_desktop.app import Services
 from esync_desktop.paths import AppPaths
 from esync_desktop.storage.state.records import ItemResult, LogEntry, RunRecord
+from esync_desktop.sync.items import group_items
 from esync_desktop.ui.models.history_models import (
     LogTableModel,
     OutcomeSearchProxyModel,
@@ -23,15 +24,23 @@ T0 = datetime(2026, 5, 11, 8, 0, tzinfo=UTC)
 
 def _check(qtmodeltester, model, rows) -> None:
     """Checked once empty; the tester stays connected and checks the model again on each of
-    its signals while it is filled, re-filled, appended to, and sorted on every column."""
+    its signals while it is filled, re-filled, appended to, and sorted on every column. A
+    run's items table is given the run's step records and shows them as items."""
     qtmodeltester.check(model, force_py=True)
-    model.set_rows(rows)
-    model.set_rows(rows[: len(rows) // 2])
-    model.append_rows(rows[len(rows) // 2 :])
+    if isinstance(model, RunItemsTableModel):
+        model.set_steps(rows)
+        model.set_steps(rows[: len(rows) // 2])
+        model.set_steps(rows)
+        expected = len(group_items(rows))
+    else:
+        model.set_rows(rows)
+        model.set_rows(rows[: len(rows) // 2])
+        model.append_rows(rows[len(rows) // 2 :])
+        expected = len(rows)
     for column in range(model.columnCount()):
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
             model.sort(column, order)
-    assert model.rowCount() == len(rows)
+    assert model.rowCount() == expected
     for row in range(model.rowCount()):  # every cell, every role the views ask for
         for column in range(model.columnCount()):
             index = model.index(row, column)
@@ -80,12 +89,15 @@ def test_items_table_with_a_demo_run(qtmodeltester, demo_records) -> None:
     assert {"create", "skip"} <= outcomes  # the demo's messy cases
     model = RunItemsTableModel()
     _check(qtmodeltester, model, items)
+    # One row per item: an item's steps of the run are in one row.
+    assert model.rowCount() < len(items)
+    assert sorted(s.seq for i in model.rows() for s in i.steps) == sorted(i.seq for i in items)
 
 
 def test_items_filter_over_a_demo_run(qtmodeltester, demo_records) -> None:
     _, items, _ = demo_records
     model = RunItemsTableModel()
-    model.set_rows(items)
+    model.set_steps(items)
     proxy = OutcomeSearchProxyModel()
     proxy.setSourceModel(model)
     qtmodeltester.check(proxy, force_py=True)
@@ -96,7 +108,7 @@ def test_items_filter_over_a_demo_run(qtmodeltester, demo_records) -> None:
     assert all("mug" in model.search_text(i).casefold() for i in proxy.visible_rows())
     proxy.set_values(None)
     proxy.set_search("")
-    assert proxy.rowCount() == model.total_count() == len(items)
+    assert proxy.rowCount() == model.total_count() == len(group_items(items))
 
 
 def test_log_table_with_a_demo_run(qtmodeltester, demo_records) -> None:

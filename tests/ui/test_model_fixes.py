@@ -17,9 +17,11 @@ def test_preview_not_found_points_to_the_create_step(qtbot) -> None:
     )
     model = PlanTableModel()
     model.set_plan(TaskPlan("T", (ActionPlan("x", rows),)))
-    texts = [model.data(model.index(r, FIX)) for r in range(2)]
-    assert any(t.startswith("The “New product” step skips it") for t in texts)
-    model.append_rows([PlanRow("send-standard", "CUP-1", Outcome.SKIP, Reason.NO_CATEGORY)])
+    # One item: what to do is its create step's; its price step points there.
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, FIX)).startswith("Add a weight for SKU MUG-9")
+    assert model.fix_for(rows[1]).startswith("The “New product” step skips it")
+    model.set_steps([*rows, PlanRow("send-standard", "CUP-1", Outcome.SKIP, Reason.NO_CATEGORY)])
     assert "cup-1" in model.create_skips
 
 
@@ -29,11 +31,11 @@ def test_run_items_have_a_what_to_do_column(qtbot) -> None:
         ItemResult(1, 2, "send-prices", "MUG-9", "skip", reason="not_in_bigcommerce"),
     ]
     model = RunItemsTableModel()
-    model.set_rows(items)
+    model.set_steps(items)
     assert model.headerData(ITEM_FIX, Qt.Orientation.Horizontal) == "What to do"
-    texts = {model.data(model.index(r, ITEM_FIX)) for r in range(2)}
-    assert any(t.startswith("Add a weight for SKU MUG-9") for t in texts)
-    assert any(t.startswith("The “New product” step skips it") for t in texts)
+    assert model.rowCount() == 1  # one item, two steps
+    assert model.data(model.index(0, ITEM_FIX)).startswith("Add a weight for SKU MUG-9")
+    assert model.fix_for(items[1]).startswith("The “New product” step skips it")
     assert [c.title for c in LOG_COLUMNS][-2:] == ["Item", "What"]
 
 
@@ -50,10 +52,13 @@ def test_run_items_needing_attention_leave_out_normal_skips(qtbot) -> None:
     model = RunItemsTableModel()
     proxy = OutcomeSearchProxyModel()
     proxy.setSourceModel(model)
-    model.set_rows(items)
+    model.set_steps(items)
     proxy.set_attention_only(True)
-    assert sorted(i.seq for i in proxy.visible_rows()) == [1, 5]
+    assert sorted(i.sku for i in proxy.visible_rows()) == ["JAR-2", "MUG-9"]
     proxy.set_values(["skip"])
-    assert [i.seq for i in proxy.visible_rows()] == [1]
+    assert [i.sku for i in proxy.visible_rows()] == ["MUG-9"]
     proxy.set_attention_only(False)
-    assert sorted(i.seq for i in proxy.visible_rows()) == [1, 2, 4]
+    # By the item's result: TEA-1 is created (its price step waits for that), not skipped.
+    assert sorted(i.sku for i in proxy.visible_rows()) == ["CUP-1", "MUG-9"]
+    proxy.set_values(["create"])
+    assert [[s.seq for s in i.steps] for i in proxy.visible_rows()] == [[3, 4]]

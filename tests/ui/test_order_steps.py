@@ -17,6 +17,7 @@ from esync_desktop.domain.money import cents_to_decimal, decimal_to_cents
 from esync_desktop.domain.plan import Outcome, Reason
 from esync_desktop.storage.secrets import SecretStore
 from esync_desktop.storage.settings import ActionConfig, SettingsStore, TaskConfig
+from esync_desktop.sync.items import group_items
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.main_window import PREVIEW, TASKS, MainWindow
 from esync_desktop.ui.models.base import ROW_ROLE
@@ -74,21 +75,24 @@ def _preview(app: SimpleNamespace, qtbot: Any, name: str = "Orders") -> Any:
 
 
 def _select(app: SimpleNamespace, wanted: Any) -> Any:
+    """Selects the first item with a step (plan row) `wanted`, and returns that step."""
     table = app.window.preview.table
     model = table.model()
     for n in range(model.rowCount()):
-        row = model.data(model.index(n, 0), ROW_ROLE)
-        if wanted(row):
+        item = model.data(model.index(n, 0), ROW_ROLE)
+        step = next((s for s in item.steps if wanted(s)), None)
+        if step is not None:
             table.setCurrentIndex(model.index(n, 0))
-            return row
+            return step
     raise AssertionError("no such row in the preview")
 
 
 def _cell(app: SimpleNamespace, row: Any, column: int) -> str:
+    """The text in `column` of the item that has the step `row`."""
     table = app.window.preview.table
     model = table.model()
     for n in range(model.rowCount()):
-        if model.data(model.index(n, 0), ROW_ROLE) is row:
+        if any(s is row for s in model.data(model.index(n, 0), ROW_ROLE).steps):
             return str(model.data(model.index(n, column)))
     raise AssertionError("row not shown")
 
@@ -133,7 +137,8 @@ def test_orders_that_need_nothing_do_not_ask_for_attention(app, qtbot) -> None:
     _task(app, "push-orders", "sync-refunds", "pull-sales")
     _preview(app, qtbot)
     model = app.window.preview.model
-    attention = {r.reason for r in model.rows() if model.needs_attention(r)}
+    attention = {r.reason for r in model.step_rows() if model.needs_attention(r)}
+    assert attention == {i.attention.reason for i in model.rows() if i.needs_attention}
     quiet = {
         Reason.STATUS_NOT_SELECTED,
         Reason.NOT_IN_CLOVER,
@@ -197,6 +202,17 @@ def test_the_restock_choice_of_a_returned_line_is_what_sync_now_applies(app, qtb
         levels.close()
 
 
+def _name_text(step: Any) -> str:
+    """History's Name / order cell of the item that is this step alone."""
+    return ITEM_COLUMNS[1].text(group_items([step])[0])
+
+
+def _name_tip(step: Any) -> str:
+    tooltip = ITEM_COLUMNS[1].tooltip
+    assert tooltip is not None
+    return tooltip(group_items([step])[0])
+
+
 def test_history_names_pushed_orders_by_both_order_numbers(app, qtbot) -> None:
     _task(app, "push-orders", "sync-refunds")
     _preview(app, qtbot)
@@ -206,26 +222,27 @@ def test_history_names_pushed_orders_by_both_order_numbers(app, qtbot) -> None:
     history = app.window.history
     with qtbot.waitSignal(app.controller.items_loaded, timeout=30_000):
         app.controller.load_items(run_id)
-    items = history.items.rows()
+    # Each step named as the item it would be alone (an order's refund shares its row).
+    items = history.items.step_rows()
+    assert history.items.total_count() == len(group_items(items))
     pushed = [i for i in items if i.action == "push-orders" and i.outcome == "create" and i.bc_id]
     assert len(pushed) == 10
-    name = ITEM_COLUMNS[1]
     clover_orders = app.stores.pushed()
     for item in pushed:
-        assert name.tooltip(item) == f"BigCommerce #{item.bc_id} → Clover {item.clover_id}"
-        assert name.text(item) == f"#{item.bc_id} → Clover {item.clover_id}"
+        assert _name_tip(item) == f"BigCommerce #{item.bc_id} → Clover {item.clover_id}"
+        assert _name_text(item) == f"#{item.bc_id} → Clover {item.clover_id}"
         (order,) = clover_orders[f"BC{item.bc_id}"]
         assert order["id"] == item.clover_id
     # Refunds and cancellations name the refund, the web order and the Clover order.
     noted = [i for i in items if i.action == "sync-refunds" and i.outcome == "update"]
     assert noted
     for item in noted:
-        text = name.tooltip(item)
+        text = _name_tip(item)
         assert f"BigCommerce #{item.bc_id}" in text and f"Clover {item.clover_id}" in text
         if item.facts["kind"] == "bc-refund":
             assert text.startswith(f"Refund #{item.facts['refund_id']} of")
     restocks = [i for i in items if i.facts.get("kind") == "restock"]
-    assert restocks and all(name.tooltip(i).startswith("Clover refund ") for i in restocks)
+    assert restocks and all(_name_tip(i).startswith("Clover refund ") for i in restocks)
 
 
 def test_push_orders_statuses_and_tender_map_are_the_steps_options(app, qtbot) -> None:
@@ -355,7 +372,7 @@ def test_the_reselected_row_is_found_by_step_and_item(app, qtbot) -> None:
     row = _select(app, lambda r: r.bc_id is not None)
     table.clearSelection()
     assert select_row(table, row.action, row.cursor_key)
-    assert table.model().data(table.currentIndex(), ROW_ROLE) is row
+    assert any(s is row for s in table.model().data(table.currentIndex(), ROW_ROLE).steps)
     assert not select_row(table, row.action, "order:0")
     assert table.currentIndex().row() == -1
 

@@ -39,7 +39,9 @@ def test_preview_banner_counts_items_not_rows(gui) -> None:
     page = gui.window.preview
     page.set_plan(_plan())
     text = page.banner.text()
-    assert "2 items need your attention (in 3 rows)" in text
+    assert "2 items need your attention." in text
+    # One row per item: MUG-9's price step is in MUG-9's row.
+    assert page.model.rowCount() == 3 and page.shown.text() == "3 of 3 items shown"
     assert "Sync now will make 1 change." in text
     assert "(s)" not in text
 
@@ -118,12 +120,18 @@ def test_history_item_says_what_to_do(gui) -> None:
     assert page.item_fix(items[0]).startswith("Add a weight for SKU MUG-9")
     assert page.item_fix(items[1]).startswith("The “New product” step skips it")
     assert page.item_fix(items[2]) == ""
+    assert page.items_proxy.rowCount() == 2  # MUG-9 and CUP-1
     for row in range(page.items_proxy.rowCount()):
-        if page.items_proxy.data(page.items_proxy.index(row, 0), ROW_ROLE) is items[1]:
+        if page.items_proxy.data(page.items_proxy.index(row, 0), ROW_ROLE).sku == "MUG-9":
             page.items_table.selectRow(row)
+    # Each step of the item in full: its result, why and what to do.
     text = page.item_details.text()
-    assert "Why: Not found in BigCommerce (no BigCommerce product has this SKU)" in text
-    assert "What to do: The “New product” step skips it" in text
+    assert "<b>MUG-9</b> Mug" in text
+    assert "Not found in BigCommerce (no BigCommerce product has this SKU)" in text
+    assert "Add a weight for SKU MUG-9" in text
+    # The price step follows from the create step: it points there instead of repeating it.
+    assert "Goes through once the “New product” step above does" in text
+    assert "The “New product” step skips it" not in text
 
 
 def test_log_entry_reads_in_full_below_the_table(gui) -> None:

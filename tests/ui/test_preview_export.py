@@ -17,6 +17,7 @@ from esync_desktop import wording
 from esync_desktop.preview_csv import EXPORT_FIELDS, ExportError, export_rows
 from esync_desktop.sync.model import ActionPlan, Outcome, TaskPlan
 from esync_desktop.ui import errors as ui_errors
+from tests.ui.conftest import make_item_rows
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -75,18 +76,21 @@ def test_a_full_disk_leaves_the_earlier_file_whole(tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["preview.csv"]
 
 
-def test_the_page_saves_the_shown_rows_in_the_background(
-    gui, qtbot, plan_rows, tmp_path, monkeypatch
+def test_the_page_saves_the_shown_items_a_row_per_step_in_the_background(
+    gui, qtbot, tmp_path, monkeypatch
 ) -> None:
     page = gui.window.preview
+    plan_rows = make_item_rows(20)
     actions = tuple(
-        ActionPlan(action, tuple(rows))
-        for action, rows in groupby(sorted(plan_rows, key=lambda r: r.action), lambda r: r.action)
+        ActionPlan(action, tuple(rows)) for action, rows in groupby(plan_rows, lambda r: r.action)
     )
     page.set_plan(TaskPlan("Demo", actions))
     page.proxy.set_outcomes([Outcome.SKIP.value])
-    shown = page.proxy.visible_rows()
-    assert 0 < len(shown) < len(plan_rows)
+    items = page.proxy.visible_rows()
+    assert 0 < len(items) < page.model.total_count()
+    # The CSV keeps a row per item and step (a spreadsheet sorts and filters those).
+    shown = page.proxy.visible_steps()
+    assert shown == [s for item in items for s in item.steps] and len(shown) > len(items)
     out = tmp_path / "skipped.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "CSV (*.csv)"))
     with qtbot.waitSignal(gui.controller.exported, timeout=10_000) as saved:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 
 from esync_desktop.storage.secrets import SecretStore, merchant_token_name
 from esync_desktop.storage.settings import BufferRule, MerchantConfig
+from esync_desktop.sync.items import group_items
 from esync_desktop.sync.model import Outcome, PlanRow
 from esync_desktop.ui.controller import AppController
 from esync_desktop.ui.models.plan_model import COLUMNS
@@ -184,8 +185,8 @@ def test_stock_rows_name_their_location_in_the_preview() -> None:
     row = PlanRow(
         "send-inventory-standard", "MUG-002", Outcome.UPDATE, facts={"location": "Warehouse"}
     )
-    step = COLUMNS[2]
-    assert step.text(row).endswith("· Warehouse")
+    steps = COLUMNS[2]
+    assert steps.text(group_items([row])[0]) == "Stock (Warehouse) ✓"
 
 
 def test_the_connection_test_says_which_merchant_does_not_answer(qtbot: Any, own: Any) -> None:

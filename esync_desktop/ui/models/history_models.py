@@ -10,9 +10,15 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from esync_desktop import wording
-from esync_desktop.sync import analysis
+from esync_desktop.sync.items import ItemRow
 from esync_desktop.ui import log_text, order_words
 from esync_desktop.ui.models.base import Column, RowFilterProxyModel, RowTableModel
+from esync_desktop.ui.models.item_rows import (
+    RESULT_COLUMN,
+    SKU_COLUMN,
+    STEPS_COLUMN,
+    StepsAsItems,
+)
 
 RESULT_LABELS = {
     "ok": "Finished",
@@ -104,42 +110,69 @@ class RunsTableModel(FieldFilterTableModel):
         return None
 
 
-def _item_why(item: Any) -> str:
-    reason = getattr(item, "reason", None)
+def step_why(step: Any) -> str:
+    """A run's step record's reason in words ("" when written or unchanged)."""
+    reason = getattr(step, "reason", None)
     if not reason or reason == "unchanged":
         return ""
     return REASON_LABELS.get(reason, str(reason).replace("_", " "))
 
 
-ITEM_COLUMNS: list[Column[Any]] = [
-    Column("SKU", lambda r: r.sku or order_words.short_reference(r) or "(no SKU)"),
-    # An order step's item is named by both stores' references (BigCommerce #, Clover id).
+def item_name(item: ItemRow, *, short: bool = True) -> str:
+    """An order step's item is named by both stores' references (BigCommerce #, Clover id);
+    another by its name in the run."""
+    step = item.focus
+    return (
+        order_words.reference(step, short=short)
+        or next((s.name for s in item.steps if getattr(s, "name", None)), None)
+        or item.clover_name
+        or item.bc_name
+        or ""
+    )
+
+
+def _item_details(item: ItemRow) -> str:
+    return str(getattr(item.focus, "detail", "") or "")
+
+
+ITEM_COLUMNS: list[Column[ItemRow]] = [
+    SKU_COLUMN,
     Column(
         "Name / order",
-        lambda r: order_words.reference(r, short=True) or getattr(r, "name", None) or "",
-        tooltip=lambda r: order_words.reference(r) or getattr(r, "name", None) or "",
+        item_name,
+        lambda r: item_name(r).casefold(),
+        tooltip=lambda r: item_name(r, short=False),
     ),
-    Column("Step", lambda r: wording.action_short_label(r.action)),
-    Column("Result", order_words.outcome_label),
-    Column("Why", _item_why),
+    STEPS_COLUMN,
+    RESULT_COLUMN,
+    Column("Why", lambda r: step_why(r.focus)),
     Column("What to do", lambda r: ""),  # per model: see RunItemsTableModel
-    Column("Details", lambda r: getattr(r, "detail", "") or ""),
+    Column("Details", _item_details, tooltip=_item_details),
 ]
 ITEM_RESULT, ITEM_FIX = 3, 5
 
 
-class RunItemsTableModel(FieldFilterTableModel):
+class RunItemsTableModel(StepsAsItems, FieldFilterTableModel):
+    """A run's items (its step records grouped by sync.items.group_items), filtered by their
+    result (ItemRow.outcome: "Skipped" lists items whose result is a skip), to those with a step
+    that needs the owner, and by a search of SKU, name, steps, result, why and details."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         columns = list(ITEM_COLUMNS)
         # The fix depends on the rest of the run (what its create steps made or skipped).
-        columns[ITEM_FIX] = Column("What to do", self.fix_for, tooltip=self.fix_for)
+        columns[ITEM_FIX] = Column("What to do", self.item_fix, tooltip=self.item_fix)
         super().__init__(columns, "outcome", parent)
-        self.creating: frozenset[str] = frozenset()
-        self.create_skips: dict[str, Any] = {}
         self._attention = False
 
-    def fix_for(self, item: Any) -> str:
-        return wording.item_fix(item, self.creating, self.create_skips)
+    def fix_for(self, step: Any) -> str:
+        """What to do about one step of the run."""
+        return wording.item_fix(step, self.creating, self.create_skips)
+
+    def item_fix(self, item: ItemRow) -> str:
+        """What to do about the item: its first step that needs the owner says; a cancelled
+        sync's item, that the next sync sends it."""
+        step = item.attention if item.attention is not None else item.result
+        return self.fix_for(step)
 
     def set_attention_only(self, on: bool) -> None:
         """Only items the owner can do something about (see analysis.needs_attention)."""
@@ -150,20 +183,18 @@ class RunItemsTableModel(FieldFilterTableModel):
         by_value = super().row_filter()
         if not self._attention:
             return by_value
-        creating = self.creating
 
-        def passes(item: Any) -> bool:
-            return (by_value is None or by_value(item)) and analysis.needs_attention(item, creating)
+        def passes(item: ItemRow) -> bool:
+            return (by_value is None or by_value(item)) and item.attention is not None
 
         return passes
 
-    def search_text(self, row: Any) -> str:
-        # What the owner looks for: SKU, name, step, result, why and details, not the advice.
-        return "\t".join(c.text(row) for n, c in enumerate(self.columns) if n != ITEM_FIX)
-
-    def on_rows_set(self) -> None:
-        self.creating = analysis.created_skus(self._all)
-        self.create_skips = analysis.create_skips(self._all)
+    def search_text(self, row: ItemRow) -> str:
+        # What the owner looks for: SKU, names (an order's references) and each step's
+        # details; not the advice. Made for 100k items at the first search: nothing slower.
+        details = [str(getattr(s, "detail", "") or "") for s in row.steps]
+        names = [row.sku or "", item_name(row, short=False), row.clover_name or ""]
+        return "\t".join([*names, row.bc_name or "", *details])
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         bad = row.outcome == "fail"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Slot
@@ -24,20 +23,23 @@ from PySide6.QtWidgets import (
 )
 
 from esync_desktop import wording
-from esync_desktop.sync import analysis
+from esync_desktop.sync.items import Grouped, grouped
 from esync_desktop.ui import log_text, order_words, widgets
 from esync_desktop.ui.column_fit import ColumnFitter
 from esync_desktop.ui.controller import AppController
+from esync_desktop.ui.item_detail import StepsPane, item_html
 from esync_desktop.ui.models.base import ROW_ROLE
 from esync_desktop.ui.models.history_models import (
     ITEM_FIX,
     ITEM_OUTCOME_LABELS,
+    ITEM_RESULT,
     LOG_KIND_LABELS,
-    REASON_LABELS,
     LogTableModel,
     OutcomeSearchProxyModel,
     RunItemsTableModel,
     RunsTableModel,
+    item_name,
+    step_why,
 )
 
 SEARCH_DELAY_MS = 250
@@ -55,7 +57,9 @@ ITEM_FILTERS: list[tuple[str, list[str] | str | None]] = [
     ("Not done (cancelled)", ["not_done"]),
 ]
 
-ITEM_HINT = "Select an item to see it in full here, with what to do when it was skipped."
+ITEM_HINT = (
+    "Select an item to see each of its steps in full here, with what to do when one was skipped."
+)
 LOG_HINT = "Select an entry to read it here: the request, the items it concerns, and the answer."
 
 
@@ -135,24 +139,23 @@ class HistoryPage(widgets.Page):
             self.items_table,
             {
                 0: ["TOTE-BLU-XL", "(no SKU)"],
-                2: list(wording.ACTION_SHORT_LABELS.values()),
-                3: [*ITEM_OUTCOME_LABELS.values(), *order_words.WRITE_WORDS.values()],
+                3: [
+                    *ITEM_OUTCOME_LABELS.values(),
+                    *order_words.WRITE_WORDS.values(),
+                    wording.WAITS_RESULT,
+                ],
             },
-            {1: 0.38, 4: 0.14, ITEM_FIX: 0.26, 6: 0.22},
+            {1: 0.26, 2: 0.2, 4: 0.14, ITEM_FIX: 0.22, 6: 0.18},
         )
         self.items_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.items_table.selectionModel().currentRowChanged.connect(self._on_item_selected)
         items_layout.addWidget(self.items_table)
         # The selected item in full, with what to do when it was skipped or failed.
-        self.item_details = QLabel(ITEM_HINT)
-        self.item_details.setWordWrap(True)
-        self.item_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.item_details.setMinimumHeight(48)
+        self.item_details = StepsPane(ITEM_HINT)
         items_layout.addWidget(self.item_details)
-        # Per run: what it created and what its create steps skipped (see wording.fix_for).
-        self._creating: frozenset[str] = frozenset()
-        self._create_skips: dict[str, Any] = {}
         splitter.addWidget(items_box)
+        # The items (and the selected one's steps) need more room than the list of runs.
+        splitter.setSizes([170, 430])
         runs_layout.addWidget(splitter, 1)
         self.tabs.addTab(runs_tab, "Runs")
 
@@ -258,15 +261,14 @@ class HistoryPage(widgets.Page):
         self.controller.load_items(run.run_id)
 
     @Slot(int, object)
-    def _on_items(self, run_id: int, items: list[Any]) -> None:
-        self._creating = analysis.created_skus(items)
-        self._create_skips = analysis.create_skips(items)
-        self.items.set_rows(items)
+    def _on_items(self, run_id: int, items: Grouped | list[Any]) -> None:
+        """The run's item records, grouped by the worker that loaded them (or not yet)."""
+        self.items.set_grouped(items if isinstance(items, Grouped) else grouped(items))
         self.item_details.setText(ITEM_HINT)
 
-    def item_fix(self, item: Any) -> str:
-        """What to do about an item of the run shown (empty when nothing)."""
-        return wording.item_fix(item, self._creating, self._create_skips)
+    def item_fix(self, step: Any) -> str:
+        """What to do about a step of the run shown (empty when nothing)."""
+        return self.items.fix_for(step)
 
     @Slot(QModelIndex, QModelIndex)
     def _on_item_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
@@ -274,23 +276,12 @@ class HistoryPage(widgets.Page):
         if item is None:
             self.item_details.setText(ITEM_HINT)
             return
-        result = order_words.outcome_label(item)
-        name = order_words.reference(item) or item.name or ""
-        parts = [
-            f"<b>{html.escape(item.sku or order_words.short_reference(item) or '(no SKU)')}</b> "
-            f"{html.escape(name)} — "
-            f"{html.escape(wording.action_label(item.action))}: <b>{html.escape(result)}</b>"
-        ]
-        why = REASON_LABELS.get(item.reason or "", "") if item.reason != "unchanged" else ""
-        if why:
-            detail = f" ({item.detail})" if item.detail else ""
-            parts.append(f"Why: {html.escape(why + detail)}")
-        elif item.detail:
-            parts.append(f"Details: {html.escape(item.detail)}")
-        fix = self.item_fix(item)
-        if fix:
-            parts.append(f"What to do: {html.escape(fix)}")
-        self.item_details.setText("<br>".join(parts))
+        result = self.items_proxy.data(current.siblingAtColumn(ITEM_RESULT)) or ""
+        name = item_name(item, short=False)
+        self.item_details.setText(item_html(item, result, step_why, self.item_fix, name))
+        # The steps pane takes room from the table: keep the chosen row in sight.
+        table = self.items_table
+        QTimer.singleShot(0, table, lambda: table.scrollTo(table.currentIndex()))
 
     @Slot(object)
     def _on_log(self, entries: list[Any]) -> None:

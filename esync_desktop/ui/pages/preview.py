@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +30,17 @@ from esync_desktop.ui import widgets
 from esync_desktop.ui.column_fit import ColumnFitter
 from esync_desktop.ui.conflict_menu import ConflictChoice
 from esync_desktop.ui.controller import EXPORT, PLAN, AppController
+from esync_desktop.ui.item_detail import StepsPane, item_html
 from esync_desktop.ui.models.base import ROW_ROLE
+from esync_desktop.ui.models.item_rows import result_text
 from esync_desktop.ui.models.plan_model import (
-    ACTION,
     BC_NAME,
     CHANGES,
     CLOVER_NAME,
     FIX,
     OUTCOME,
     SKU,
+    STEPS,
     WHY,
     PlanFilterProxyModel,
     PlanTableModel,
@@ -58,6 +59,9 @@ OUTCOME_FILTERS: list[tuple[str, list[str] | str | None]] = [
     ("Skipped", [Outcome.SKIP.value]),
     ("Failed", [Outcome.FAIL.value]),
 ]
+# The outcome filters go by each item's result (sync.items.ItemRow.outcome), as the headline
+# counts them: "New products" lists the items the headline calls new; an item whose stock step
+# only waits for its create is new, not skipped. "Needs attention": any step needs the owner.
 # Search waits for a pause in typing: with 100k rows each refilter takes a noticeable moment.
 SEARCH_DELAY_MS = 250
 
@@ -65,10 +69,17 @@ SEARCH_DELAY_MS = 250
 # The widest words of the narrow columns, and the share of the rest each long column gets.
 NARROW_COLUMNS = {
     SKU: ["TOTE-BLU-XL", "(no SKU)"],
-    ACTION: list(wording.ACTION_SHORT_LABELS.values()),
-    OUTCOME: [*wording.OUTCOME_LABELS.values(), *WRITE_WORDS.values()],
+    OUTCOME: [*wording.OUTCOME_LABELS.values(), *WRITE_WORDS.values(), wording.WAITS_RESULT],
 }
-SHARED_COLUMN_SHARES = {CLOVER_NAME: 0.17, WHY: 0.22, FIX: 0.31, CHANGES: 0.17, BC_NAME: 0.13}
+SHARED_COLUMN_SHARES = {
+    CLOVER_NAME: 0.13,
+    STEPS: 0.28,
+    WHY: 0.14,
+    FIX: 0.23,
+    CHANGES: 0.12,
+    BC_NAME: 0.10,
+}
+DETAILS_HINT = "Select an item to see each of its steps in full here."
 
 
 class PreviewPage(widgets.Page):
@@ -77,7 +88,8 @@ class PreviewPage(widgets.Page):
     def __init__(self, controller: AppController, parent: QWidget | None = None) -> None:
         super().__init__(
             "Preview",
-            "What the task would do, item by item. Nothing is sent until you press Sync now, "
+            "What the task would do, item by item: each item's steps on one line, in full "
+            "below when you select it. Nothing is sent until you press Sync now, "
             "and Sync now does exactly what is listed here.",
             parent,
         )
@@ -161,7 +173,7 @@ class PreviewPage(widgets.Page):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.columns = ColumnFitter(self.table, NARROW_COLUMNS, SHARED_COLUMN_SHARES)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by SKU: an item's steps together
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by SKU
         self.table.selectionModel().currentRowChanged.connect(self._on_row_selected)
         # A filter change resets the model, and with it the selection, without a signal.
         self.proxy.modelReset.connect(lambda: self._on_row_selected(QModelIndex(), QModelIndex()))
@@ -170,11 +182,8 @@ class PreviewPage(widgets.Page):
         self.conflicts = ConflictChoice(
             self.table, lambda: self.plan, controller.services, self.refresh
         )
-        # The selected row in full: long reasons and changes do not fit in a cell.
-        self.details = QLabel("Select a row to see it in full here.")
-        self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details.setMinimumHeight(48)
+        # The selected item's steps in full: long reasons and changes do not fit in a cell.
+        self.details = StepsPane(DETAILS_HINT)
         self.body.addWidget(self.details)
         # An order step's row is shown shaped like its order (lines, totals, restock boxes).
         self.order_view = OrderDetailPane()
@@ -261,8 +270,8 @@ class PreviewPage(widgets.Page):
             self.counts.setText("Press Preview to see what the task would do.")
             self.banner.clear_message()
         else:
-            tally = analysis.tally_items(self.model.rows())
-            new = new_words(self.model.rows())
+            tally = self.model.grouped.tally
+            new = new_words(self.model.grouped.steps)
             self.counts.setText(f"“{plan.task}”: {wording.items_headline(tally, new)}")
             # The per-step figures stay at hand for those who count rows.
             self.counts.setToolTip(
@@ -277,8 +286,7 @@ class PreviewPage(widgets.Page):
     def _explain(self, plan: TaskPlan) -> None:
         counts = plan.counts()
         # An item has a row per step: the owner fixes items, so items are counted.
-        rows = [r for r in self.model.rows() if self.model.needs_attention(r)]
-        attention = analysis.count_items(rows)
+        attention = sum(1 for item in self.model.rows() if item.needs_attention)
         parts = []
         if plan.stopped_after:
             parts.append(
@@ -286,10 +294,9 @@ class PreviewPage(widgets.Page):
                 "has nothing to do, and the task is set to stop then."
             )
         if attention:
-            steps = f" (in {wording.plural(len(rows), 'row')})" if len(rows) != attention else ""
             parts.append(
                 f"{wording.plural(attention, 'item')} "
-                f"{wording.verb(attention, 'needs', 'need')} your attention{steps}. Choose "
+                f"{wording.verb(attention, 'needs', 'need')} your attention. Choose "
                 "a group below to fix it there, or “Needs attention” to see why each is "
                 "skipped."
             )
@@ -330,30 +337,20 @@ class PreviewPage(widgets.Page):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_row_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
-        row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
-        shown = self.order_view.show_row(row, self.model.fix_for(row) if row else "")
-        self.details.setVisible(not shown)
-        if shown:  # the pane takes room from the table: keep the chosen row in sight
+        item = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
+        # An order's step is shown shaped like its order; its other steps (if any) below.
+        step = item.focus if item is not None else None
+        shown = self.order_view.show_row(step, self.model.fix_for(step) if step else "")
+        self.details.setVisible(not shown or (item is not None and len(item.steps) > 1))
+        if item is not None:  # the panes take room from the table: keep the chosen row in sight
             QTimer.singleShot(0, self.table, lambda: self.table.scrollTo(self.table.currentIndex()))
-        self.fix_panel.set_current_row(row)
-        if row is None:
-            self.details.setText("Select a row to see it in full here.")
+        self.fix_panel.set_current_row(step)
+        if item is None:
+            self.details.setText(DETAILS_HINT)
             return
-        name = html.escape(row.clover_name or row.bc_name or "")
-        parts = [
-            f"<b>{html.escape(row.sku or '(no SKU)')}</b> {name} — "
-            f"{wording.action_label(row.action)}: <b>{wording.OUTCOME_LABELS[row.outcome]}</b>"
-        ]
-        if row.reason is not None and row.outcome is not Outcome.UNCHANGED:
-            parts.append(
-                f"Why: {html.escape(wording.reason_text(row))} ({html.escape(row.detail)})"
-            )
-        fix = self.model.fix_for(row)
-        if fix:
-            parts.append(f"What to do: {html.escape(fix)}")
-        if row.changes:
-            parts.append(f"Changes: {html.escape(wording.changes_text(row.changes))}")
-        self.details.setText("<br>".join(parts))
+        self.details.setText(
+            item_html(item, result_text(item), wording.reason_text, self.model.fix_for)
+        )
 
     @Slot(str, bool)
     def _on_restock_changed(self, line_key: str, restock: bool) -> None:
@@ -384,7 +381,7 @@ class PreviewPage(widgets.Page):
         self._update_shown()
 
     def _show_fix_groups(self) -> None:
-        groups = analysis.fix_groups(self.model.rows()) if self.plan is not None else []
+        groups = self.model.grouped.fix_groups if self.plan is not None else []
         self.fix_groups.blockSignals(True)
         self.fix_groups.clear()
         if groups:
@@ -433,7 +430,8 @@ class PreviewPage(widgets.Page):
     def _update_shown(self) -> None:
         total = self.model.total_count()
         shown = self.proxy.rowCount()
-        self.shown.setText(f"{shown:,} of {total:,} shown" if total else "")
+        items = "item" if total == 1 else "items"
+        self.shown.setText(f"{shown:,} of {total:,} {items} shown" if total else "")
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -462,7 +460,8 @@ class PreviewPage(widgets.Page):
         name = f"preview-{self.plan.task}.csv".replace(" ", "-").lower()
         path, _ = QFileDialog.getSaveFileName(self, "Export the preview", name, "CSV (*.csv)")
         if path:
-            rows = self.proxy.visible_rows()
+            # A row per item and step, as the plan has them: a spreadsheet filters those.
+            rows = self.proxy.visible_steps()
             self.controller.export_preview(Path(path), rows, self.model.fix_for)
             self.export_button.setEnabled(False)
             saving = wording.plural(len(rows), "row")
