@@ -74,6 +74,13 @@ class _Planner:
         self.buffers = Buffers(reading.settings.buffers)
         # SKUs an earlier step of this plan creates: their stock is set once they exist.
         self.creates = creates_of(snapshot)
+        # Planning again after a fix: only the items in focus (and their groups), so the rows of
+        # the others stay as previewed (their creates are not planned again here).
+        self._focus = (
+            None
+            if snapshot.focus is None
+            else {i.sku_key for i in snapshot.planned_items if i.sku_key is not None}
+        )
         self.rows: list[PlanRow] = []
         # A product's tracking is switched on by its first row only (one product update).
         self._tracking: set[int] = set()
@@ -86,6 +93,8 @@ class _Planner:
         if merchant.snapshot is not None:
             groups = {g.id: g.name for g in merchant.snapshot.clover_groups}
             for item in merchant.snapshot.clover_items:
+                if self._focus is not None and item.sku_key not in self._focus:
+                    continue
                 if (item.group_id is not None) == self.matrix:
                     self.rows.append(self._item_row(merchant, merchant.snapshot, groups, item))
             return
