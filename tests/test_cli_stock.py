@@ -125,3 +125,50 @@ def test_demo_sync_of_a_stock_task_writes_both_locations_once(
     assert names == {(1, "Main Street"), (2, "Warehouse")}
     second = sync()
     assert second["summary"]["update"] == 0 and second["summary"]["create"] == 0
+
+
+def test_demo_sync_of_the_default_task_sets_new_products_at_both_locations(
+    capsys: pytest.CaptureFixture[str], esync_home: Path
+) -> None:
+    """The default task creates products and then sets their stock at the warehouse too (the
+    create sets the default location only): the second run has nothing left to write."""
+
+    def sync() -> dict[str, Any]:
+        code, out, _ = _out(capsys, ["sync", "--demo", "--json"])
+        assert code == 0, out
+        return json.loads(out)  # type: ignore[no-any-return]
+
+    def stock_rows(document: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+        return {
+            (r["sku"], r["facts"]["location_id"]): r
+            for a in document["actions"]
+            if a["action"].startswith("send-inventory")
+            for r in a["rows"]
+            if "location_id" in r["facts"]
+        }
+
+    first = sync()
+    assert first["summary"]["create"] > 0 and first["summary"]["fail"] == 0
+    created = {
+        sku
+        for a in first["actions"]
+        if a["action"] in ("send-standard", "send-matrix")
+        for r in a["rows"]
+        if r["outcome"] == "create"
+        for sku in ([r["sku"]] if r["sku"] else r["changes"]["variants"][1])
+    }
+    before = stock_rows(first)
+    after_create = {k for k, r in before.items() if k[0] in created and r["outcome"] == "update"}
+    # Each new product's warehouse stock is written in the run that creates it.
+    assert {loc for _, loc in after_create} == {2}
+    assert {sku for sku, _ in after_create} >= {
+        s for s in created if before[(s, 2)]["facts"]["level"]
+    }
+    second = sync()
+    assert second["summary"]["update"] == 0 and second["summary"]["create"] == 0
+    again = stock_rows(second)
+    for sku in created:
+        for location in (1, 2):
+            row = again[(sku, location)]
+            assert row["outcome"] == "unchanged"
+            assert row["facts"]["level"] == before[(sku, location)]["facts"]["level"]

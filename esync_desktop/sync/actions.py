@@ -52,12 +52,14 @@ from esync_desktop.sync.sales_orders.apply import apply_pull_sales_any
 from esync_desktop.sync.sales_orders.plan import plan_sales_as_orders
 from esync_desktop.sync.sales_orders.read import read_pull_sales
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.stock.after_create import with_planned_creates
 from esync_desktop.sync.stock.plan import plan_stock_by_location
 from esync_desktop.sync.stock.read import STOCK_READING, StockReading
 from esync_desktop.sync.true_up import DEFAULTS as TRUE_UP_DEFAULTS
 from esync_desktop.sync.true_up import TRUE_UP, plan_true_up, read_link_view, without_doubles
 
 Planner = Callable[[Snapshot, Mapping[str, Any], Cursor, Rules], ActionPlan]
+_STOCK = (SEND_INVENTORY_STANDARD, SEND_INVENTORY_MATRIX)
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,9 @@ def plan_actions(
             merged = {**spec.defaults, **dict(options)}
             cursor = cursors.get(action, Cursor()) if spec.uses_cursor else Cursor()
             # Field ownership applies to every action, whatever its planner wrote.
-            plan = enforce(spec.planner(snapshot, merged, cursor, rules), rules.ownership)
+            # A stock step sets the stock of what the earlier steps create, once they exist.
+            seen = with_planned_creates(snapshot, plans) if action in _STOCK else snapshot
+            plan = enforce(spec.planner(seen, merged, cursor, rules), rules.ownership)
             plans.append(plan)
             if stop_when_empty and not plan.has_work and n < len(actions) - 1:
                 stopped_after = action

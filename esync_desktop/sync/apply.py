@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from esync_desktop.connectors.errors import ApiError, ConflictError
@@ -31,6 +31,7 @@ from esync_desktop.sync.plan_update import (
 )
 from esync_desktop.sync.plan_variants import is_variant_create
 from esync_desktop.sync.reading import Cancelled
+from esync_desktop.sync.stock.after_create import AFTER_CREATE, after_create_body
 from esync_desktop.sync.true_up import TRUE_UP
 from esync_desktop.sync.variant_writes import add_variant
 
@@ -111,6 +112,9 @@ class Writer:
         self._prefetched = False
         self.partial: list[RowResult] = []
         self._done: list[RowResult] = []
+        # What each create of this run became, by its row key: the stock rows planned "after
+        # it is created" write to the id it got (or are skipped when it failed).
+        self.creates: dict[str, RowResult] = {}
 
     # -- shared ----------------------------------------------------------------------------
 
@@ -151,6 +155,7 @@ class Writer:
             for n, i in enumerate(writes):
                 self._check_cancel()
                 done[i] = self._create(plan.rows[i], [plan.rows[j] for j in writes[n + 1 :]])
+                self.creates[plan.rows[i].key] = done[i]
                 self.partial = list(done)
                 self.breaker.check()
         elif plan.action in (SEND_INVENTORY_STANDARD, SEND_INVENTORY_MATRIX):
@@ -169,6 +174,7 @@ class Writer:
         for n, i in enumerate(creates):
             self._check_cancel()
             self._done[i] = self._create(rows[i], [rows[j] for j in creates[n + 1 :]])
+            self.creates[rows[i].key] = self._done[i]
             self.partial = list(self._done)
             self.breaker.check()
         for action in (SEND_INVENTORY_STANDARD, SEND_INVENTORY_MATRIX):
@@ -336,6 +342,8 @@ class Writer:
         return written
 
     def _inventory(self, action: str, writes: list[int], rows: Sequence[PlanRow]) -> None:
+        created = self._after_creates(writes, rows)
+        writes = [i for i in writes if AFTER_CREATE not in rows[i].payload or i in created]
         tracking = [(i, rows[i]) for i in writes if "tracking" in rows[i].payload]
         ok = self._batches(
             f"{action}:tracking",
@@ -354,13 +362,47 @@ class Writer:
         def adjust(bodies: list[dict[str, Any]]) -> object:
             return self.bc.set_inventory_absolute(bodies, self.reason_text)
 
-        self._batches(
-            action,
-            ready,
-            INVENTORY_BATCH,
-            lambda r: {k: v for k, v in r.payload.items() if k != "tracking"},
-            adjust,
-        )
+        def body(row: PlanRow) -> dict[str, Any]:
+            if AFTER_CREATE in row.payload:
+                return after_create_body(row.payload, created_ids[row.key])
+            return {k: v for k, v in row.payload.items() if k != "tracking"}
+
+        created_ids = {rows[i].key: product_id for i, product_id in created.items()}
+        ok = self._batches(action, ready, INVENTORY_BATCH, body, adjust)
+        for index in ok & set(created):
+            # The product it was written to (a new variant is the link table's to look up).
+            product_id = None if "sku" in rows[index].payload else created[index]
+            self._done[index] = replace(self._done[index], bc_id=product_id)
+
+    def _after_creates(self, writes: list[int], rows: Sequence[PlanRow]) -> dict[int, int]:
+        """The rows planned for after a create: {index -> the created product's id} for those
+        whose create went through; the others are skipped, naming what became of the create."""
+        ready: dict[int, int] = {}
+        for index in writes:
+            row = rows[index]
+            key = row.payload.get(AFTER_CREATE)
+            if key is None:
+                continue
+            made = self.creates.get(str(key))
+            if (
+                made is not None
+                and made.bc_id is not None
+                and (made.written or made.reason is Reason.ALREADY_IN_BIGCOMMERCE)
+            ):
+                ready[index] = made.bc_id
+                continue
+            name = repr(made.row.clover_name or made.row.sku) if made else "it"
+            if made is None:
+                why = "its create was not run"
+            else:
+                why = f"creating {name} failed ({made.detail or made.reason})"
+            detail = f"not written: {why}; the next sync sets its stock once it exists"
+            self._done[index] = RowResult(
+                row, Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE, None, detail
+            )
+            self.tick(row, 1)
+        self.partial = list(self._done)
+        return ready
 
     def _prices(self, writes: list[int], rows: Sequence[PlanRow]) -> None:
         products = [(i, rows[i]) for i in writes if "variant_id" not in rows[i].payload]

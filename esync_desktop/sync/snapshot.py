@@ -56,8 +56,15 @@ class Snapshot:
         already built over the whole catalogue (they do not depend on the focus)."""
         if focus == self.focus:
             return self
-        copy = replace(self, focus=focus)
-        for name in _WHOLE_CATALOGUE:
+        return self._keeping(replace(self, focus=focus), _WHOLE_CATALOGUE)
+
+    def with_extras(self, extras: Mapping[str, Any]) -> Snapshot:
+        """This snapshot with other `extras`, keeping every index already built (none reads
+        the extras). Plans it remembered are not kept: they were made without these."""
+        return self._keeping(replace(self, extras=extras), _WHOLE_CATALOGUE + _FOCUSED)
+
+    def _keeping(self, copy: Snapshot, names: tuple[str, ...]) -> Snapshot:
+        for name in names:
             if name in self.__dict__:
                 copy.__dict__[name] = self.__dict__[name]
         return copy
@@ -142,3 +149,5 @@ _WHOLE_CATALOGUE = (
     "bc_by_name",
     "categories",
 )
+# The cached indexes that depend on the focus.
+_FOCUSED = ("planned_items", "planned_simple_items", "planned_groups")

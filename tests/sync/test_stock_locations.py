@@ -15,7 +15,8 @@ from esync_desktop.app import Services
 from esync_desktop.connectors.bigcommerce import BigCommerceClient
 from esync_desktop.connectors.bigcommerce_stock import BcStock
 from esync_desktop.storage.secrets import merchant_token_env
-from esync_desktop.storage.settings import BufferRule, MerchantConfig
+from esync_desktop.storage.settings import BufferRule, MerchantConfig, WeightRules
+from esync_desktop.sync import defaults
 from esync_desktop.sync.model import Outcome, PlanRow, Reason
 from tests.sync.live import admin, endpoint_count, sandbox_env, task
 from tests.sync.orders_live import Stores
@@ -296,3 +297,69 @@ def test_the_stale_stock_guard_covers_the_first_merchant(services: Services, san
     assert not any(r.reason is Reason.STALE_STOCK for r in _all(back))
     assert all(not a.note for a in back.actions)
     assert not any(s.stale for s in services.stock_status())
+
+
+def _ended(result: Any, action: str, sku: str) -> dict[int, dict[str, Any]]:
+    """location id -> how the run ended this SKU's row of a stock action."""
+    [rows] = [a["rows"] for a in result.document["actions"] if a["action"] == action]
+    return {r["facts"]["location_id"]: r for r in rows if r["sku"] == sku}
+
+
+def test_a_product_created_by_the_run_gets_its_stock_at_every_location(
+    services: Services, sandbox: Any
+) -> None:
+    """The stock step sets what the create step of the same plan creates: the warehouse after
+    the create, and the default location again when its buffer makes it differ. A create that
+    fails leaves its stock rows skipped, naming it; nothing is sent with a made-up id."""
+    warehouse = sandbox.describe()["warehouse_merchant_id"]
+    services.settings.stock.buffers = [BufferRule(2, location_id=1)]
+    services.settings.weights = WeightRules(
+        by_sku=dict(defaults.DEMO_SKU_WEIGHTS), by_category=dict(defaults.DEMO_CATEGORY_WEIGHTS)
+    )
+    plan = services.plan_task(task("send-standard", *STOCK, stop_when_empty=False))
+    [creates] = [a for a in plan.actions if a.action == "send-standard"]
+    made = [r for r in creates.rows if r.outcome is Outcome.CREATE]
+    good, bad = made[0], made[1]
+    rows = {
+        r.facts["location_id"]: r
+        for a in plan.actions
+        if a.action in STOCK
+        for r in a.rows
+        if r.sku == good.sku
+    }
+    stock = {
+        1: max(0, int(_clover_stock(sandbox, str(good.sku))) - 2),
+        WAREHOUSE: int(_clover_stock(sandbox, str(good.sku), warehouse)),
+    }
+    for location, row in rows.items():
+        assert row.outcome is Outcome.UPDATE and row.payload["quantity"] == stock[location]
+        assert "after it is created" in row.detail
+    # The create sets the default location without the buffer: the stock step corrects it.
+    assert rows[1].changes["inventory_level"] == (good.payload["inventory_level"], stock[1])
+    assert rows[WAREHOUSE].changes["inventory_level"] == (0, stock[WAREHOUSE])
+    # Meanwhile a product with the second one's name appears: its create is refused.
+    info = sandbox.describe()
+    with BigCommerceClient(info["url"], info["bc_store_hash"], info["bc_token"]) as bc:
+        bc.create_product(
+            {"name": bad.payload["name"], "type": "physical", "price": 1, "weight": 1}
+        )
+    sandbox.reset_counters()
+    result = services.run_plan(plan)
+    assert [r.sku for r in result.failures] == [bad.sku]
+    # Every location of every new product in one absolute adjustment per stock step.
+    assert endpoint_count(sandbox, "bigcommerce", "PUT", "/inventory/adjustments/absolute") == 2
+    assert _web_levels(sandbox, str(good.sku))[str(good.sku)] == stock
+    skipped = _ended(result, "send-inventory-standard", str(bad.sku))
+    assert set(skipped) == {1, WAREHOUSE}
+    for row in skipped.values():
+        assert row["outcome"] == "skip" and row["reason"] == Reason.NOT_IN_BIGCOMMERCE
+        assert f"creating {bad.clover_name!r} failed" in row["detail"]
+    again = services.plan_task(task("send-standard", *STOCK, stop_when_empty=False))
+    # Only the refused product is planned again: its create, and its stock after it.
+    writes = [
+        (r.action, r.facts.get("location_id")) for a in again.actions for r in a.rows if r.writes
+    ]
+    assert {r.sku for a in again.actions for r in a.rows if r.writes} == {bad.sku}
+    assert sorted(writes, key=str) == sorted(
+        [("send-standard", None), *[("send-inventory-standard", loc) for loc in (1, 2)]], key=str
+    )

@@ -10,12 +10,20 @@ from decimal import Decimal
 from typing import Any
 
 from esync_desktop.domain.catalog import CloverItem
+from esync_desktop.domain.sku import sku_key
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.plan_create import bad_data
 from esync_desktop.sync.plan_update import SEND_INVENTORY_MATRIX, inventory_checks
 from esync_desktop.sync.rules import BcMatch, stock_to_level
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.stock.after_create import (
+    AFTER_ACTION,
+    AFTER_CREATE,
+    DEFAULT_LOCATION,
+    PlannedCreate,
+    creates_of,
+)
 from esync_desktop.sync.stock.buffers import Buffers
 from esync_desktop.sync.stock.read import MerchantRead, StockReading
 
@@ -64,6 +72,15 @@ class _Planner:
         self.require_name = bool(options.get("require_name_match", True))
         self.reading = reading
         self.buffers = Buffers(reading.settings.buffers)
+        # SKUs an earlier step of this plan creates: their stock is set once they exist.
+        self.creates = creates_of(snapshot)
+        # Planning again after a fix: only the items in focus (and their groups), so the rows of
+        # the others stay as previewed (their creates are not planned again here).
+        self._focus = (
+            None
+            if snapshot.focus is None
+            else {i.sku_key for i in snapshot.planned_items if i.sku_key is not None}
+        )
         self.rows: list[PlanRow] = []
         # A product's tracking is switched on by its first row only (one product update).
         self._tracking: set[int] = set()
@@ -76,6 +93,8 @@ class _Planner:
         if merchant.snapshot is not None:
             groups = {g.id: g.name for g in merchant.snapshot.clover_groups}
             for item in merchant.snapshot.clover_items:
+                if self._focus is not None and item.sku_key not in self._focus:
+                    continue
                 if (item.group_id is not None) == self.matrix:
                     self.rows.append(self._item_row(merchant, merchant.snapshot, groups, item))
             return
@@ -118,6 +137,11 @@ class _Planner:
             self.action, item, snap, self.require_name and name is not None, name, {}
         )
         if isinstance(checked, PlanRow):
+            created = self._created(checked)
+            if created is not None:
+                assert item.stock is not None and item.sku_key is not None
+                level = self._level(merchant, item.categories, item.sku_key, item.stock)
+                return self._after_create_row(merchant, item, created, level)
             # The location is in the facts (the preview's step column names it).
             return PlanRow(
                 **{**_fields(checked), "facts": {**checked.facts, **self._facts(merchant)}}
@@ -193,6 +217,50 @@ class _Planner:
             changes=changes,
             payload=payload,
             key=f"{self.action}:{key}@{location}",
+        )
+
+    def _created(self, skipped: PlanRow) -> PlannedCreate | None:
+        """The create an earlier step plans for a SKU this step finds missing."""
+        if skipped.reason is not Reason.NOT_IN_BIGCOMMERCE or skipped.bc_id is not None:
+            return None
+        created = self.creates.get(sku_key(skipped.sku) or "")
+        return created if created is not None and created.variant == self.matrix else None
+
+    def _after_create_row(
+        self, merchant: MerchantRead, item: CloverItem, created: PlannedCreate, level: _Level
+    ) -> PlanRow:
+        """A SKU the plan creates: the create sets the default location's level; every other
+        location (and the default one when its level differs) is set right after it."""
+        location = merchant.location_id
+        start = created.level if location == DEFAULT_LOCATION else 0
+        if start == level.level:
+            # The create sets the default location; a new product has none elsewhere.
+            detail = f"{merchant.location}: {start} when it is created"
+            return self._row(
+                merchant, item, Outcome.UNCHANGED, Reason.UNCHANGED, None, detail, {}, level=level
+            )
+        note = "after it is created"
+        payload: dict[str, Any] = {
+            "location_id": location,
+            "quantity": level.level,
+            AFTER_CREATE: created.key,
+            AFTER_ACTION: created.action,
+        }
+        if self.matrix:
+            # A new variant's id is not known before it exists; its SKU names it (§9.5).
+            payload["sku"] = item.clean_sku
+        return self._row(
+            merchant,
+            item,
+            Outcome.UPDATE,
+            None,
+            None,
+            _explain(merchant.location, level, self.reading, note),
+            {"after_create": created.key},
+            level=level,
+            changes={"inventory_level": (start, level.level)},
+            payload=payload,
+            key=f"{self.action}:{item.sku_key}@{location}",
         )
 
     def _not_read(self, merchant: MerchantRead) -> PlanRow:
