@@ -391,6 +391,10 @@ def test_category_trees_create_list_and_duplicate_sibling(bc: httpx.Client) -> N
     )
     assert partial.status_code == 207
     assert partial.json()["meta"] == {"total": 2, "success": 1, "failed": 1}
+    # One MetaError object, as the vendor's PartialSuccessResponse says (not a list).
+    failed = partial.json()["errors"]
+    assert failed["status"] == 409 and failed["title"]
+    assert list(failed["errors"]) == ["0.name"], failed
     nested = data(bc.get("/catalog/trees/1/categories"))
     gifts = next(n for n in nested if n["id"] == gift["category_id"])
     assert [c["name"] for c in gifts["children"]] == ["Under $10"]

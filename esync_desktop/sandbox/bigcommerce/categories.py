@@ -354,7 +354,27 @@ def _batch_reply(data: list[Doc], errors: list[Doc], status: int) -> Response:
     if not data:
         first = errors[0]
         raise BcError(int(first.get("status", 422)), first)
-    return Response.json(207, {"data": data, "errors": errors, "meta": meta})
+    return Response.json(207, {"data": data, "errors": _meta_error(errors), "meta": meta})
+
+
+def _meta_error(errors: list[Doc]) -> Doc:
+    """The vendor's PartialSuccessResponse has one `errors` object (MetaError: status, title,
+    type and the details), not a list: the failed items' field errors keyed by their place
+    among the failures ("0.name")."""
+    first = errors[0]
+    details: Doc = {}
+    for n, error in enumerate(errors):
+        fields = error.get("errors")
+        if isinstance(fields, dict):
+            details.update({f"{n}.{k}": v for k, v in fields.items()})
+        else:
+            details[str(n)] = str(error.get("title") or "")
+    return {
+        "status": int(first.get("status", 422)),
+        "title": str(first.get("title") or ""),
+        "type": str(first.get("type") or ""),
+        "errors": details,
+    }
 
 
 def tree_error(error: BcError) -> BcError:
