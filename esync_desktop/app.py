@@ -292,6 +292,7 @@ class Services(StoreLists):
             location_id=self.settings.location_id or 1,
             ownership=self.settings.ownership,
             tax_class_map=self.settings.tax_class_map,
+            buffers=self.settings.stock.buffers,
         )
 
     def _stock_locations(self) -> list[int]:

@@ -342,7 +342,7 @@ class Writer:
         return written
 
     def _inventory(self, action: str, writes: list[int], rows: Sequence[PlanRow]) -> None:
-        created = self._after_creates(writes, rows)
+        created = self._after_creates(action, writes, rows)
         writes = [i for i in writes if AFTER_CREATE not in rows[i].payload or i in created]
         tracking = [(i, rows[i]) for i in writes if "tracking" in rows[i].payload]
         ok = self._batches(
@@ -374,7 +374,9 @@ class Writer:
             product_id = None if "sku" in rows[index].payload else created[index]
             self._done[index] = replace(self._done[index], bc_id=product_id)
 
-    def _after_creates(self, writes: list[int], rows: Sequence[PlanRow]) -> dict[int, int]:
+    def _after_creates(
+        self, action: str, writes: list[int], rows: Sequence[PlanRow]
+    ) -> dict[int, int]:
         """The rows planned for after a create: {index -> the created product's id} for those
         whose create went through; the others are skipped, naming what became of the create."""
         ready: dict[int, int] = {}
@@ -391,18 +393,29 @@ class Writer:
             ):
                 ready[index] = made.bc_id
                 continue
-            name = repr(made.row.clover_name or made.row.sku) if made else "it"
-            if made is None:
-                why = "its create was not run"
-            else:
-                why = f"creating {name} failed ({made.detail or made.reason})"
-            detail = f"not written: {why}; the next sync sets its stock once it exists"
-            self._done[index] = RowResult(
-                row, Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE, None, detail
-            )
+            self._not_created(index, made)
             self.tick(row, 1)
+        # A location the create itself set (nothing planned after it) did not get it either.
+        for index, row in enumerate(rows):
+            key = row.facts.get("after_create")
+            if row.writes or key is None or row.action != action:
+                continue
+            made = self.creates.get(str(key))
+            if made is None or not (made.written or made.reason is Reason.ALREADY_IN_BIGCOMMERCE):
+                self._not_created(index, made)
         self.partial = list(self._done)
         return ready
+
+    def _not_created(self, index: int, made: RowResult | None) -> None:
+        """A stock row of a product whose create did not go through: skipped, naming why."""
+        name = repr(made.row.clover_name or made.row.sku) if made else "it"
+        if made is None:
+            why = "its create was not run"
+        else:
+            why = f"creating {name} failed ({made.detail or made.reason})"
+        detail = f"not written: {why}; the next sync sets its stock once it exists"
+        row = self._done[index].row
+        self._done[index] = RowResult(row, Outcome.SKIP, Reason.NOT_IN_BIGCOMMERCE, None, detail)
 
     def _prices(self, writes: list[int], rows: Sequence[PlanRow]) -> None:
         products = [(i, rows[i]) for i in writes if "variant_id" not in rows[i].payload]

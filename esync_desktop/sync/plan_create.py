@@ -14,8 +14,9 @@ from esync_desktop.domain.money import cents_to_decimal
 from esync_desktop.domain.sku import clean_name
 from esync_desktop.sync.cursors import Cursor, content_hash, plain_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
-from esync_desktop.sync.rules import Rules, stock_to_level
+from esync_desktop.sync.rules import Rules
 from esync_desktop.sync.snapshot import Snapshot
+from esync_desktop.sync.stock.web_level import created_level
 from esync_desktop.sync.tax_classes import tax_class_for
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,8 @@ def _check(item: CloverItem, snapshot: Snapshot, rules: Rules) -> Refusal | _Che
     if refused is not None:
         return refused
     tax_class = tax_class_for(item, snapshot.clover_default_tax_rates, rules)
-    return _Checked(item, weight, stock_to_level(item.stock), categories, tax_class)
+    level = created_level(item, item.stock, snapshot, rules)
+    return _Checked(item, weight, level, categories, tax_class)
 
 
 def skip_row(action: str, item: CloverItem, refusal: Refusal, **cursor: Any) -> PlanRow:

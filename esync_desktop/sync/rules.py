@@ -12,6 +12,8 @@ from typing import Any
 from esync_desktop.domain.catalog import BcCategory, BcProduct, BcVariant, CloverItem
 from esync_desktop.domain.ownership import Ownership
 from esync_desktop.domain.sku import name_key, sku_key
+from esync_desktop.storage.settings_model import BufferRule
+from esync_desktop.sync.stock.buffers import Buffers
 
 # BigCommerce refuses stock above a signed 32-bit integer.
 MAX_STOCK = 2_147_483_647
@@ -30,6 +32,8 @@ class Rules:
     # Who owns which field, and Clover tax rate name key -> BigCommerce tax class id.
     ownership: Ownership = field(default_factory=Ownership)
     tax_class_map: Mapping[str, int] = field(default_factory=dict)
+    # The safety buffers (a create's level at the default location holds them back too).
+    buffers: Buffers = field(default_factory=lambda: Buffers(()), compare=False)
 
     @classmethod
     def build(
@@ -42,6 +46,7 @@ class Rules:
         location_id: int = 1,
         ownership: Mapping[str, str] | None = None,
         tax_class_map: Mapping[str, int] | None = None,
+        buffers: Iterable[BufferRule] = (),
     ) -> Rules:
         """Normalise raw settings: SKU keys trimmed and case-folded, category names too."""
         skus = {k: Decimal(str(v)) for s, v in (by_sku or {}).items() if (k := sku_key(s))}
@@ -55,6 +60,7 @@ class Rules:
             location_id=location_id,
             ownership=Ownership.build(ownership),
             tax_class_map={k: v for r, v in (tax_class_map or {}).items() if (k := name_key(r))},
+            buffers=Buffers(tuple(buffers)),
         )
 
     def weight_for(self, item: CloverItem) -> Decimal | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
+from esync_desktop.storage.settings_model import BufferRule
 from esync_desktop.sync.actions import ACTIONS, plan_actions
 from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.model import (
@@ -15,6 +17,7 @@ from esync_desktop.sync.model import (
     PlanRow,
     Reason,
 )
+from esync_desktop.sync.stock.buffers import Buffers
 from tests.sync import messy
 from tests.sync.test_plan_limits import COVERED as LIMITS_AND_BAD_DATA
 from tests.sync.test_plan_variants import COVERED as VARIANTS
@@ -276,3 +279,36 @@ def test_stop_when_empty_cuts_the_task_and_says_so() -> None:
     plan = plan_actions("T", actions, snapshot, cursors, messy.RULES, stop_when_empty=False)
     assert plan.stopped_after is None
     assert [a.action for a in plan.actions] == [a for a, _ in actions]
+
+
+def test_a_create_holds_back_the_default_locations_buffer() -> None:
+    """A create's level (the default location's) is Clover's stock less the buffer there: the
+    location's, a category's or a SKU's (the most specific), never another location's."""
+    spec = ACTIONS["send-matrix"]
+
+    def levels(rules: messy.Rules) -> dict[str, int]:
+        plan = spec.planner(messy.snapshot(), dict(spec.defaults), Cursor(), rules)
+        [row] = [r for r in plan.rows if r.outcome is Outcome.CREATE]
+        return {v["sku"]: v["inventory_level"] for v in row.payload["variants"]}
+
+    plain = levels(messy.RULES)
+    held = replace(
+        messy.RULES,
+        buffers=Buffers(
+            [
+                BufferRule(1, location_id=1),
+                BufferRule(50, location_id=2),
+                BufferRule(2, sku="tee-m-blk"),
+            ]
+        ),
+    )
+    assert levels(held) == {
+        "TEE-S-BLK": max(0, plain["TEE-S-BLK"] - 1),
+        "TEE-M-BLK": max(0, plain["TEE-M-BLK"] - 2),
+    }
+    ok = {r.clover_id: r for r in _plan("send-standard")}["OK"]
+    spec = ACTIONS["send-standard"]
+    plan = spec.planner(messy.snapshot(), dict(spec.defaults), Cursor(), held)
+    [again] = [r for r in plan.rows if r.clover_id == "OK"]
+    assert again.payload["inventory_level"] == ok.payload["inventory_level"] - 1 == 4
+    assert again.changes["inventory_level"] == (None, 4)

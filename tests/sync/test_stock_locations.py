@@ -309,7 +309,7 @@ def test_a_product_created_by_the_run_gets_its_stock_at_every_location(
     services: Services, sandbox: Any
 ) -> None:
     """The stock step sets what the create step of the same plan creates: the warehouse after
-    the create, and the default location again when its buffer makes it differ. A create that
+    the create; the create already set the default location less its buffer. A create that
     fails leaves its stock rows skipped, naming it; nothing is sent with a made-up id."""
     warehouse = sandbox.describe()["warehouse_merchant_id"]
     services.settings.stock.buffers = [BufferRule(2, location_id=1)]
@@ -331,12 +331,14 @@ def test_a_product_created_by_the_run_gets_its_stock_at_every_location(
         1: max(0, int(_clover_stock(sandbox, str(good.sku))) - 2),
         WAREHOUSE: int(_clover_stock(sandbox, str(good.sku), warehouse)),
     }
-    for location, row in rows.items():
-        assert row.outcome is Outcome.UPDATE and row.payload["quantity"] == stock[location]
-        assert "after it is created" in row.detail
-    # The create sets the default location without the buffer: the stock step corrects it.
-    assert rows[1].changes["inventory_level"] == (good.payload["inventory_level"], stock[1])
-    assert rows[WAREHOUSE].changes["inventory_level"] == (0, stock[WAREHOUSE])
+    # The create sets the default location less its buffer: nothing is left to write there.
+    assert good.payload["inventory_level"] == stock[1]
+    assert rows[1].outcome is Outcome.UNCHANGED and rows[1].facts["level"] == stock[1]
+    assert "when it is created" in rows[1].detail
+    row = rows[WAREHOUSE]
+    assert row.outcome is Outcome.UPDATE and row.payload["quantity"] == stock[WAREHOUSE]
+    assert "after it is created" in row.detail
+    assert row.changes["inventory_level"] == (0, stock[WAREHOUSE])
     # Meanwhile a product with the second one's name appears: its create is refused.
     info = sandbox.describe()
     with BigCommerceClient(info["url"], info["bc_store_hash"], info["bc_token"]) as bc:
@@ -355,11 +357,67 @@ def test_a_product_created_by_the_run_gets_its_stock_at_every_location(
         assert row["outcome"] == "skip" and row["reason"] == Reason.NOT_IN_BIGCOMMERCE
         assert f"creating {bad.clover_name!r} failed" in row["detail"]
     again = services.plan_task(task("send-standard", *STOCK, stop_when_empty=False))
-    # Only the refused product is planned again: its create, and its stock after it.
+    # Only the refused product is planned again: its create, and its stock after it (the
+    # create sets the default location itself).
     writes = [
         (r.action, r.facts.get("location_id")) for a in again.actions for r in a.rows if r.writes
     ]
     assert {r.sku for a in again.actions for r in a.rows if r.writes} == {bad.sku}
     assert sorted(writes, key=str) == sorted(
-        [("send-standard", None), *[("send-inventory-standard", loc) for loc in (1, 2)]], key=str
+        [("send-standard", None), ("send-inventory-standard", WAREHOUSE)], key=str
     )
+
+
+def _creates(plan: Any) -> dict[str, PlanRow]:
+    return {
+        str(r.sku): r
+        for a in plan.actions
+        if a.action == "send-standard"
+        for r in a.rows
+        if r.outcome is Outcome.CREATE
+    }
+
+
+def test_a_create_without_a_stock_step_holds_back_the_buffers(
+    services: Services, sandbox: Any
+) -> None:
+    """A new product's level at the default location (the create's `inventory_level`) is the
+    one the stock steps would write there: the Clover stock less the buffer that applies."""
+    services.settings.weights = WeightRules(
+        by_sku=dict(defaults.DEMO_SKU_WEIGHTS), by_category=dict(defaults.DEMO_CATEGORY_WEIGHTS)
+    )
+    plain = _creates(services.plan_task(task("send-standard")))
+    assert len(plain) >= 3
+    stock = {sku: int(_clover_stock(sandbox, sku)) for sku in plain}
+    # No buffers: the Clover stock as it is.
+    assert {s: r.payload["inventory_level"] for s, r in plain.items()} == stock
+    first, second = sorted(plain)[:2]
+    category = plain[first].changes["categories"][1][0]
+    services.settings.stock.buffers = [
+        BufferRule(2, location_id=1),  # the default location: 2
+        BufferRule(30, location_id=WAREHOUSE),  # another location's: not the create's
+        BufferRule(5, location_id=1, category=category),  # one category there: 5
+        BufferRule(1, sku=second),  # one SKU everywhere: 1
+    ]
+
+    def held(sku: str) -> int:
+        if sku == second:
+            return 1
+        return 5 if category in plain[sku].changes["categories"][1] else 2
+
+    expected = {sku: max(0, level - held(sku)) for sku, level in stock.items()}
+    plan = services.plan_task(task("send-standard"))
+    made = _creates(plan)
+    assert set(made) == set(plain)
+    for sku, row in made.items():
+        assert row.payload["inventory_level"] == expected[sku], sku
+        assert row.changes["inventory_level"] == (None, expected[sku])
+    assert expected[first] == max(0, stock[first] - 5)
+    result = services.run_plan(plan)
+    assert result.failures == [] and result.counts["create"] == len(made)
+    levels = _web_levels(sandbox, *made)
+    assert {sku: levels[sku][1] for sku in made} == expected
+    # The stock steps planned now find the default location already right.
+    after = services.plan_task(task(*STOCK, stop_when_empty=False))
+    for sku in made:
+        assert _rows(after, sku)[1].outcome is Outcome.UNCHANGED, sku

@@ -1,8 +1,9 @@
 """Stock of the products a plan creates: the create sets the default location only (BigCommerce's
-catalog `inventory_level`), so the stock steps of the same plan set every other mapped location
-(and the default one too when its buffers or reserved units make it differ) once the create is
-done. The rows are planned and previewed like any other; the id they write to is the one the
-create got, looked up when they are applied."""
+catalog `inventory_level`, already less its buffer and reserved units: see web_level.py), so the
+stock steps of the same plan set every other mapped location (and the default one too when its
+level differs, e.g. another merchant feeds it) once the create is done. The rows are planned and
+previewed like any other; the id they write to is the one the create got, looked up when they
+are applied. A row left unchanged (the create set it) is skipped too when the create fails."""
 
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ PLANNED_CREATES = "planned-creates"
 # The payload keys of a row written after a create (never sent: the Writer resolves them).
 AFTER_CREATE = "_after_create"
 AFTER_ACTION = "_after_action"
-# Where a created product's `inventory_level` goes (bigcommerce.md §9.1).
-DEFAULT_LOCATION = 1
 
 
 @dataclass(frozen=True)

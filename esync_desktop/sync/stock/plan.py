@@ -4,7 +4,7 @@ max(0, Clover stock - buffer - reserved), compared with BigCommerce's on-hand le
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,28 +15,17 @@ from esync_desktop.sync.cursors import Cursor
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
 from esync_desktop.sync.plan_create import bad_data
 from esync_desktop.sync.plan_update import SEND_INVENTORY_MATRIX, inventory_checks
-from esync_desktop.sync.rules import BcMatch, stock_to_level
+from esync_desktop.sync.rules import BcMatch
 from esync_desktop.sync.snapshot import Snapshot
 from esync_desktop.sync.stock.after_create import (
     AFTER_ACTION,
     AFTER_CREATE,
-    DEFAULT_LOCATION,
     PlannedCreate,
     creates_of,
 )
 from esync_desktop.sync.stock.buffers import Buffers
 from esync_desktop.sync.stock.read import MerchantRead, StockReading
-
-
-@dataclass(frozen=True)
-class _Level:
-    """How one web level is made (the row's facts): Clover's stock and what is held back."""
-
-    clover: Decimal | None
-    buffer: int
-    reserved: int
-    level: int
-    stale: bool = False
+from esync_desktop.sync.stock.web_level import DEFAULT_LOCATION, WebLevel, web_level
 
 
 def plan_stock_by_location(
@@ -109,7 +98,7 @@ class _Planner:
 
     # -- rows ------------------------------------------------------------------------------
 
-    def _facts(self, merchant: MerchantRead, level: _Level | None = None) -> dict[str, Any]:
+    def _facts(self, merchant: MerchantRead, level: WebLevel | None = None) -> dict[str, Any]:
         facts: dict[str, Any] = {
             "location_id": merchant.location_id,
             "location": merchant.location,
@@ -152,22 +141,17 @@ class _Planner:
 
     def _level(
         self, merchant: MerchantRead, categories: tuple[str, ...], key: str, stock: Decimal
-    ) -> _Level:
-        buffer = self.buffers.units(merchant.location_id, categories, key)
-        reserved = (
-            self.reading.reserved.get(key, 0)
-            if merchant.location_id == self.reading.reserved_location
-            else 0
-        )
-        level = max(0, stock_to_level(stock) - buffer - reserved)
-        return _Level(stock, buffer, reserved, level)
+    ) -> WebLevel:
+        location = merchant.location_id
+        reserved = self.reading.reserved_at(location, key)
+        return web_level(self.buffers, location, categories, key, stock, reserved)
 
     def _write_row(
         self,
         merchant: MerchantRead,
         item: CloverItem | None,
         match: BcMatch,
-        level: _Level,
+        level: WebLevel,
         *,
         sku: str | None = None,
         reason: Reason | None = None,
@@ -227,7 +211,7 @@ class _Planner:
         return created if created is not None and created.variant == self.matrix else None
 
     def _after_create_row(
-        self, merchant: MerchantRead, item: CloverItem, created: PlannedCreate, level: _Level
+        self, merchant: MerchantRead, item: CloverItem, created: PlannedCreate, level: WebLevel
     ) -> PlanRow:
         """A SKU the plan creates: the create sets the default location's level; every other
         location (and the default one when its level differs) is set right after it."""
@@ -236,8 +220,10 @@ class _Planner:
         if start == level.level:
             # The create sets the default location; a new product has none elsewhere.
             detail = f"{merchant.location}: {start} when it is created"
+            facts = {"after_create": created.key}
+            unchanged = Outcome.UNCHANGED
             return self._row(
-                merchant, item, Outcome.UNCHANGED, Reason.UNCHANGED, None, detail, {}, level=level
+                merchant, item, unchanged, Reason.UNCHANGED, None, detail, facts, level=level
             )
         note = "after it is created"
         payload: dict[str, Any] = {
@@ -305,12 +291,11 @@ class _Planner:
         if not self.matrix and match.product.has_options:
             return None
         if self.reading.settings.stale_mode == "zero":
-            level = _Level(None, 0, 0, 0, stale=True)
+            level = WebLevel(None, 0, 0, 0, stale=True)
             note = "stale-stock guard: 0 until the Clover merchant answers"
         else:
             categories = self._categories.get(key, ())
-            base = self._level(merchant, categories, key, stock)
-            level = _Level(stock, base.buffer, base.reserved, base.level, stale=True)
+            level = replace(self._level(merchant, categories, key, stock), stale=True)
             note = "stale-stock guard: the last stock read less the buffers"
         return self._write_row(
             merchant, None, match, level, sku=sku, reason=Reason.STALE_STOCK, note=note
@@ -326,7 +311,7 @@ class _Planner:
         detail: str,
         facts: dict[str, Any],
         *,
-        level: _Level | None = None,
+        level: WebLevel | None = None,
         sku: str | None = None,
         **extra: Any,
     ) -> PlanRow:
@@ -353,7 +338,7 @@ def _fields(row: PlanRow) -> dict[str, Any]:
     return {name: getattr(row, name) for name in row.__dataclass_fields__}
 
 
-def _explain(location: str, level: _Level, reading: StockReading, note: str) -> str:
+def _explain(location: str, level: WebLevel, reading: StockReading, note: str) -> str:
     """The level in words: the location, then how it was made when anything was held back."""
     parts = []
     if level.clover is not None:

@@ -78,6 +78,10 @@ class StockReading:
     settings: StockSettings
     read_ms: int
 
+    def reserved_at(self, location_id: int, key: str) -> int:
+        """Units of this SKU held back at this location by web orders not yet in Clover."""
+        return self.reserved.get(key, 0) if location_id == self.reserved_location else 0
+
 
 def read_stock(
     main: Snapshot,
