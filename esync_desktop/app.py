@@ -24,6 +24,7 @@ from esync_desktop.stock_locations import LocationStatus, StockByLocation
 from esync_desktop.storage.secrets import BC_TOKEN, CLOVER_TOKEN, SecretStore
 from esync_desktop.storage.settings import ActionConfig, Settings, SettingsStore, TaskConfig
 from esync_desktop.storage.state import ItemResult, LogEntry, RunRecord, StateDb
+from esync_desktop.storage.state.links import LinkChange
 from esync_desktop.storage.weights_csv import WeightImport, read_weights_csv
 from esync_desktop.store_credentials import (
     BIGCOMMERCE_API,
@@ -403,9 +404,16 @@ class Services(StoreLists):
                 snapshot = read_extras(
                     snapshot, actions, clover, bc, self._engine_state, scope, cursors, cancel
                 )
-                plan = self._plan_from(task, actions, waiting, snapshot, cursors, focus)
                 # What was read is what the stores hold: the next delta run starts from it.
-                self.state.links_write(scope, read.change)
+                # It is saved while the plan is made (a full read's 100k records take seconds).
+                change, read.change = read.change, LinkChange()
+                saving = self.state.links_write_behind(scope, change) if change else None
+                del change  # the writer's alone: freed once written
+                try:
+                    plan = self._plan_from(task, actions, waiting, snapshot, cursors, focus)
+                finally:
+                    if saving is not None:
+                        saving.wait()
                 calls = {
                     "clover": clover.request_count + extra_calls,
                     "bigcommerce": bc.request_count,

@@ -4,7 +4,7 @@ their read and apply hooks)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from esync_desktop.sync.action_hooks import Applier, ReadContext, Reader
@@ -288,4 +288,5 @@ def read_extras(
         cursor = cursors.get(action, Cursor())
         context = ReadContext(clover, bc, journal, scope, cursor, merged, cancel, snapshot)
         extras[action] = spec.reader(context)
-    return replace(snapshot, extras=extras) if extras else snapshot
+    # with_extras keeps the indexes the read already built (the SKU index of 100k products).
+    return snapshot.with_extras(extras) if extras else snapshot

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -14,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from esync_desktop.domain.sku import clean_sku, sku_key
-from esync_desktop.storage.state.links import LinkChange, LinkRead
+from esync_desktop.storage.state.links import LinkChange, LinkRead, StagedRecords
 from esync_desktop.sync import link_records as rec
 from esync_desktop.sync.collector import collector_paused
 from esync_desktop.sync.cursors import OVERLAP_MS
@@ -70,17 +71,32 @@ def read_stores(
     marks = {p: store.link_read(scope, p) for p in _parts(needs)}
     with collector_paused():
         if full or any(m is None for m in marks.values()):
-            return read_full(clover, bc, needs, cancel)
+            return read_full(clover, bc, needs, cancel, store.records_staging(uuid.uuid4().hex))
         return read_delta(clover, bc, needs, store, scope, marks, cancel)
 
 
-def read_full(clover: Any, bc: Any, needs: ReadNeeds, cancel: threading.Event | None) -> Read:
+def read_full(
+    clover: Any,
+    bc: Any,
+    needs: ReadNeeds,
+    cancel: threading.Event | None,
+    staging: StagedRecords | None = None,
+) -> Read:
+    """Both stores read whole. With `staging`, the items' and products' records go to the
+    database as they are read (links_write moves them in place); else they are kept in the
+    change."""
     at = now()
-    rc, rb = rec.RecordingClover(clover), rec.RecordingBigCommerce(bc)
+    rc = rec.RecordingClover(clover, staging)
+    rb = rec.RecordingBigCommerce(bc, staging if needs.bigcommerce else None)
     snapshot = read_snapshot(rc, rb, needs, cancel)
-    change = LinkChange()
-    items = rc.kept(rec.CLOVER_ITEM)
-    _replace(change, rec.CLOVER_ITEM, items)
+    change = LinkChange(staged=staging)
+    if staging is not None:
+        staging.flush()
+        staging.kinds.add(rec.CLOVER_ITEM)
+        if needs.bigcommerce:
+            staging.kinds.add(rec.BC_PRODUCT)
+    else:
+        _replace(change, rec.CLOVER_ITEM, rc.kept(rec.CLOVER_ITEM))
     newest = rc.newest_ms(rec.CLOVER_ITEM)
     change.reads.append(LinkRead(rec.PART_CLOVER_ITEMS, at, newest, {}))
     if needs.groups:
@@ -88,8 +104,8 @@ def read_full(clover: Any, bc: Any, needs: ReadNeeds, cancel: threading.Event | 
             _replace(change, kind, rc.kept(kind))
         change.reads.append(LinkRead(rec.PART_CLOVER_GROUPS, at, None, {}))
     if needs.bigcommerce:
-        products = rb.kept(rec.BC_PRODUCT)
-        _replace(change, rec.BC_PRODUCT, products)
+        if staging is None:
+            _replace(change, rec.BC_PRODUCT, rb.kept(rec.BC_PRODUCT))
         change.reads.append(LinkRead(rec.PART_BC_PRODUCTS, at, None, {}))
         if needs.categories:
             _replace(change, rec.BC_CATEGORY, rb.kept(rec.BC_CATEGORY))
@@ -97,7 +113,7 @@ def read_full(clover: Any, bc: Any, needs: ReadNeeds, cancel: threading.Event | 
         change.links = snapshot_links(snapshot, at)
         change.replace_links = True
         change.fields = confirmed_fields(snapshot, None, at)
-    return Read(snapshot, change, full=True, fresh_items=len(items))
+    return Read(snapshot, change, full=True, fresh_items=rc.listed(rec.CLOVER_ITEM))
 
 
 def _replace(change: LinkChange, kind: str, docs: Mapping[str, Any]) -> None:

@@ -4,10 +4,10 @@ them is the plan a full read would give while neither store changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from esync_desktop.storage.state.links import RecordText, record_text
+from esync_desktop.storage.state.links import RecordText, StagedRecords, record_text
 
 Doc = dict[str, Any]
 
@@ -143,9 +143,17 @@ class _Records:
     passes (in the reading thread), keyed as by_id keys them; the document itself goes on to
     the parser and is not held."""
 
-    def __init__(self, trim: Any = None, as_text: bool = False) -> None:
+    def __init__(
+        self,
+        trim: Any = None,
+        as_text: bool = False,
+        sink: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.trim = trim
         self.as_text = as_text  # kept as the text they are stored as (RecordText)
+        # Given: each record's id and text go there (staged in the database) and `found`
+        # stays empty, so 100k records are never held.
+        self.sink = sink
         self.found: dict[str, Any] = {}
         self.count = 0  # records listed so far (a second listing numbers on)
         self.newest_ms = 0  # the newest integer `modifiedTime` among them (0: none)
@@ -161,7 +169,10 @@ class _Records:
             stamp = kept.get("modifiedTime")
             if type(stamp) is int and stamp > self.newest_ms:
                 self.newest_ms = stamp
-            found[key or f"#{n}"] = record_text(kept) if self.as_text else kept
+            if self.sink is not None:
+                self.sink(key or f"#{n}", record_text(kept))
+            else:
+                found[key or f"#{n}"] = record_text(kept) if self.as_text else kept
             yield doc
 
 
@@ -169,27 +180,47 @@ class _Recording:
     """A reader that keeps what it passes on (the full read that fills the records):
     `kept(kind)` is by_id() of what was listed, each record as the text it is stored as."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, staging: StagedRecords | None = None) -> None:
         self.inner = inner
         self._records: dict[str, _Records] = {}
+        # Where the big listings (items, products) stage their records; None: kept here.
+        self.staging = staging
 
     def kept(self, kind: str) -> dict[str, RecordText]:
         records = self._records.get(kind)
         return records.found if records is not None else {}
+
+    def listed(self, kind: str) -> int:
+        """How many records of this kind were listed."""
+        records = self._records.get(kind)
+        return records.count if records is not None else 0
 
     def newest_ms(self, kind: str) -> int:
         """The newest integer `modifiedTime` of the records kept (0: none)."""
         records = self._records.get(kind)
         return records.newest_ms if records is not None else 0
 
-    def _keep(self, kind: str, docs: Iterable[Any], trim: Any = None) -> Iterator[Any]:
-        return self._records.setdefault(kind, _Records(trim, as_text=True)).keep(docs)
+    def _keep(
+        self, kind: str, docs: Iterable[Any], trim: Any = None, staged: bool = False
+    ) -> Iterator[Any]:
+        sink = None
+        if staged and self.staging is not None:
+            staging = self.staging
+            staging.kinds.add(kind)
+
+            def sink(record_id: str, text: str) -> None:
+                staging.add(kind, record_id, text)
+
+        return self._records.setdefault(kind, _Records(trim, True, sink)).keep(docs)
 
 
 class RecordingClover(_Recording):
     def iter_items(self, modified_since: int | None = None, expand: Any = ()) -> Iterator[Any]:
         return self._keep(
-            CLOVER_ITEM, self.inner.iter_items(modified_since, expand=expand), trim_item
+            CLOVER_ITEM,
+            self.inner.iter_items(modified_since, expand=expand),
+            trim_item,
+            staged=True,
         )
 
     def iter_item_stocks(self) -> Iterator[Any]:
@@ -208,7 +239,9 @@ class RecordingClover(_Recording):
 
 class RecordingBigCommerce(_Recording):
     def iter_products(self, include: tuple[str, ...] = ("variants",), **filters: Any) -> Any:
-        return self._keep(BC_PRODUCT, self.inner.iter_products(include, **filters), trim_product)
+        return self._keep(
+            BC_PRODUCT, self.inner.iter_products(include, **filters), trim_product, staged=True
+        )
 
     def iter_categories(self) -> Iterator[Any]:
         return self._keep(BC_CATEGORY, self.inner.iter_categories())

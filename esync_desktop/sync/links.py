@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from esync_desktop.domain.money import cents_to_decimal, same_amount
 from esync_desktop.domain.plan import Outcome, PlanRow
 from esync_desktop.domain.sku import name_key, sku_key
+from esync_desktop.storage.state.base import WriteBehind
 from esync_desktop.storage.state.links import (
     CONFIRMED,
     NO_LOCATION,
@@ -19,6 +20,7 @@ from esync_desktop.storage.state.links import (
     LinkChange,
     LinkField,
     LinkRead,
+    StagedRecords,
 )
 from esync_desktop.sync.link_records import BC_PRODUCT, Doc
 from esync_desktop.sync.rules import stock_to_level
@@ -43,6 +45,8 @@ class LinkStore(Protocol):
     def link_records(self, scope: str, kind: str) -> dict[str, Any]: ...
     def link_read(self, scope: str, part: str) -> LinkRead | None: ...
     def links_write(self, scope: str, change: LinkChange) -> None: ...
+    def links_write_behind(self, scope: str, change: LinkChange) -> WriteBehind: ...
+    def records_staging(self, read_id: str) -> StagedRecords: ...
 
 
 def now() -> datetime:

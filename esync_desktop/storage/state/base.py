@@ -7,7 +7,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -192,6 +192,37 @@ class Database:
                 raise
             conn.execute("COMMIT")
 
+    def _tx_behind(self, work: Callable[[sqlite3.Connection], None], name: str) -> WriteBehind:
+        """`work` in a write transaction of its own, on a connection of its own, in a thread:
+        SQLite does its part with the GIL released, so a large write (a full read's 100k
+        records) goes on while the caller plans. WAL keeps this connection's reads meanwhile
+        on what was committed before; a write here waits (busy timeout) until it commits."""
+        pending = WriteBehind(self, name)
+
+        def run() -> None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                try:
+                    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+                    conn.execute("PRAGMA foreign_keys = ON")
+                    conn.execute("PRAGMA synchronous = FULL")
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        work(conn)
+                    except BaseException:
+                        with contextlib.suppress(sqlite3.Error):
+                            conn.execute("ROLLBACK")
+                        raise
+                    conn.execute("COMMIT")
+                finally:
+                    conn.close()
+            except BaseException as exc:  # raised again by wait(), in the caller's thread
+                pending.error = exc
+
+        pending.thread = threading.Thread(target=run, name=f"state-{name}", daemon=False)
+        pending.thread.start()
+        return pending
+
     def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[sqlite3.Row]:
         with self._lock, self._damage_reported():
             cursor = self._connection().execute(sql, params)
@@ -243,3 +274,32 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class WriteBehind:
+    """A write transaction under way in a thread (Database._tx_behind): `wait()` until it has
+    committed, or raise what stopped it (a damaged file as the owner's message)."""
+
+    def __init__(self, db: Database, name: str) -> None:
+        self.db = db
+        self.name = name
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        error, self.error = self.error, None
+        if error is None:
+            return
+        if isinstance(error, sqlite3.DatabaseError) and is_damage(error):
+            self.db._damaged = True
+            raise StateError(
+                f"the state database {self.db.path} is damaged ({error}). Close eSync Desktop "
+                "and start it again: it is then checked, and its last good copy put back."
+            ) from error
+        if isinstance(error, sqlite3.Error):
+            raise StateError(
+                f"could not save {self.name} in the state database {self.db.path}: {error}"
+            ) from error
+        raise error

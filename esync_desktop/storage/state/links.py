@@ -18,16 +18,29 @@ from __future__ import annotations
 import functools
 import json
 import operator
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from esync_desktop.storage.state.base import Database, dumps, loads, now_text, parse_time, to_text
+from esync_desktop.storage.state.base import (
+    Database,
+    WriteBehind,
+    dumps,
+    loads,
+    now_text,
+    parse_time,
+    to_text,
+)
 
 # SQLite allows 999 bound parameters in older builds; stay well below in IN (...) lists.
 _CHUNK = 500
+# Rows per INSERT ... SELECT FROM json_each(?) (see _write_change).
+_JSON_BATCH = 2000
+# Staged records older than this belong to a read that was never saved.
+_STAGED_KEPT = timedelta(hours=1)
 WRITTEN: Final = "written"
 CONFIRMED: Final = "confirmed"
 # Fields that are not per location.
@@ -112,11 +125,42 @@ class LinkChange:
     # holds any more loses its link; the values last synced are kept).
     replace_links: bool = False
     reads: list[LinkRead] = field(default_factory=list)
+    # Kinds whose records a full read staged as it read them (`StagedRecords`): they replace
+    # the kind's records whole.
+    staged: StagedRecords | None = None
 
     def __bool__(self) -> bool:
         return bool(self.links or self.fields or self.records or self.forget or self.reads) or bool(
-            self.replace_kinds
+            self.replace_kinds or (self.staged and self.staged.kinds)
         )
+
+
+class StagedRecords:
+    """A full read's records on their way to link_records: written to link_records_staged in
+    batches as the listing passes (`add`, from the reading thread; `flush` once it ended),
+    moved by links_write, which replaces every kind in `kinds` (none listed: none kept). A
+    read that never gets saved leaves them behind; a later full read clears them."""
+
+    BATCH = 2000
+
+    def __init__(self, store: LinksMixin, read_id: str) -> None:
+        self.store = store
+        self.read_id = read_id
+        self.kinds: set[str] = set()
+        self._pending: dict[str, list[tuple[str, str]]] = {}
+
+    def add(self, kind: str, record_id: str, text: str) -> None:
+        self.kinds.add(kind)
+        batch = self._pending.setdefault(kind, [])
+        batch.append((record_id, text))
+        if len(batch) >= self.BATCH:
+            self.flush(kind)
+
+    def flush(self, kind: str | None = None) -> None:
+        for name in [kind] if kind is not None else list(self._pending):
+            batch = self._pending.pop(name, [])
+            if batch:
+                self.store.records_stage(self.read_id, name, batch)
 
 
 _DECIMAL = "$decimal"
@@ -276,88 +320,36 @@ class LinksMixin(Database):
         """Apply one change in one transaction: links, field values, records and read marks."""
         if not change:
             return
-        now = now_text()
-        # A full read stamps 100k links and fields with one moment: its text is made once.
-        stamp = functools.lru_cache(maxsize=8)(to_text)
         with self._tx() as conn:
-            if change.replace_links:
-                conn.execute("DELETE FROM links WHERE scope = ?", (scope,))
-            for chunk in _chunks(sorted(change.forget)):
-                marks = ", ".join("?" * len(chunk))
-                for table in ("links", "link_fields"):
-                    conn.execute(
-                        f"DELETE FROM {table} WHERE scope = ? AND sku_key IN ({marks})",
-                        (scope, *chunk),
-                    )
-            conn.executemany(
-                "INSERT INTO links (scope, sku_key, sku, clover_item_id, bc_product_id, "
-                "bc_variant_id, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (scope, sku_key) DO UPDATE SET sku = excluded.sku, "
-                "clover_item_id = excluded.clover_item_id, "
-                "bc_product_id = excluded.bc_product_id, "
-                "bc_variant_id = excluded.bc_variant_id, checked_at = excluded.checked_at",
-                (
-                    (
-                        scope,
-                        link.sku_key,
-                        link.sku,
-                        link.clover_item_id,
-                        link.bc_product_id,
-                        link.bc_variant_id,
-                        stamp(link.checked_at) if link.checked_at else now,
-                    )
-                    for link in sorted(change.links, key=_BY_SKU_KEY)
-                ),
+            _write_change(conn, scope, change)
+
+    def records_stage(self, read_id: str, kind: str, rows: list[tuple[str, str]]) -> None:
+        """Stage a full read's records (id, text) for links_write (see StagedRecords); a
+        record listed twice keeps its last text, as in link_records."""
+        with self._tx() as conn:
+            _insert_rows(
+                conn,
+                "INSERT INTO link_records_staged (read_id, kind, staged_at, record_id, doc) "
+                "SELECT ?, ?, ?, {} FROM json_each(?) WHERE true "
+                "ON CONFLICT (read_id, kind, record_id) DO UPDATE SET doc = excluded.doc",
+                (read_id, kind, now_text()),
+                rows,
             )
-            fields = sorted(change.fields, key=_BY_SKU_KEY)
-            for kind in (WRITTEN, CONFIRMED):
-                conn.executemany(
-                    f"INSERT INTO link_fields (scope, sku_key, field, location_id, {kind}, "
-                    f"{kind}_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET "
-                    f"{kind} = excluded.{kind}, {kind}_at = excluded.{kind}_at",
-                    (
-                        (
-                            scope,
-                            mark.sku_key,
-                            mark.field,
-                            mark.location_id,
-                            mark.value,
-                            stamp(mark.at) if mark.at else now,
-                        )
-                        for mark in fields
-                        if mark.kind == kind
-                    ),
-                )
-            for kind in change.replace_kinds:
-                conn.execute("DELETE FROM link_records WHERE scope = ? AND kind = ?", (scope, kind))
-            for kind, docs in change.records.items():
-                gone = [(scope, kind, rid) for rid, doc in docs.items() if doc is None]
-                conn.executemany(
-                    "DELETE FROM link_records WHERE scope = ? AND kind = ? AND record_id = ?", gone
-                )
-                conn.executemany(
-                    "INSERT INTO link_records (scope, kind, record_id, doc) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (scope, kind, record_id) DO UPDATE SET doc = excluded.doc",
-                    # Made one at a time: 100k records' text is never held at once.
-                    (
-                        (scope, kind, rid, _dump_doc(doc))
-                        # In key order: each page of the table is filled once, not split over
-                        # and over by inserts all over it.
-                        for rid, doc in sorted(docs.items(), key=_first)
-                        if doc is not None
-                    ),
-                )
-            conn.executemany(
-                "INSERT INTO link_reads (scope, part, read_at, watermark_ms, summary) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, part) DO UPDATE SET "
-                "read_at = excluded.read_at, watermark_ms = excluded.watermark_ms, "
-                "summary = excluded.summary",
-                [
-                    (scope, r.part, to_text(r.read_at), r.watermark_ms, dumps(r.summary))
-                    for r in change.reads
-                ],
-            )
+
+    def records_staging(self, read_id: str) -> StagedRecords:
+        """Where a full read stages its records. Records staged by reads that were never
+        saved (a read cancelled, or the process killed) are cleared first: a read takes
+        minutes, not an hour."""
+        cutoff = to_text(datetime.now(UTC) - _STAGED_KEPT)
+        with self._tx() as conn:
+            conn.execute("DELETE FROM link_records_staged WHERE staged_at < ?", (cutoff,))
+        return StagedRecords(self, read_id)
+
+    def links_write_behind(self, scope: str, change: LinkChange) -> WriteBehind:
+        """links_write in a thread, on a connection of its own (`Database._tx_behind`): a full
+        read's change is written while the plan is made. The change is the thread's from now
+        on (not to be changed); `wait()` before the next write of this scope."""
+        return self._tx_behind(lambda conn: _write_change(conn, scope, change), "what was read")
 
     def links_forget_scope(self, scope: str) -> None:
         """Forget everything remembered of one store pair (the demo stores started over): the
@@ -365,3 +357,130 @@ class LinksMixin(Database):
         with self._tx() as conn:
             for table in ("links", "link_fields", "link_records", "link_reads"):
                 conn.execute(f"DELETE FROM {table} WHERE scope = ?", (scope,))
+
+
+def _write_change(conn: sqlite3.Connection, scope: str, change: LinkChange) -> None:
+    """links_write's statements, inside the caller's transaction. The rows go to SQLite as one
+    JSON array per table (`json_each`): a full read writes 100k links, 300k field values and
+    200k records, and one statement each does that inside SQLite, with Python's lock released
+    (links_write_behind's thread then writes while the plan is made), where a row at a time
+    would hand the lock back and forth 600k times."""
+    now = now_text()
+    # A full read stamps 100k links and fields with one moment: its text is made once.
+    stamp = functools.lru_cache(maxsize=8)(to_text)
+    if change.replace_links:
+        conn.execute("DELETE FROM links WHERE scope = ?", (scope,))
+    for chunk in _chunks(sorted(change.forget)):
+        marks = ", ".join("?" * len(chunk))
+        for table in ("links", "link_fields"):
+            conn.execute(
+                f"DELETE FROM {table} WHERE scope = ? AND sku_key IN ({marks})",
+                (scope, *chunk),
+            )
+    if change.links:
+        _insert_rows(
+            conn,
+            "INSERT INTO links (scope, sku_key, sku, clover_item_id, bc_product_id, "
+            "bc_variant_id, checked_at) SELECT ?, {} FROM json_each(?) WHERE true "
+            "ON CONFLICT (scope, sku_key) DO UPDATE SET sku = excluded.sku, "
+            "clover_item_id = excluded.clover_item_id, "
+            "bc_product_id = excluded.bc_product_id, "
+            "bc_variant_id = excluded.bc_variant_id, checked_at = excluded.checked_at",
+            scope,
+            [
+                (
+                    link.sku_key,
+                    link.sku,
+                    link.clover_item_id,
+                    link.bc_product_id,
+                    link.bc_variant_id,
+                    stamp(link.checked_at) if link.checked_at else now,
+                )
+                for link in sorted(change.links, key=_BY_SKU_KEY)
+            ],
+        )
+    fields = sorted(change.fields, key=_BY_SKU_KEY)
+    for kind in (WRITTEN, CONFIRMED):
+        rows = [
+            (
+                mark.sku_key,
+                mark.field,
+                mark.location_id,
+                mark.value,
+                stamp(mark.at) if mark.at else now,
+            )
+            for mark in fields
+            if mark.kind == kind
+        ]
+        if rows:
+            _insert_rows(
+                conn,
+                f"INSERT INTO link_fields (scope, sku_key, field, location_id, {kind}, "
+                f"{kind}_at) SELECT ?, {{}} FROM json_each(?) WHERE true "
+                "ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET "
+                f"{kind} = excluded.{kind}, {kind}_at = excluded.{kind}_at",
+                scope,
+                rows,
+            )
+    for kind in change.replace_kinds:
+        conn.execute("DELETE FROM link_records WHERE scope = ? AND kind = ?", (scope, kind))
+    staged = change.staged
+    if staged is not None:
+        for kind in sorted(staged.kinds):
+            conn.execute("DELETE FROM link_records WHERE scope = ? AND kind = ?", (scope, kind))
+            conn.execute(
+                "INSERT INTO link_records (scope, kind, record_id, doc) SELECT ?, kind, "
+                "record_id, doc FROM link_records_staged WHERE read_id = ? AND kind = ? "
+                "ORDER BY record_id",
+                (scope, staged.read_id, kind),
+            )
+        conn.execute("DELETE FROM link_records_staged WHERE read_id = ?", (staged.read_id,))
+    for kind, docs in change.records.items():
+        gone = [(scope, kind, rid) for rid, doc in docs.items() if doc is None]
+        conn.executemany(
+            "DELETE FROM link_records WHERE scope = ? AND kind = ? AND record_id = ?", gone
+        )
+        kept = [
+            (rid, _dump_doc(doc))
+            # In key order: each page of the table is filled once, not split over and over by
+            # inserts all over it.
+            for rid, doc in sorted(docs.items(), key=_first)
+            if doc is not None
+        ]
+        if kept:
+            _insert_rows(
+                conn,
+                "INSERT INTO link_records (scope, kind, record_id, doc) "
+                "SELECT ?, ?, {} FROM json_each(?) WHERE true "
+                "ON CONFLICT (scope, kind, record_id) DO UPDATE SET doc = excluded.doc",
+                (scope, kind),
+                kept,
+            )
+    conn.executemany(
+        "INSERT INTO link_reads (scope, part, read_at, watermark_ms, summary) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, part) DO UPDATE SET "
+        "read_at = excluded.read_at, watermark_ms = excluded.watermark_ms, "
+        "summary = excluded.summary",
+        [
+            (scope, r.part, to_text(r.read_at), r.watermark_ms, dumps(r.summary))
+            for r in change.reads
+        ],
+    )
+
+
+def _insert_rows(
+    conn: sqlite3.Connection,
+    sql: str,
+    first: str | tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """`sql` (an INSERT ... SELECT <first params>, {} FROM json_each(?)) for every row: `{}`
+    becomes the row's columns, taken from a JSON array of the rows (texts, integers, nulls:
+    json_extract gives them back as the same SQL values)."""
+    width = len(rows[0])
+    statement = sql.format(", ".join(f"json_extract(value, '$[{n}]')" for n in range(width)))
+    leading = (first,) if isinstance(first, str) else first
+    # In batches: the text of one and SQLite's parse of it stay a few MB, whatever the size.
+    for start in range(0, len(rows), _JSON_BATCH):
+        batch = json.dumps(rows[start : start + _JSON_BATCH], ensure_ascii=False)
+        conn.execute(statement, (*leading, batch))

@@ -248,9 +248,30 @@ def _link_moves(conn: sqlite3.Connection) -> None:
     _stock_reads_to_links(conn)
 
 
+# Records of a full read, written as they are read (not held until the plan is made), and
+# moved into link_records in the transaction that saves the read (links_write).
+_STAGED_RECORDS = _statements(
+    """CREATE TABLE link_records_staged (
+        read_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        staged_at TEXT NOT NULL,
+        PRIMARY KEY (read_id, kind, record_id)
+    ) WITHOUT ROWID""",
+)
+
 # Ordered: MIGRATIONS[n - 1] takes the schema from version n - 1 to n. Never edit a released
 # one; append a new one.
-MIGRATIONS: list[Migration] = [_V1, _V2, _FACTS, _LINKS, _FIELD_VALUES, _link_moves]
+MIGRATIONS: list[Migration] = [
+    _V1,
+    _V2,
+    _FACTS,
+    _LINKS,
+    _FIELD_VALUES,
+    _link_moves,
+    _STAGED_RECORDS,
+]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
