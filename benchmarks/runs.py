@@ -293,15 +293,17 @@ def preview_misses(row: Row, rows: int) -> list[str]:
     if row.peak_rss_mb >= PREVIEW_RSS_MB:
         notes.append(
             f"target not met: peak RSS {row.peak_rss_mb:.0f} MB (target < {PREVIEW_RSS_MB:.0f} "
-            f"MB): both catalogues parsed, the records and links the next delta run plans from, "
-            f"and the {rows} plan rows are all held until the plan is shown"
+            f"MB): both catalogues parsed (the records the next delta run plans from go to the "
+            f"database as they are read), the links and values the read confirms, and the "
+            f"{rows} plan rows, all held until the plan is shown"
         )
     if row.bound_s and row.wall_s > PREVIEW_WALL_RATIO * row.bound_s:
         notes.append(
             f"target not met: wall {row.wall_s / row.bound_s:.2f}x the read bound (target "
             f"{PREVIEW_WALL_RATIO}x): the engine's {row.cpu_s:.0f} s of CPU run one thread "
-            "at a time (Python), and the plan, the link table write and the JSON "
-            f"({row.planning_cpu_s:.0f} s of it planning) come after the last page"
+            "at a time (Python, but for SQLite's share of the link table write, made while the "
+            f"plan is), and the plan ({row.planning_cpu_s:.1f} s) and the JSON come after the "
+            "last page"
         )
     return notes
 

@@ -124,10 +124,18 @@ ACTION_IDS = (
 CATALOGUE_ACTION_IDS = ACTION_IDS[:5]
 
 
-@dataclass(frozen=True, slots=True)
+# The changes, payload or facts of the many rows that have none (unchanged, skipped): one
+# dict they share, never filled (a row's dicts are not changed once it is made).
+NONE: dict[str, Any] = {}
+
+
+# Not frozen, though never changed once made (dataclasses.replace makes another): a plan of
+# 100k items makes 300k rows, and a frozen dataclass's __init__ costs three times as much.
+@dataclass(slots=True)
 class PlanRow:
     """One item's verdict. `changes` maps a field to (old, new); `payload` is what apply() sends
-    and is never shown; `key` is the idempotency key of the write (empty when none)."""
+    and is never shown; `key` is the idempotency key of the write (empty when none). A row is
+    not changed once made, nor are its dicts (rows without changes may share one empty dict)."""
 
     action: str
     sku: str | None
@@ -161,6 +169,14 @@ class PlanRow:
     def writes(self) -> bool:
         return self.outcome in (Outcome.CREATE, Outcome.UPDATE)
 
+    def public_changes(self) -> dict[str, list[Any]]:
+        """`changes` as public() shows them."""
+        return {k: [_plain(v[0]), _plain(v[1])] for k, v in self.changes.items()}
+
+    def public_facts(self) -> dict[str, Any]:
+        """`facts` as public() shows them."""
+        return {k: _plain(v) for k, v in self.facts.items()}
+
     def public(self) -> dict[str, Any]:
         """The row as shown to people and in --json: no payload, key or cursor bookkeeping."""
         return {
@@ -172,11 +188,11 @@ class PlanRow:
             "clover_name": self.clover_name,
             "bc_id": self.bc_id,
             "bc_name": self.bc_name,
-            "changes": {k: [_plain(v[0]), _plain(v[1])] for k, v in self.changes.items()},
+            "changes": self.public_changes(),
             "detail": self.detail,
             "missing_categories": list(self.missing_categories),
             "held_back_by": self.held_back_by,
-            "facts": {k: _plain(v) for k, v in self.facts.items()},
+            "facts": self.public_facts(),
         }
 
 

@@ -48,7 +48,8 @@ EARLIER = "created by an earlier interrupted run"
 ELSEWHERE = "created meanwhile by another sync of the same stores"
 
 
-@dataclass(frozen=True)
+# Not frozen, though never changed once made (as PlanRow): a run makes one per row.
+@dataclass(slots=True)
 class RowResult:
     """What became of one planned row."""
 

@@ -179,6 +179,9 @@ def _vanished(
         if link.bc_product_id is None or item is None or snapshot.is_duplicate(key):
             continue
         match = snapshot.bc_match(key)
+        held = link.bc_product_id in product_ids
+        if held and match is not None and match.product.id == link.bc_product_id:
+            continue  # the product is there with its SKU: nothing to say (most links)
         base = PlanRow(
             action=TRUE_UP,
             sku=item.clean_sku,
@@ -188,14 +191,13 @@ def _vanished(
             bc_id=link.bc_product_id,
         )
         age = _age(view, link.checked_at)
-        if link.bc_product_id in product_ids:
-            if match is None or match.product.id != link.bc_product_id:
-                detail = (
-                    f"product {link.bc_product_id} no longer has SKU {item.clean_sku!r} on the "
-                    "web store: give it back its SKU, or delete it so it is made again"
-                )
-                facts = {"drift": SKU_CHANGED_ON_WEB, "field": "sku", **age}
-                rows.append(replace(base, reason=Reason.DRIFT, detail=detail, facts=facts))
+        if held:
+            detail = (
+                f"product {link.bc_product_id} no longer has SKU {item.clean_sku!r} on the "
+                "web store: give it back its SKU, or delete it so it is made again"
+            )
+            facts = {"drift": SKU_CHANGED_ON_WEB, "field": "sku", **age}
+            rows.append(replace(base, reason=Reason.DRIFT, detail=detail, facts=facts))
             continue
         if match is not None:
             detail = (

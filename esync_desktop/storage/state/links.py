@@ -16,14 +16,15 @@ All writes of one change go in one transaction (`links_write`)."""
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import operator
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from esync_desktop.storage.state.base import (
     Database,
@@ -194,6 +195,8 @@ def _first(pair: tuple[str, Any]) -> str:
     return pair[0]
 
 
+_Keyed = TypeVar("_Keyed", "Link", "FieldMark")
+
 # Links and fields go in SKU key order (stable: a key's own fields keep theirs).
 _BY_SKU_KEY = operator.attrgetter("sku_key")
 
@@ -349,7 +352,9 @@ class LinksMixin(Database):
         """links_write in a thread, on a connection of its own (`Database._tx_behind`): a full
         read's change is written while the plan is made. The change is the thread's from now
         on (not to be changed); `wait()` before the next write of this scope."""
-        return self._tx_behind(lambda conn: _write_change(conn, scope, change), "what was read")
+        return self._tx_behind(
+            lambda conn: _write_change(conn, scope, change, consume=True), "what was read"
+        )
 
     def links_forget_scope(self, scope: str) -> None:
         """Forget everything remembered of one store pair (the demo stores started over): the
@@ -359,12 +364,16 @@ class LinksMixin(Database):
                 conn.execute(f"DELETE FROM {table} WHERE scope = ?", (scope,))
 
 
-def _write_change(conn: sqlite3.Connection, scope: str, change: LinkChange) -> None:
+def _write_change(
+    conn: sqlite3.Connection, scope: str, change: LinkChange, consume: bool = False
+) -> None:
     """links_write's statements, inside the caller's transaction. The rows go to SQLite as one
     JSON array per table (`json_each`): a full read writes 100k links, 300k field values and
     200k records, and one statement each does that inside SQLite, with Python's lock released
     (links_write_behind's thread then writes while the plan is made), where a row at a time
-    would hand the lock back and forth 600k times."""
+    would hand the lock back and forth 600k times. With `consume`, the links and field values
+    are let go of as they are written (the change's lists end empty): a full read's 400k
+    objects are freed while the plan is made, and the plan's rows take their place."""
     now = now_text()
     # A full read stamps 100k links and fields with one moment: its text is made once.
     stamp = functools.lru_cache(maxsize=8)(to_text)
@@ -377,51 +386,52 @@ def _write_change(conn: sqlite3.Connection, scope: str, change: LinkChange) -> N
                 f"DELETE FROM {table} WHERE scope = ? AND sku_key IN ({marks})",
                 (scope, *chunk),
             )
-    if change.links:
+    links = change.links if consume else list(change.links)
+    _insert_rows(
+        conn,
+        "INSERT INTO links (scope, sku_key, sku, clover_item_id, bc_product_id, "
+        "bc_variant_id, checked_at) SELECT ?, {} FROM json_each(?) WHERE true "
+        "ON CONFLICT (scope, sku_key) DO UPDATE SET sku = excluded.sku, "
+        "clover_item_id = excluded.clover_item_id, "
+        "bc_product_id = excluded.bc_product_id, "
+        "bc_variant_id = excluded.bc_variant_id, checked_at = excluded.checked_at",
+        scope,
+        (
+            (
+                link.sku_key,
+                link.sku,
+                link.clover_item_id,
+                link.bc_product_id,
+                link.bc_variant_id,
+                stamp(link.checked_at) if link.checked_at else now,
+            )
+            for link in _drain(links)
+        ),
+    )
+    by_kind: dict[str, list[FieldMark]] = {WRITTEN: [], CONFIRMED: []}
+    for mark in change.fields:
+        by_kind[mark.kind].append(mark)
+    if consume:
+        change.fields = []
+    for value_kind, field_marks in by_kind.items():
         _insert_rows(
             conn,
-            "INSERT INTO links (scope, sku_key, sku, clover_item_id, bc_product_id, "
-            "bc_variant_id, checked_at) SELECT ?, {} FROM json_each(?) WHERE true "
-            "ON CONFLICT (scope, sku_key) DO UPDATE SET sku = excluded.sku, "
-            "clover_item_id = excluded.clover_item_id, "
-            "bc_product_id = excluded.bc_product_id, "
-            "bc_variant_id = excluded.bc_variant_id, checked_at = excluded.checked_at",
+            f"INSERT INTO link_fields (scope, sku_key, field, location_id, {value_kind}, "
+            f"{value_kind}_at) SELECT ?, {{}} FROM json_each(?) WHERE true "
+            "ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET "
+            f"{value_kind} = excluded.{value_kind}, {value_kind}_at = excluded.{value_kind}_at",
             scope,
-            [
-                (
-                    link.sku_key,
-                    link.sku,
-                    link.clover_item_id,
-                    link.bc_product_id,
-                    link.bc_variant_id,
-                    stamp(link.checked_at) if link.checked_at else now,
-                )
-                for link in sorted(change.links, key=_BY_SKU_KEY)
-            ],
-        )
-    fields = sorted(change.fields, key=_BY_SKU_KEY)
-    for kind in (WRITTEN, CONFIRMED):
-        rows = [
             (
-                mark.sku_key,
-                mark.field,
-                mark.location_id,
-                mark.value,
-                stamp(mark.at) if mark.at else now,
-            )
-            for mark in fields
-            if mark.kind == kind
-        ]
-        if rows:
-            _insert_rows(
-                conn,
-                f"INSERT INTO link_fields (scope, sku_key, field, location_id, {kind}, "
-                f"{kind}_at) SELECT ?, {{}} FROM json_each(?) WHERE true "
-                "ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET "
-                f"{kind} = excluded.{kind}, {kind}_at = excluded.{kind}_at",
-                scope,
-                rows,
-            )
+                (
+                    mark.sku_key,
+                    mark.field,
+                    mark.location_id,
+                    mark.value,
+                    stamp(mark.at) if mark.at else now,
+                )
+                for mark in _drain(field_marks)
+            ),
+        )
     for kind in change.replace_kinds:
         conn.execute("DELETE FROM link_records WHERE scope = ? AND kind = ?", (scope, kind))
     staged = change.staged
@@ -472,15 +482,25 @@ def _insert_rows(
     conn: sqlite3.Connection,
     sql: str,
     first: str | tuple[str, ...],
-    rows: list[tuple[Any, ...]],
+    rows: Iterable[tuple[Any, ...]],
 ) -> None:
     """`sql` (an INSERT ... SELECT <first params>, {} FROM json_each(?)) for every row: `{}`
     becomes the row's columns, taken from a JSON array of the rows (texts, integers, nulls:
     json_extract gives them back as the same SQL values)."""
-    width = len(rows[0])
-    statement = sql.format(", ".join(f"json_extract(value, '$[{n}]')" for n in range(width)))
     leading = (first,) if isinstance(first, str) else first
+    statement = ""
+    source = iter(rows)
     # In batches: the text of one and SQLite's parse of it stay a few MB, whatever the size.
-    for start in range(0, len(rows), _JSON_BATCH):
-        batch = json.dumps(rows[start : start + _JSON_BATCH], ensure_ascii=False)
-        conn.execute(statement, (*leading, batch))
+    while batch := list(itertools.islice(source, _JSON_BATCH)):
+        if not statement:
+            columns = (f"json_extract(value, '$[{n}]')" for n in range(len(batch[0])))
+            statement = sql.format(", ".join(columns))
+        conn.execute(statement, (*leading, json.dumps(batch, ensure_ascii=False)))
+
+
+def _drain(objects: list[_Keyed]) -> Iterator[_Keyed]:
+    """The objects in SKU key order (each page of the table is then filled once, not split
+    over and over by inserts all over it), each let go of as it is taken: the list ends empty."""
+    objects.sort(key=_BY_SKU_KEY, reverse=True)
+    while objects:
+        yield objects.pop()

@@ -206,7 +206,6 @@ def _item_values(run_id: int, result: Any) -> tuple[Any, ...]:
         message = getattr(result, "message", "")
     if not isinstance(row, PlanRow):
         raise TypeError(f"expected a PlanRow, got {type(row).__name__}")
-    public = row.public()
     return (
         run_id,
         row.action,
@@ -219,12 +218,12 @@ def _item_values(run_id: int, result: Any) -> tuple[Any, ...]:
         bc_id,
         row.bc_name,
         row.clover_name or row.bc_name,
-        dumps(public["changes"]),
+        dumps(row.public_changes()) if row.changes else "{}",
         detail or "",
         message or "",
         dumps(list(row.missing_categories)),
         row.held_back_by,
-        dumps(public["facts"]),
+        dumps(row.public_facts()) if row.facts else "{}",
     )
 
 
