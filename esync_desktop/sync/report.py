@@ -13,10 +13,10 @@ from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, TaskPlan
 
 
 def _counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
-    counts = {o.value: 0 for o in Outcome}
+    counts = dict.fromkeys(Outcome, 0)
     for outcome in outcomes:
-        counts[outcome.value] += 1
-    return counts
+        counts[outcome] += 1
+    return {o.value: n for o, n in counts.items()}
 
 
 def _action_doc(action: str, rows: list[dict[str, Any]], note: str) -> dict[str, Any]:
