@@ -20,7 +20,14 @@ from esync_desktop.sync import link_records as rec
 from esync_desktop.sync.collector import collector_paused
 from esync_desktop.sync.cursors import OVERLAP_MS
 from esync_desktop.sync.link_records import Doc
-from esync_desktop.sync.links import LinkStore, confirmed_fields, now, snapshot_links
+from esync_desktop.sync.links import (
+    LinkStore,
+    confirmed_fields,
+    iter_confirmed,
+    iter_links,
+    now,
+    snapshot_links,
+)
 from esync_desktop.sync.reading import ReadNeeds, read_snapshot
 from esync_desktop.sync.snapshot import Snapshot
 
@@ -110,9 +117,9 @@ def read_full(
         if needs.categories:
             _replace(change, rec.BC_CATEGORY, rb.kept(rec.BC_CATEGORY))
             change.reads.append(LinkRead(rec.PART_BC_CATEGORIES, at, None, {}))
-        change.links = snapshot_links(snapshot, at)
         change.replace_links = True
-        change.fields = confirmed_fields(snapshot, None, at)
+        # Made as they are written (links_write_behind, while the plan is made), never all held.
+        change.made = lambda: (iter_links(snapshot, at), iter_confirmed(snapshot, None, at))
     return Read(snapshot, change, full=True, fresh_items=rc.listed(rec.CLOVER_ITEM))
 
 

@@ -3,10 +3,11 @@ last written and last confirmed per field (storage/state/links.py; docs/ENGINE.m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from esync_desktop.domain.catalog import CloverItem
 from esync_desktop.domain.money import cents_to_decimal, same_amount
 from esync_desktop.domain.plan import Outcome, PlanRow
 from esync_desktop.domain.sku import name_key, sku_key
@@ -55,27 +56,44 @@ def now() -> datetime:
 
 def snapshot_links(snapshot: Snapshot, at: datetime) -> list[Link]:
     """A link for every SKU either store holds, from a full read of both."""
-    links: dict[str, Link] = {}
-    for item in snapshot.clover_items:
-        key = item.sku_key
-        if key is not None and item.bad is None and key not in links:
-            links[key] = Link(key, item.clean_sku or key, item.id, checked_at=at)
-    for key, matches in snapshot.bc_by_sku.items():
-        found = links.get(key)
+    return list(iter_links(snapshot, at))
+
+
+def iter_links(snapshot: Snapshot, at: datetime) -> Iterator[Link]:
+    """snapshot_links one at a time, in SKU key order."""
+    first = _first_items(snapshot)
+    by_sku = snapshot.bc_by_sku
+    for key in sorted(first.keys() | by_sku.keys()):
+        item = first.get(key)
+        sku = (item.clean_sku or key) if item is not None else None
+        clover_id = item.id if item is not None else None
+        matches = by_sku.get(key)
+        if matches is None:
+            yield Link(key, sku or key, clover_id, checked_at=at)
+            continue
         match = matches[0] if len(matches) == 1 else None
-        links[key] = Link(
+        variant = match.variant if match else None
+        yield Link(
             key,
-            found.sku
-            if found
-            else (match.variant.sku if match and match.variant else None)
+            sku
+            or (variant.sku if variant else None)
             or (match.product.sku if match else None)
             or key,
-            found.clover_item_id if found else None,
+            clover_id,
             match.product.id if match else None,
-            match.variant.id if match and match.variant else None,
+            variant.id if variant else None,
             at,
         )
-    return list(links.values())
+
+
+def _first_items(snapshot: Snapshot) -> dict[str, CloverItem]:
+    """The first readable Clover item of each SKU key, in listing order."""
+    first: dict[str, CloverItem] = {}
+    for item in snapshot.clover_items:
+        key = item.sku_key
+        if key is not None and item.bad is None and key not in first:
+            first[key] = item
+    return first
 
 
 def confirmed_fields(
@@ -84,13 +102,18 @@ def confirmed_fields(
     """The values both stores hold alike (name, price, stock at the default location): what a
     read confirms as synced. A value that differs is not confirmed (it is drift or a change
     still to be sent)."""
-    marks: list[FieldMark] = []
+    return list(iter_confirmed(snapshot, keys, at))
+
+
+def iter_confirmed(
+    snapshot: Snapshot, keys: Iterable[str] | None, at: datetime
+) -> Iterator[FieldMark]:
+    """confirmed_fields one at a time, in SKU key order."""
     wanted = None if keys is None else set(keys)
-    for item in snapshot.clover_items:
-        key = item.sku_key
-        if key is None or item.bad is not None or (wanted is not None and key not in wanted):
-            continue
-        if snapshot.is_duplicate(key):
+    first = _first_items(snapshot)
+    for key in sorted(first):
+        item = first[key]
+        if (wanted is not None and key not in wanted) or snapshot.is_duplicate(key):
             continue
         match = snapshot.bc_match(key)
         if match is None or match.product.bad is not None:
@@ -98,19 +121,16 @@ def confirmed_fields(
         variant = match.variant
         price = match.product.price if variant is None or variant.price is None else variant.price
         if same_amount(item.price_cents, price):
-            marks.append(
-                FieldMark(key, PRICE, str(cents_to_decimal(item.price_cents)), CONFIRMED, at=at)
-            )
+            yield FieldMark(key, PRICE, str(cents_to_decimal(item.price_cents)), CONFIRMED, at=at)
         level = variant.inventory_level if variant else match.product.inventory_level
         if item.stock is not None and stock_to_level(item.stock) == level:
-            marks.append(FieldMark(key, STOCK, str(level), CONFIRMED, DEFAULT_LOCATION, at))
+            yield FieldMark(key, STOCK, str(level), CONFIRMED, DEFAULT_LOCATION, at)
         if (
             variant is None
             and item.clean_name
             and name_key(item.clean_name) == name_key(match.product.name)
         ):
-            marks.append(FieldMark(key, NAME, item.clean_name, CONFIRMED, at=at))
-    return marks
+            yield FieldMark(key, NAME, item.clean_name, CONFIRMED, at=at)
 
 
 def written_change(
@@ -247,4 +267,12 @@ def _created(
             )
 
 
-__all__ = ["NO_LOCATION", "LinkStore", "confirmed_fields", "snapshot_links", "written_change"]
+__all__ = [
+    "NO_LOCATION",
+    "LinkStore",
+    "confirmed_fields",
+    "iter_confirmed",
+    "iter_links",
+    "snapshot_links",
+    "written_change",
+]

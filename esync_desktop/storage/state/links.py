@@ -20,7 +20,7 @@ import itertools
 import json
 import operator
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -131,6 +131,9 @@ class LinkChange:
     # Kinds whose records a full read staged as it read them (`StagedRecords`): they replace
     # the kind's records whole.
     staged: StagedRecords | None = None
+    # A full read's links and field values, made when they are written, one at a time in SKU
+    # key order (100k links and 300k values are never all held): (links, fields).
+    made: Callable[[], tuple[Iterable[Link], Iterable[FieldMark]]] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.links or self.fields or self.records or self.forget or self.reads) or bool(
@@ -388,7 +391,13 @@ def _write_change(
                 f"DELETE FROM {table} WHERE scope = ? AND sku_key IN ({marks})",
                 (scope, *chunk),
             )
+    made_links: Iterable[Link] = ()
+    made_fields: Iterable[FieldMark] = ()
+    if change.made is not None:
+        made_links, made_fields = change.made()
     links = change.links if consume else list(change.links)
+    if consume:
+        change.links = []
     _insert_rows(
         conn,
         "INSERT INTO links (scope, sku_key, sku, clover_item_id, bc_product_id, "
@@ -407,15 +416,15 @@ def _write_change(
                 link.bc_variant_id,
                 stamp(link.checked_at) if link.checked_at else now,
             )
-            for link in _drain(links)
+            for link in itertools.chain(_in_key_order(links), made_links)
         ),
     )
-    by_kind: dict[str, list[FieldMark]] = {WRITTEN: [], CONFIRMED: []}
-    for mark in change.fields:
-        by_kind[mark.kind].append(mark)
+    field_marks = change.fields if consume else list(change.fields)
     if consume:
         change.fields = []
-    for value_kind, field_marks in by_kind.items():
+    every_mark = itertools.chain(_in_key_order(field_marks), made_fields)
+    # The two kinds set columns of their own: their batches may interleave.
+    for value_kind, batch in _by_kind(every_mark, stamp, now):
         _insert_rows(
             conn,
             f"INSERT INTO link_fields (scope, sku_key, field, location_id, {value_kind}, "
@@ -423,16 +432,7 @@ def _write_change(
             "ON CONFLICT (scope, sku_key, field, location_id) DO UPDATE SET "
             f"{value_kind} = excluded.{value_kind}, {value_kind}_at = excluded.{value_kind}_at",
             scope,
-            (
-                (
-                    mark.sku_key,
-                    mark.field,
-                    mark.location_id,
-                    mark.value,
-                    stamp(mark.at) if mark.at else now,
-                )
-                for mark in _drain(field_marks)
-            ),
+            batch,
         )
     for kind in change.replace_kinds:
         conn.execute("DELETE FROM link_records WHERE scope = ? AND kind = ?", (scope, kind))
@@ -500,9 +500,26 @@ def _insert_rows(
         conn.execute(statement, (*leading, json.dumps(batch, ensure_ascii=False)))
 
 
-def _drain(objects: list[_Keyed]) -> Iterator[_Keyed]:
-    """The objects in SKU key order (each page of the table is then filled once, not split
-    over and over by inserts all over it), each let go of as it is taken: the list ends empty."""
+def _in_key_order(objects: list[_Keyed]) -> Iterator[_Keyed]:
+    """The objects in SKU key order, so each page of the table is filled once, not split over
+    and over by inserts all over it; each let go of as it is taken (the list ends empty)."""
     objects.sort(key=_BY_SKU_KEY, reverse=True)
     while objects:
         yield objects.pop()
+
+
+def _by_kind(
+    marks: Iterable[FieldMark], stamp: Callable[[datetime], str], now: str
+) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """The marks' rows in batches of one kind (WRITTEN, CONFIRMED), in the marks' order."""
+    batches: dict[str, list[tuple[Any, ...]]] = {WRITTEN: [], CONFIRMED: []}
+    for mark in marks:
+        batch = batches[mark.kind]
+        at = stamp(mark.at) if mark.at else now
+        batch.append((mark.sku_key, mark.field, mark.location_id, mark.value, at))
+        if len(batch) >= _JSON_BATCH:
+            yield mark.kind, batch
+            batches[mark.kind] = []
+    for kind, batch in batches.items():
+        if batch:
+            yield kind, batch
