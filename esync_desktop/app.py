@@ -582,6 +582,8 @@ class Services(StoreLists):
                     cancelled=bool(outcome and outcome.cancelled),
                     error=None if error is None else f"{type(error).__name__}: {error}",
                 )
+        # The history stays bounded in a window left open for weeks, not only at each start.
+        self.state.prune()
         # A run that ended: its state is the one to go back to if the database is damaged later.
         self.state.keep_last_good()
         failures = [r.row for r in outcome.failures] if outcome else []

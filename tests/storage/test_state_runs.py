@@ -155,3 +155,19 @@ def test_prune_keeps_the_newest_runs(db: StateDb) -> None:
     assert removed["runs"] == 3
     assert [r.run_id for r in db.list_runs()] == runs[:1:-1][:2]
     assert db.run_items(runs[0]) == []  # items go with their run
+
+
+def test_prune_bounds_the_item_rows_the_runs_hold(db: StateDb) -> None:
+    """A big catalogue records every row of every run: the runs kept hold `keep_items` rows
+    at most, and the newest KEEP_RUNS_AT_LEAST whatever their size."""
+    runs = [db.start_run("t") for _ in range(14)]
+    for run in runs:
+        db.add_results(run, [(row(sku, Outcome.SKIP), "skip", "") for sku in "ABC"])
+    # The 12th newest run brings the rows to 36: it goes, with the two before it.
+    assert db.prune(keep_items=35)["runs"] == 3
+    assert [r.run_id for r in db.list_runs()] == runs[:2:-1]
+    assert db.run_items(runs[2]) == []
+    # However small the bound, the newest ten stay.
+    assert db.prune(keep_items=5)["runs"] == 1
+    assert [r.run_id for r in db.list_runs()] == runs[:3:-1]
+    assert len(db.run_items(runs[-1])) == 3

@@ -21,6 +21,11 @@ from esync_desktop.storage.state.runs import RunsMixin
 log = logging.getLogger(__name__)
 
 KEEP_RUNS = 1000
+# The item rows the kept runs may hold together: a run of a 100k-item catalogue records 300k
+# (every row of every step), so 1000 such runs would be tens of GB. About 300 MB.
+KEEP_RUN_ITEMS = 2_000_000
+# The newest runs kept whatever their items.
+KEEP_RUNS_AT_LEAST = 10
 KEEP_JOURNAL_DAYS = 90
 
 
@@ -65,21 +70,36 @@ class StateDb(
         log_days: int = 30,
         log_rows: int = 200_000,
         keep_runs: int = KEEP_RUNS,
+        keep_items: int = KEEP_RUN_ITEMS,
         journal_days: int = KEEP_JOURNAL_DAYS,
         now: datetime | None = None,
     ) -> dict[str, int]:
-        """Bound the database: old log entries, runs beyond the newest `keep_runs` (with their
-        items), and settled journal entries older than `journal_days`. Open intents are never
-        pruned: they are what crash recovery needs."""
+        """Bound the database: old log entries, runs beyond the newest `keep_runs` or beyond
+        those holding `keep_items` item rows together (with their items; the newest
+        KEEP_RUNS_AT_LEAST are kept whatever their size), and settled journal entries older
+        than `journal_days`. Open intents are never pruned: they are what crash recovery
+        needs. Done at every open and after every run."""
         now = now or datetime.now().astimezone()
         removed = {"log": self.prune_log(max_age_days=log_days, max_rows=log_rows, now=now)}
         with self._tx() as conn:
             row = conn.execute(
                 "SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?", (keep_runs,)
             ).fetchone()
-            removed["runs"] = (
-                conn.execute("DELETE FROM runs WHERE id <= ?", (row[0],)).rowcount if row else 0
-            )
+            # The newest run that goes (0: none).
+            last_gone = row[0] if row else 0
+            # The newest run whose items, with those of every newer run, pass the bound.
+            row = conn.execute(
+                "SELECT run_id FROM (SELECT run_id, SUM(COUNT(*)) OVER "
+                "(ORDER BY run_id DESC) AS held FROM run_items GROUP BY run_id) "
+                "WHERE held > ? ORDER BY run_id DESC LIMIT 1",
+                (keep_items,),
+            ).fetchone()
+            floor = conn.execute(
+                "SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?", (KEEP_RUNS_AT_LEAST - 1,)
+            ).fetchone()
+            if row is not None and floor is not None:
+                last_gone = max(last_gone, min(row[0], floor[0] - 1))
+            removed["runs"] = conn.execute("DELETE FROM runs WHERE id <= ?", (last_gone,)).rowcount
             removed["journal"] = conn.execute(
                 "DELETE FROM journal WHERE status != ? AND updated_at < ?",
                 (INTENT, to_text(now - timedelta(days=journal_days))),

@@ -221,7 +221,7 @@ def _item_values(run_id: int, result: Any) -> tuple[Any, ...]:
         dumps(row.public_changes()) if row.changes else "{}",
         detail or "",
         message or "",
-        dumps(list(row.missing_categories)),
+        dumps(list(row.missing_categories)) if row.missing_categories else "[]",
         row.held_back_by,
         dumps(row.public_facts()) if row.facts else "{}",
     )
