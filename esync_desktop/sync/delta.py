@@ -148,22 +148,24 @@ def read_delta(
 ) -> Read:
     at = now()
     change = LinkChange()
-    items = store.link_records(scope, rec.CLOVER_ITEM)
+    items = rec.StoredRecords(store, scope, rec.CLOVER_ITEM)
     watermark = (marks[rec.PART_CLOVER_ITEMS] or _never()).watermark_ms or 0
     # Stock is read whole for the catalogue: its changes do not move the items' modifiedTime.
     read_stocks = needs.stocks or needs.bigcommerce
     stocks = list(clover.iter_item_stocks()) if read_stocks else None
     since = max(0, watermark - OVERLAP_MS)
     fresh = list(clover.iter_items(since, expand=ITEM_EXPAND))
-    next_n = max((d.get(rec.ORDER, 0) for d in items.values()), default=-1) + 1
+    numbers = (items.listing_number(key) for key in items)
+    next_n = max((n for n in numbers if n is not None), default=-1) + 1
     updated: dict[str, Doc] = {}
     for doc in fresh:
         key = rec.record_id(doc)
         if key is None:
             continue  # an unreadable entry of a delta page: shown again by the next full read
         kept = rec.trim_item(doc)
-        kept[rec.ORDER] = items.get(key, {}).get(rec.ORDER, next_n)
-        next_n += key not in items
+        number = items.listing_number(key)
+        kept[rec.ORDER] = next_n if number is None else number
+        next_n += number is None
         updated[key] = kept
     items.update(updated)
     if updated:
@@ -172,11 +174,11 @@ def read_delta(
         LinkRead(rec.PART_CLOVER_ITEMS, at, _watermark(fresh, watermark), {"fresh": len(fresh)})
     )
     groups, attributes, options = _groups(clover, needs, store, scope, updated, change, at)
-    products: dict[str, Doc] = {}
+    products: dict[str, Doc] | rec.StoredRecords = {}
     categories: dict[str, Doc] = {}
     looked_up: list[str] = []
     if needs.bigcommerce:
-        products = store.link_records(scope, rec.BC_PRODUCT)
+        products = rec.StoredRecords(store, scope, rec.BC_PRODUCT)
         looked_up = _unplaced(items, products, store, scope)
         if needs.fresh_web:
             looked_up = sorted(set(looked_up) | _skus(updated.values()))
@@ -263,13 +265,14 @@ def _skus(docs: Any) -> set[str]:
 
 
 def _unplaced(
-    items: dict[str, Doc], products: dict[str, Doc], store: LinkStore, scope: str
+    items: rec.StoredRecords, products: rec.StoredRecords, store: LinkStore, scope: str
 ) -> list[str]:
     """The SKUs of Clover items that the link table has never seen, or whose linked product the
     remembered records do not hold with that SKU (a product this app just created)."""
     skus: dict[str, str] = {}
-    for doc in items.values():
-        sku = clean_sku(doc.get("sku")) if isinstance(doc.get("sku"), str) else None
+    for item in items:
+        (value,) = items.skus(item)
+        sku = clean_sku(value) if isinstance(value, str) else None
         key = sku_key(sku)
         if key is not None and sku is not None:
             skus.setdefault(key, sku)
@@ -277,10 +280,8 @@ def _unplaced(
         return []
     links = store.links_get(scope)
     held: set[str] = set()
-    for doc in products.values():
-        for value in [doc.get("sku")] + [
-            v.get("sku") for v in doc.get("variants") or [] if isinstance(v, dict)
-        ]:
+    for product in products:
+        for value in products.skus(product):
             key = sku_key(value) if isinstance(value, str) else None
             if key is not None:
                 held.add(key)

@@ -4,10 +4,11 @@ them is the plan a full read would give while neither store changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
-from esync_desktop.storage.state.links import RecordText, StagedRecords, record_text
+from esync_desktop.storage.state.links import RecordText, StagedRecords, load_doc, record_text
 
 Doc = dict[str, Any]
 
@@ -247,6 +248,94 @@ class RecordingBigCommerce(_Recording):
         return self._keep(BC_CATEGORY, self.inner.iter_categories())
 
 
+class StoredRecords(MutableMapping[str, Doc]):
+    """The remembered records of one kind (items or products) as stored: each decoded when
+    asked for and not kept, so a delta run holds 100k items' and 100k products' records as
+    about 80 MB of text, not as most of a GB of dicts. Records set here (read fresh, looked up)
+    are held as given. What the delta run needs of every record (its listing order, its SKUs)
+    is read by SQLite with the texts."""
+
+    def __init__(self, store: Any, scope: str, kind: str) -> None:
+        self.kind = kind
+        self._texts: dict[str, str] = {}
+        self._order: dict[str, tuple[int, int]] = {}
+        self._skus: dict[str, list[Any]] = {}
+        self._set: dict[str, Doc] = {}
+        product = kind == BC_PRODUCT
+        extracts = ("order", "id", "sku", "variant_skus") if product else ("order", "sku")
+        for row in store.link_record_texts(scope, kind, extracts):
+            key, text, order = row[0], row[1], row[2]
+            self._texts[key] = text
+            n = order if type(order) is int else 0
+            if product:
+                ident, sku, variants = row[3], row[4], row[5]
+                self._order[key] = (ident if type(ident) is int else 0, n)
+                self._skus[key] = [sku] + (json.loads(variants) if variants else [])
+            else:
+                self._order[key] = (0, n)
+                self._skus[key] = [row[3]]
+
+    def __getitem__(self, key: str) -> Doc:
+        found = self._set.get(key)
+        if found is not None:
+            return found
+        return load_doc(self._texts[key])  # type: ignore[no-any-return]
+
+    def __setitem__(self, key: str, doc: Doc) -> None:
+        self._set[key] = doc
+        self._order[key] = _order_of(doc, self.kind)
+        self._skus[key] = _skus_of(doc, self.kind)
+
+    def __delitem__(self, key: str) -> None:
+        self._set.pop(key, None)
+        self._texts.pop(key, None)
+        del self._order[key]
+        del self._skus[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._order
+
+    def listing_number(self, key: str) -> int | None:
+        """The number the record was listed under (None: not held)."""
+        order = self._order.get(key)
+        return None if order is None else order[1]
+
+    def skus(self, key: str) -> list[Any]:
+        """The record's SKU values as stored (a product's, then its variants'; any type)."""
+        return self._skus.get(key, [])
+
+    def in_listing_order(self) -> Iterator[Doc]:
+        """The records in the order a listing gave them (see in_order, _product_order)."""
+        for key in sorted(self._order, key=self._order.__getitem__):
+            yield self[key]
+
+
+def _order_of(doc: Doc, kind: str) -> tuple[int, int]:
+    n = doc.get(ORDER, 0)
+    n = n if type(n) is int else 0
+    if kind != BC_PRODUCT:
+        return (0, n)
+    key = doc.get("id")
+    return (key if type(key) is int else 0, n)
+
+
+def _skus_of(doc: Doc, kind: str) -> list[Any]:
+    if kind != BC_PRODUCT:
+        return [doc.get("sku")]
+    variants = doc.get("variants")
+    return [doc.get("sku")] + [
+        v.get("sku")
+        for v in (variants if isinstance(variants, list) else [])
+        if isinstance(v, dict)
+    ]
+
+
 class ReplayClover:
     """Remembered Clover records (with what was read fresh merged in), as a reader."""
 
@@ -262,6 +351,8 @@ class ReplayClover:
         self.groups, self.attributes, self.options = groups, attributes, options
 
     def iter_items(self, modified_since: int | None = None, expand: Any = ()) -> Iterator[Any]:
+        if isinstance(self.items, StoredRecords):
+            return (as_sent(d) for d in self.items.in_listing_order())
         return (as_sent(d) for d in in_order(self.items))
 
     def iter_item_stocks(self) -> Iterator[Any]:
@@ -282,6 +373,8 @@ class ReplayBigCommerce:
         self.products, self.categories = products, categories
 
     def iter_products(self, include: tuple[str, ...] = (), **filters: Any) -> Iterator[Any]:
+        if isinstance(self.products, StoredRecords):
+            return (as_sent(d) for d in self.products.in_listing_order())
         ordered = sorted(self.products.values(), key=_product_order)
         return (as_sent(d) for d in ordered)
 

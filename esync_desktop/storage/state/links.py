@@ -216,6 +216,26 @@ def _untag(value: dict[str, Any]) -> Any:
     return value
 
 
+# What link_record_texts can read out of a record without decoding it in Python: the listing
+# number the engine gave it, its id and SKU (as stored: any JSON type), and its variants' SKUs
+# (a JSON array of the objects' `sku` values; NULL when `variants` is not an array).
+RECORD_EXTRACTS: Final = {
+    "order": "json_extract(doc, '$._n')",
+    "id": "json_extract(doc, '$.id')",
+    "sku": "json_extract(doc, '$.sku')",
+    "variant_skus": (
+        "CASE json_type(doc, '$.variants') WHEN 'array' THEN (SELECT "
+        "json_group_array(json_extract(v.value, '$.sku')) FROM json_each(doc, '$.variants') "
+        "AS v WHERE v.type = 'object') END"
+    ),
+}
+
+
+def load_doc(text: str) -> Any:
+    """A record from its stored text."""
+    return _load_doc(text)
+
+
 def _load_doc(text: str) -> Any:
     # The hook costs a call per object: only records that hold an exact amount pay it.
     return json.loads(text, object_hook=_untag) if _DECIMAL in text else json.loads(text)
@@ -296,6 +316,19 @@ class LinksMixin(Database):
             "SELECT record_id, doc FROM link_records WHERE scope = ? AND kind = ?", (scope, kind)
         )
         return {row["record_id"]: _load_doc(row["doc"]) for row in rows}
+
+    def link_record_texts(
+        self, scope: str, kind: str, extracts: Sequence[str] = ()
+    ) -> list[tuple[Any, ...]]:
+        """The remembered records of one kind as stored, undecoded: (record id, text, and the
+        value of each of `extracts`, names of RECORD_EXTRACTS read by SQLite), in id order."""
+        columns = "".join(f", {RECORD_EXTRACTS[name]}" for name in extracts)
+        cursor = self._rows(
+            f"SELECT record_id, doc{columns} FROM link_records WHERE scope = ? AND kind = ? "
+            "ORDER BY record_id",
+            (scope, kind),
+        )
+        return [tuple(row) for row in cursor]
 
     def link_records_get(self, scope: str, kind: str, ids: Iterable[str]) -> dict[str, Any]:
         """The remembered records of one kind with these ids (those that exist)."""
