@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -25,6 +24,7 @@ from esync_desktop.connectors.profile_wording import (
     unexpected,
     unreachable,
 )
+from esync_desktop.domain.money import decimal_of
 
 # Standard/Plus plans allow 150 requests per 30 s (bigcommerce.md §4): 5/s until the headers
 # say otherwise; a bigger plan's headers may raise it up to `max_rate`.
@@ -79,7 +79,7 @@ class BigCommerceProfile:
         self.base_url = base_url
 
     def parse_float(self, text: str) -> Any:
-        return Decimal(text)  # money is never a float
+        return decimal_of(text)  # money is never a float
 
     def retry_hint(self, status: int, headers: httpx.Headers) -> float | None:
         # Every answer carries the window's reset time; it only says when to retry a 429.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -49,3 +50,11 @@ def same_amount(cents: int, amount: Decimal | None) -> bool:
 def format_cents(cents: int) -> str:
     """2099 -> '20.99', -5 -> '-0.05' (no currency sign: the store's currency is implied)."""
     return str(cents_to_decimal(cents))
+
+
+@functools.lru_cache(maxsize=4096)
+def decimal_of(text: str) -> Decimal:
+    """Decimal(text), one object per text: a catalogue's prices, weights and stock levels are
+    mostly the same few thousand numbers, and a Decimal is immutable, so 100k items may share
+    them."""
+    return Decimal(text)

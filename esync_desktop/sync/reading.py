@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -115,8 +116,9 @@ def _clover_item(
         if known is None:
             known = ("", f.text(option, "name", "options.name") or "")
         options.append(CloverOption(*known))
+    # Interned: a hundred thousand items share a few dozen category names.
     categories = tuple(
-        f.text(c, "name", "categories.name") or ""
+        sys.intern(f.text(c, "name", "categories.name") or "")
         for c in f.elements(doc.get("categories"), "categories")
     )
     stock_ms: int | None = None
@@ -181,7 +183,7 @@ def _bc_product(doc: Mapping[str, Any]) -> BcProduct:
         id=product_id,
         name=f.text(doc, "name", "name", required=True) or "",
         sku=f.text(doc, "sku", "sku") or None,
-        price=f.amount(doc, "price", "price") or Decimal(0),
+        price=f.amount(doc, "price", "price") or _ZERO,
         inventory_level=f.whole(doc, "inventory_level", "inventory_level", *_LEVELS) or 0,
         inventory_tracking=tracking,
         categories=tuple(
@@ -196,11 +198,12 @@ def _bc_product(doc: Mapping[str, Any]) -> BcProduct:
         weight=f.amount(doc, "weight", "weight"),
         is_visible=f.flag(doc, "is_visible", "is_visible", True),
         tax_class_id=f.whole(doc, "tax_class_id", "tax_class_id", 0, f.INT32_MAX) or 0,
-        sale_price=f.amount(doc, "sale_price", "sale_price") or Decimal(0),
+        sale_price=f.amount(doc, "sale_price", "sale_price") or _ZERO,
         date_modified=f.text(doc, "date_modified", "date_modified") or "",
     )
 
 
+_ZERO = Decimal(0)
 _TRACKING = ("none", "product", "variant")
 _LEVELS = (-f.INT32_MAX - 1, f.INT32_MAX)
 

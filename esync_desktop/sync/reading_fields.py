@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from esync_desktop.domain.catalog import BadField
+from esync_desktop.domain.money import decimal_of
 
 # Shown values are cut to this many characters.
 MAX_SHOWN = 40
@@ -111,7 +112,7 @@ def quantity(doc: Mapping[str, Any], key: str, field: str, limit: int) -> Decima
         raise BadData(field, value)
     if isinstance(value, float) and not math.isfinite(value):
         raise BadData(field, value)
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    number = value if isinstance(value, Decimal) else decimal_of(str(value))
     if not number.is_finite() or abs(number) > limit:
         raise BadData(field, value)
     return number
