@@ -17,6 +17,7 @@ from esync_desktop.storage.state.links import (
     LinkChange,
     LinkRead,
 )
+from tests.storage.helpers import raw_db
 
 SCOPE = "MID>hash"
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -98,4 +99,62 @@ def test_one_change_is_one_transaction(db: StateDb) -> None:
     )
     with pytest.raises(TypeError):
         db.links_write(SCOPE, bad)
+    assert db.links_get(SCOPE) == {}
+
+
+def test_a_full_read_stages_its_records_and_the_save_moves_them(db: StateDb) -> None:
+    """Records staged as a listing passes (in batches) replace their kind's records whole when
+    the read is saved; a staged kind that listed nothing is emptied; nothing stays staged."""
+    db.links_write(
+        SCOPE,
+        LinkChange(records={"clover_item": {"old": {"id": "old"}}, "bc_product": {"9": {"id": 9}}}),
+    )
+    staging = db.records_staging("read-1")
+    staging.BATCH = 2
+    for n in range(5):
+        staging.add("clover_item", f"I{n}", f'{{"id":"I{n}","_n":{n}}}')
+    staging.kinds.add("bc_product")  # listed, with nothing in it
+    staging.flush()
+    with raw_db(db.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM link_records_staged").fetchone()[0] == 5
+    db.links_write(SCOPE, LinkChange(staged=staging))
+    assert db.link_records(SCOPE, "clover_item") == {
+        f"I{n}": {"id": f"I{n}", "_n": n} for n in range(5)
+    }
+    assert db.link_records(SCOPE, "bc_product") == {}
+    with raw_db(db.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM link_records_staged").fetchone()[0] == 0
+
+
+def test_records_of_a_read_never_saved_are_cleared_an_hour_later(db: StateDb) -> None:
+    db.records_stage("lost", "clover_item", [("I1", '{"id":"I1"}')])
+    db.records_staging("next")  # the lost read's records are not an hour old yet
+    with raw_db(db.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM link_records_staged").fetchone()[0] == 1
+        old = (datetime.now(UTC) - timedelta(hours=2)).isoformat(timespec="milliseconds")
+        conn.execute("UPDATE link_records_staged SET staged_at = ?", (old,))
+    db.records_staging("later")
+    with raw_db(db.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM link_records_staged").fetchone()[0] == 0
+
+
+def test_a_write_behind_saves_what_links_write_saves_and_lets_go_of_it(db: StateDb) -> None:
+    links = [Link(f"sku-{n}", f"SKU-{n}", f"C{n}", 100 + n, None, T0) for n in range(4500)]
+    marks = [FieldMark(f"sku-{n}", "price", f"{n}.50", CONFIRMED, at=T0) for n in range(4500)]
+    change = LinkChange(links=list(links), fields=list(marks), replace_links=True)
+    db.links_write_behind(SCOPE, change).wait()
+    assert change.links == [] and change.fields == []  # freed as written
+    assert db.links_get(SCOPE) == {link.sku_key: link for link in links}
+    fields = db.link_fields_get(SCOPE)
+    assert len(fields) == 4500 and fields[("sku-7", "price", 0)].confirmed == "7.50"
+
+
+def test_a_write_behind_that_fails_raises_when_waited_for(db: StateDb) -> None:
+    # A record that cannot be stored: the thread's transaction rolls back, wait() says why.
+    bad = LinkChange(
+        links=[Link("sku-1", "SKU-1", "C1", 1, None, T0)], records={"k": {"r": {"x": object()}}}
+    )
+    pending = db.links_write_behind(SCOPE, bad)
+    with pytest.raises(TypeError):
+        pending.wait()
     assert db.links_get(SCOPE) == {}
