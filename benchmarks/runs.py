@@ -293,9 +293,9 @@ def preview_misses(row: Row, rows: int) -> list[str]:
     if row.peak_rss_mb >= PREVIEW_RSS_MB:
         notes.append(
             f"target not met: peak RSS {row.peak_rss_mb:.0f} MB (target < {PREVIEW_RSS_MB:.0f} "
-            f"MB): both catalogues parsed (the records the next delta run plans from go to the "
-            f"database as they are read), the links and values the read confirms, and the "
-            f"{rows} plan rows, all held until the plan is shown"
+            f"MB): both catalogues parsed and the {rows} plan rows, held until the plan is shown "
+            "(the records, links and values the next delta run plans from go to the database "
+            "as they are read or made, none held whole)"
         )
     if row.bound_s and row.wall_s > PREVIEW_WALL_RATIO * row.bound_s:
         notes.append(
