@@ -126,7 +126,7 @@ CATALOGUE_ACTION_IDS = ACTION_IDS[:5]
 
 # The changes, payload or facts of the many rows that have none (unchanged, skipped): one
 # dict they share, never filled (a row's dicts are not changed once it is made).
-NONE: dict[str, Any] = {}
+EMPTY: dict[str, Any] = {}
 
 
 # Not frozen, though never changed once made (dataclasses.replace makes another): a plan of

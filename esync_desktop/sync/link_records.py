@@ -317,12 +317,8 @@ class StoredRecords(MutableMapping[str, Doc]):
 
 
 def _order_of(doc: Doc, kind: str) -> tuple[int, int]:
-    n = doc.get(ORDER, 0)
-    n = n if type(n) is int else 0
-    if kind != BC_PRODUCT:
-        return (0, n)
-    key = doc.get("id")
-    return (key if type(key) is int else 0, n)
+    """The key a listing of this kind is replayed in (in_order's, _product_order's)."""
+    return _product_order(doc) if kind == BC_PRODUCT else (0, doc.get(ORDER, 0))
 
 
 def _skus_of(doc: Doc, kind: str) -> list[Any]:

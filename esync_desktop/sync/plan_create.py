@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from esync_desktop.domain import bigcommerce_limits as limits
 from esync_desktop.domain.catalog import BadField, BcCategory, CloverItem, CloverItemGroup
 from esync_desktop.domain.money import cents_to_decimal
-from esync_desktop.domain.plan import NONE
+from esync_desktop.domain.plan import EMPTY
 from esync_desktop.domain.sku import clean_name
 from esync_desktop.sync.cursors import Cursor, content_hash, plain_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
@@ -180,7 +180,7 @@ def skip_row(action: str, item: CloverItem, refusal: Refusal, **cursor: Any) -> 
         log.debug("%s: %s skipped: %s (%s)", action, item.id, reason.value, detail)
     outcome = Outcome.UNCHANGED if reason is Reason.UNCHANGED else Outcome.SKIP
     # These two travel as the row's own fields, not among its facts.
-    facts = dict(refused) if refused else NONE
+    facts = dict(refused) if refused else EMPTY
     held_back_by = facts.pop("held_by", None) if facts else None
     categories = tuple(facts.pop("categories", ())) if facts else ()
     # The categories are this item's own problem only when no other variant holds it back.
@@ -193,11 +193,11 @@ def skip_row(action: str, item: CloverItem, refusal: Refusal, **cursor: Any) -> 
         clover_id=item.id,
         clover_name=item.clean_name or item.name,
         detail=detail,
-        facts=facts or NONE,
+        facts=facts or EMPTY,
         missing_categories=categories if missing else (),
         held_back_by=held_back_by,
-        changes=NONE,
-        payload=NONE,
+        changes=EMPTY,
+        payload=EMPTY,
         **cursor,
     )
 

@@ -11,7 +11,7 @@ from esync_desktop.domain import bigcommerce_limits as limits
 from esync_desktop.domain.catalog import CloverItem
 from esync_desktop.domain.money import cents_to_decimal, same_amount
 from esync_desktop.domain.ownership import CLOVER, SALE_PRICE
-from esync_desktop.domain.plan import NONE
+from esync_desktop.domain.plan import EMPTY
 from esync_desktop.domain.sku import name_key
 from esync_desktop.sync.cursors import Cursor, content_hash
 from esync_desktop.sync.model import ActionPlan, Outcome, PlanRow, Reason
@@ -45,9 +45,9 @@ def _row(
         clover_name=item.clean_name or item.name,
         bc_id=None if match is None else match.product.id,
         bc_name=None if match is None else match.product.name,
-        changes=extra.pop("changes", NONE),
-        payload=extra.pop("payload", NONE),
-        facts=extra.pop("facts", NONE),
+        changes=extra.pop("changes", EMPTY),
+        payload=extra.pop("payload", EMPTY),
+        facts=extra.pop("facts", EMPTY),
         **extra,
     )
 

@@ -62,6 +62,14 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be stored as JSON")
 
 
+def _session_pragmas(conn: sqlite3.Connection) -> None:
+    """What every connection to the state database sets (the file itself is in WAL mode)."""
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # FULL: a journal intent must survive a power cut, not only a killed process.
+    conn.execute("PRAGMA synchronous = FULL")
+
+
 class Database:
     """One SQLite connection shared by every thread, used under a lock: writes are short, and
     a single connection keeps transactions simple. WAL lets other processes read meanwhile."""
@@ -139,13 +147,10 @@ class Database:
             raise StateError(self._cannot_open(exc)) from exc
         self._conn = conn
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 log.warning("state database %s is not in WAL mode (%s)", self.path, mode)
-            conn.execute("PRAGMA foreign_keys = ON")
-            # FULL: a journal intent must survive a power cut, not only a killed process.
-            conn.execute("PRAGMA synchronous = FULL")
+            _session_pragmas(conn)
             if check:
                 problem = integrity_problem(conn)
                 if problem is not None:
@@ -203,9 +208,7 @@ class Database:
             try:
                 conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
                 try:
-                    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-                    conn.execute("PRAGMA foreign_keys = ON")
-                    conn.execute("PRAGMA synchronous = FULL")
+                    _session_pragmas(conn)
                     conn.execute("BEGIN IMMEDIATE")
                     try:
                         work(conn)
@@ -293,11 +296,8 @@ class WriteBehind:
         if error is None:
             return
         if isinstance(error, sqlite3.DatabaseError) and is_damage(error):
-            self.db._damaged = True
-            raise StateError(
-                f"the state database {self.db.path} is damaged ({error}). Close eSync Desktop "
-                "and start it again: it is then checked, and its last good copy put back."
-            ) from error
+            with self.db._damage_reported():  # the owner's message, as for any write
+                raise error
         if isinstance(error, sqlite3.Error):
             raise StateError(
                 f"could not save {self.name} in the state database {self.db.path}: {error}"

@@ -137,7 +137,7 @@ class LinkChange:
 
     def __bool__(self) -> bool:
         return bool(self.links or self.fields or self.records or self.forget or self.reads) or bool(
-            self.replace_kinds or (self.staged and self.staged.kinds)
+            self.replace_kinds or (self.staged and self.staged.kinds) or self.made
         )
 
 
@@ -147,7 +147,7 @@ class StagedRecords:
     moved by links_write, which replaces every kind in `kinds` (none listed: none kept). A
     read that never gets saved leaves them behind; a later full read clears them."""
 
-    BATCH = 2000
+    BATCH = _JSON_BATCH
 
     def __init__(self, store: LinksMixin, read_id: str) -> None:
         self.store = store
@@ -233,10 +233,6 @@ RECORD_EXTRACTS: Final = {
 
 def load_doc(text: str) -> Any:
     """A record from its stored text."""
-    return _load_doc(text)
-
-
-def _load_doc(text: str) -> Any:
     # The hook costs a call per object: only records that hold an exact amount pay it.
     return json.loads(text, object_hook=_untag) if _DECIMAL in text else json.loads(text)
 
@@ -315,7 +311,7 @@ class LinksMixin(Database):
         rows = self._rows(
             "SELECT record_id, doc FROM link_records WHERE scope = ? AND kind = ?", (scope, kind)
         )
-        return {row["record_id"]: _load_doc(row["doc"]) for row in rows}
+        return {row["record_id"]: load_doc(row["doc"]) for row in rows}
 
     def link_record_texts(
         self, scope: str, kind: str, extracts: Sequence[str] = ()
@@ -339,7 +335,7 @@ class LinksMixin(Database):
                 f"record_id IN ({', '.join('?' * len(chunk))})",
                 (scope, kind, *chunk),
             )
-            found.update({row["record_id"]: _load_doc(row["doc"]) for row in rows})
+            found.update({row["record_id"]: load_doc(row["doc"]) for row in rows})
         return found
 
     def link_read(self, scope: str, part: str) -> LinkRead | None:
