@@ -122,10 +122,13 @@ class ScriptedServer:
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
     def _answer(self, conn: Any) -> None:
+        import socket
         import time
 
         with conn:
             conn.settimeout(5)
+            # A small send buffer keeps `sent` close to what the client has taken.
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
             received = b""
             while b"\r\n\r\n" not in received:
                 piece = conn.recv(4096)
